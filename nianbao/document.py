@@ -99,6 +99,7 @@ class Document:
     pages: int | None = None
     ocr: bool = False
     warnings: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # reader-found metadata, e.g. a portal's 发布机构/发文日期
 
     @property
     def tables(self) -> list[Table]:
