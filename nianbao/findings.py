@@ -1,0 +1,187 @@
+"""Findings: the rules of spec/rules.csv that one report's own numbers can break (R1–R4, R8, R9, R12, O1–O8, O10, S1)."""
+
+from datetime import date
+
+from nianbao import codebook
+from nianbao.report import Figure, Finding, Report
+
+T2, T3, T4, LEG, PROSE = "t2_proactive", "t3_applications", "t4_review_litigation", "legacy_stats", "prose_metrics"
+APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+              "legal_service_org", "other_org")
+AMOUNT_COLUMNS = {"procurement_amount", "fee_amount"}
+AMOUNT_ROWS = {(LEG, "fees_collected"), (LEG, "special_funding"), (PROSE, "fees_collected")}
+
+
+class _Cells:
+    """Figures of a report by (table, row, column), with helpers that treat blank as 0 inside a relation."""
+
+    def __init__(self, report: Report):
+        self.by_key: dict[tuple[str, str, str], Figure] = {
+            (f.table, f.row, f.column): f for f in report.figures if f.mapped}
+
+    def get(self, table, row, col="value"):
+        f = self.by_key.get((table, row, col))
+        return None if f is None else f.value
+
+    def ref(self, table, row, col="value") -> dict:
+        f = self.by_key.get((table, row, col))
+        loc = f.location.to_json() if f else None
+        return {"table": table, "row": row, "column": col, "value": None if f is None else f.value, "location": loc}
+
+    def identity(self, rule: str, lhs: list[tuple], rhs: list[tuple], relation: str, label: str) -> Finding | None:
+        """lhs (sum) relation rhs (sum); None when every cell involved is absent or blank."""
+        cells = [self.ref(*k) for k in lhs + rhs]
+        if all(c["value"] is None for c in cells):
+            return None
+        left = sum(self.get(*k) or 0 for k in lhs)
+        right = sum(self.get(*k) or 0 for k in rhs)
+        ok = {"=": abs(left - right) < 1e-9, ">=": left >= right - 1e-9, "<=": left <= right + 1e-9}[relation]
+        if ok:
+            return None
+        sev = codebook.rules()[rule]["severity"]
+        return Finding(rule, sev, f"{label}: {_fmt(left)} {'≠' if relation == '=' else 'violates ' + relation} {_fmt(right)}",
+                       cells)
+
+
+def _fmt(x):
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+def _national(c: _Cells, template: str) -> list[Finding]:
+    out = []
+    t3 = codebook.table(template, T3)
+    leaves = [r.code for r in t3.rows if r.parent in ("outcome", "denied", "unavailable", "not_processed",
+                                                       "other_handling") and r.code not in ("total_handled",)
+              and not (template == "2021" and r.code == "other_handling")]
+    for col in APPLICANTS + ("total",):
+        out.append(c.identity("R1", [(T3, "new_received", col), (T3, "carried_over", col)],
+                              [(T3, "total_handled", col), (T3, "carried_forward", col)], "=",
+                              f"表三 {col}: 一 + 二 vs （七）总计 + 四"))
+        out.append(c.identity("R3", [(T3, "total_handled", col)], [(T3, r, col) for r in leaves], "=",
+                              f"表三 {col}: （七）总计 vs the sum of the outcome rows"))
+    for r in t3.rows:
+        out.append(c.identity("R2", [(T3, r.code, "total")], [(T3, r.code, a) for a in APPLICANTS], "=",
+                              f"表三 {r.code}: 总计 vs 自然人 + 法人或其他组织"))
+    for row in ("administrative_review", "litigation_direct", "litigation_after_review"):
+        out.append(c.identity("R4", [(T4, row, "total")],
+                              [(T4, row, k) for k in ("upheld", "corrected", "other_result", "pending")], "=",
+                              f"表四 {row}: 总计 vs 维持 + 纠正 + 其他 + 尚未审结"))
+    return out
+
+
+def _legacy(c: _Cells) -> list[Finding]:
+    L = lambda *rows: [(LEG, r) for r in rows]  # noqa: E731
+    return [
+        c.identity("O1", L("applications_received"), L("applications_in_person", "applications_fax",
+                   "applications_online", "applications_letter", "applications_other"), "=", "收到申请数 vs 五种渠道"),
+        c.identity("O2", L("applications_closed"), L("applications_closed_on_time", "applications_closed_extended"),
+                   "=", "申请办结数 vs 按时 + 延期"),
+        c.identity("O3", L("applications_answered"), L("answered_already_public", "answered_granted",
+                   "answered_partially_granted", "answered_denied", "answered_not_this_agency", "answered_not_exist",
+                   "answered_correction_requested", "answered_other_channel"), "=", "申请答复数 vs 1–8 项"),
+        c.identity("O4", L("answered_denied"), L("denied_state_secret", "denied_commercial_secret",
+                   "denied_personal_privacy", "denied_security_stability", "denied_not_government_info",
+                   "denied_other_legal"), ">=", "不同意公开答复数 vs 其中各项之和"),
+        c.identity("O5", L("review_total"), L("review_upheld", "review_corrected", "review_other"), "=",
+                   "行政复议数量 vs 三种结果"),
+        c.identity("O5", L("litigation_total"), L("litigation_upheld", "litigation_corrected", "litigation_other"),
+                   "=", "行政诉讼数量 vs 三种结果"),
+        c.identity("O5", L("complaints_total"), L("complaints_upheld", "complaints_corrected", "complaints_other"),
+                   "=", "被举报投诉数量 vs 三种结果"),
+        c.identity("O6", L("staff_total"), L("staff_full_time", "staff_part_time"), "=", "工作人员数 vs 专职 + 兼职"),
+        c.identity("O7", L("channel_gazette", "channel_website", "channel_weibo", "channel_wechat", "channel_other"),
+                   L("proactive_total"), ">=", "各渠道公开数之和 vs 主动公开政府信息数"),
+        c.identity("O8", L("proactive_normative_documents"), L("normative_documents_issued"), "<=",
+                   "主动公开规范性文件数 vs 制发规范性文件总数"),
+    ]
+
+
+def _r8(c: _Cells, template: str) -> list[Finding]:
+    pairs = [("applications_received", [(T3, "new_received", "total")]),
+             ("administrative_reviews", [(T4, "administrative_review", "total")]),
+             ("administrative_litigations", [(T4, "litigation_direct", "total"), (T4, "litigation_after_review", "total")])]
+    if template == "pre2019_table":
+        pairs = [("proactive_disclosed", [(LEG, "proactive_total", "value")]),
+                 ("applications_received", [(LEG, "applications_received", "value")]),
+                 ("administrative_reviews", [(LEG, "review_total", "value")]),
+                 ("administrative_litigations", [(LEG, "litigation_total", "value")])]
+    out = []
+    for prose_row, table_cells in pairs:
+        p = c.get(PROSE, prose_row)
+        vals = [c.get(*k) for k in table_cells]
+        if p is None or all(v is None for v in vals):
+            continue
+        t = sum(v or 0 for v in vals)
+        if abs(p - t) > 1e-9:
+            out.append(Finding("R8", "warning", f"正文 {prose_row} {_fmt(p)} ≠ 表格 {_fmt(t)}",
+                               [c.ref(PROSE, prose_row)] + [c.ref(*k) for k in table_cells]))
+    return out
+
+
+def _r9(report: Report) -> list[Finding]:
+    out = []
+    for f in report.figures:
+        if not f.mapped or f.value is None:
+            continue
+        amount = f.column in AMOUNT_COLUMNS or (f.table, f.row) in AMOUNT_ROWS
+        negative_ok = f.column == "change"
+        bad = (f.value < 0 and not negative_ok) or (not amount and not float(f.value).is_integer())
+        if bad:
+            out.append(Finding("R9", "error", f"{f.table}/{f.row}/{f.column} = {f.raw!r} is not a non-negative whole count",
+                               [{"table": f.table, "row": f.row, "column": f.column, "value": f.value,
+                                 "location": f.location.to_json()}]))
+    return out
+
+
+def deadline(report: Report) -> date | None:
+    y = report.report_year
+    if y is None:
+        return None
+    if y < 2019:
+        return date(y + 1, 3, 31)
+    name = report.agency or ""
+    government = name.endswith(("人民政府", "政府", "街道办事处", "办事处")) and "办公" not in name[-6:]
+    return date(y + 1, 3, 31) if government else date(y + 1, 1, 31)
+
+
+def _r12(report: Report) -> list[Finding]:
+    if not report.published_on or report.report_year is None:
+        return []
+    pub = date.fromisoformat(report.published_on)
+    end, due = date(report.report_year, 12, 31), deadline(report)
+    if pub <= end:
+        return [Finding("R12", "warning", f"published {pub} before the reporting year {report.report_year} ended")]
+    if due and pub > due:
+        return [Finding("R12", "warning", f"published {pub}, after the deadline {due}")]
+    return []
+
+
+def _s1(report: Report) -> list[Finding]:
+    have = {(f.table, f.row) for f in report.figures if f.mapped}
+    missing = [f"{t.table}/{r.code}" for t in codebook.tables(report.template) for r in t.rows
+               if (t.table, r.code) not in have]
+    if not missing:
+        return []
+    return [Finding("S1", "error", f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
+                    + (" …" if len(missing) > 12 else ""), [{"row": m} for m in missing])]
+
+
+def _o10(header_values: list[Figure]) -> list[Finding]:
+    return [Finding("O10", "warning", f"section header row '{f.label}' carries a value: {f.raw}",
+                    [{"table": f.table, "row": f.row, "column": f.column, "value": f.value,
+                      "location": f.location.to_json()}]) for f in header_values]
+
+
+def check(report: Report, header_values: list[Figure] = ()) -> list[Finding]:
+    c = _Cells(report)
+    found: list[Finding | None] = []
+    if report.template in ("2019", "2021"):
+        found += _national(c, report.template)
+    elif report.template == "pre2019_table":
+        found += _legacy(c)
+        found += _o10(list(header_values))
+    found += _r8(c, report.template)
+    found += _r9(report)
+    found += _r12(report)
+    found += _s1(report)
+    return [f for f in found if f is not None]

@@ -1,0 +1,201 @@
+"""Align a token stream with a template's rows: each printed row label, in template order, takes the values after it.
+
+The engine is layout-blind: a label followed by K value tokens is a row of K cells, whether the layout put them
+on one line with '|' or TAB, one per line, or in a real table row. Rows are searched from a cursor onwards, so
+repeated labels (（一）维持… under 复议, 诉讼 and 投诉) resolve by order. A parent label followed by a run of
+n_children × K values (the （三）不予公开 block flattened without its sub-row labels) fills its children in order.
+"""
+
+from dataclasses import dataclass, field
+
+from nianbao.parse.labels import core, matches
+from nianbao.parse.stream import Token
+from nianbao.report import Figure
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    """One template row: its table, code, label words, and the column codes its cells have, in printed order."""
+
+    table: str
+    code: str
+    core: str
+    columns: tuple[str, ...]
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSpec:
+    """A parent label printed without values of its own (（三）不予公开) and the rows it spans."""
+
+    core: str
+    children: tuple[int, ...]  # indexes into the row sequence
+
+
+@dataclass
+class Alignment:
+    """What the aligner found: figures by cell, unmapped printed numbers, and which rows it saw."""
+
+    figures: dict[tuple[str, str, str], Figure] = field(default_factory=dict)
+    unmapped: list[Figure] = field(default_factory=list)
+    header_values: list[Figure] = field(default_factory=list)
+    seen_rows: set[int] = field(default_factory=set)
+    last_token: int = -1
+    first_token: int | None = None
+
+
+def figure(row: RowSpec, column: str, tok: Token) -> Figure:
+    v = tok.value
+    return Figure(row.table, row.code, column, v.value, tok.text.strip(), tok.location,
+                  approximate=v.approximate, unit=v.unit, kind=v.kind, label=row.label)
+
+
+def collect(toks: list[Token], i: int, limit: int | None, row_key, skip_units: bool) -> tuple[list[Token], int]:
+    """Value tokens from i on: same table row as the label (when it has one), until text or `limit`."""
+    vals: list[Token] = []
+    while i < len(toks) and (limit is None or len(vals) < limit):
+        t = toks[i]
+        if row_key is not None and t.row_key != row_key:
+            break
+        if row_key is None and t.in_table:
+            break
+        if skip_units and t.is_unit:
+            i += 1
+            continue
+        if not t.is_value:
+            break
+        vals.append(t)
+        i += 1
+    return vals, i
+
+
+def value_run(toks: list[Token], i: int) -> tuple[list[Token], int]:
+    """A run of consecutive value tokens from i, across rows (used for flattened blocks)."""
+    vals: list[Token] = []
+    while i < len(toks) and toks[i].is_value:
+        vals.append(toks[i])
+        i += 1
+    return vals, i
+
+
+class Aligner:
+    """Walks tokens once, matching labels to rows from a cursor; subclasses add layout-specific rules."""
+
+    skip_units = False
+    window: int | None = None  # how far ahead of the cursor a label may match (None: to the end)
+
+    def __init__(self, rows: list[RowSpec], groups: list[GroupSpec] = (), headers: list[str] = ()):
+        self.rows = rows
+        self.groups = list(groups)
+        self.header_cores = {core(h) for h in headers}
+
+    def match_row(self, tok: Token, cursor: int) -> int | None:
+        end = len(self.rows) if self.window is None else min(len(self.rows), cursor + self.window)
+        for j in range(cursor, end):
+            if matches(tok.text, self.rows[j].core):
+                return j
+        return None
+
+    def match_group(self, tok: Token, cursor: int) -> GroupSpec | None:
+        c = core(tok.text)
+        for g in self.groups:
+            if c == g.core and g.children[-1] >= cursor:
+                return g
+        return None
+
+    def accept(self, toks: list[Token], i: int, vals: list[Token], k: int, nxt: int, cursor: int) -> bool:
+        tok = toks[i]
+        if not vals:
+            return False
+        if tok.row_key is not None:
+            # a real table row has all its cells; a header word (其他, 总计) with a stray blank does not
+            return len(vals) >= k or (len(vals) >= 2 and any(not v.is_blank for v in vals))
+        if len(vals) < k:
+            return False
+        if any(not v.is_blank for v in vals):
+            return True
+        # all blank, from plain lines: accept only when the next label is a later row of the template
+        return nxt < len(toks) and self.match_row(toks[nxt], cursor) is not None
+
+    def assign(self, al: Alignment, j: int, vals: list[Token]) -> None:
+        row = self.rows[j]
+        for col, tok in zip(row.columns, vals):
+            al.figures[(row.table, row.code, col)] = figure(row, col, tok)
+        al.seen_rows.add(j)
+
+    def extra_values(self, al: Alignment, row: RowSpec, vals: list[Token]) -> None:
+        """Values beyond a row's columns: kept as unmapped figures of that row."""
+        for n, tok in enumerate(vals, start=len(row.columns)):
+            if not tok.is_blank:
+                f = figure(RowSpec("unmapped", f"{row.table}:{row.code}", row.core, (), row.label), f"col{n}", tok)
+                f.mapped = False
+                al.unmapped.append(f)
+
+    def run(self, toks: list[Token], start: int = 0, stop: int | None = None) -> Alignment:
+        al = Alignment()
+        cursor, i = 0, start
+        stop = len(toks) if stop is None else stop
+        while i < stop and cursor < len(self.rows):
+            tok = toks[i]
+            if tok.is_value:
+                i += 1
+                continue
+            j = self.match_row(tok, cursor)
+            if j is not None:
+                k = len(self.rows[j].columns)
+                vals, nxt = collect(toks, i + 1, None, tok.row_key, self.skip_units)
+                if self.accept(toks, i, vals[:k], k, i + 1 + len(vals[:k]), j + 1):
+                    self.assign(al, j, vals[:k])
+                    if len(vals) > k:
+                        self.extra_values(al, self.rows[j], vals[k:])
+                    if al.first_token is None:
+                        al.first_token = i
+                    cursor, i, al.last_token = j + 1, nxt, nxt
+                    cursor, i = self.flattened_rows(al, toks, i, cursor)
+                    continue
+            g = self.match_group(tok, cursor)
+            if g is not None:
+                run, nxt = value_run(toks, i + 1)
+                k = len(self.rows[g.children[0]].columns)
+                need = len(g.children) * k
+                if len(run) >= need and any(not t.is_blank for t in run[:need]):
+                    for n, j in enumerate(g.children):
+                        self.assign(al, j, run[n * k:(n + 1) * k])
+                    cursor, i, al.last_token = g.children[-1] + 1, i + 1 + need, i + 1 + need
+                    continue
+            if al.first_token is not None or core(tok.text) in self.header_cores:
+                self.unmatched_label(al, toks, i)
+            i += 1
+        return al
+
+    def flattened_rows(self, al: Alignment, toks: list[Token], i: int, cursor: int) -> tuple[int, int]:
+        """After a row, a bare run of m × K more values fills the next m rows whose labels were lost."""
+        if cursor >= len(self.rows):
+            return cursor, i
+        k = len(self.rows[cursor].columns)
+        run, _ = value_run(toks, i)
+        m = 0
+        while (len(run) >= (m + 1) * k and cursor + m < len(self.rows)
+               and len(self.rows[cursor + m].columns) == k and self.rows[cursor + m].table == self.rows[cursor].table):
+            m += 1
+        if m and len(run) == m * k or (m and len(run) > m * k and not any(not t.is_blank for t in run[m * k:])):
+            if any(not t.is_blank for t in run[:m * k]):
+                for n in range(m):
+                    self.assign(al, cursor + n, run[n * k:(n + 1) * k])
+                al.last_token = i + m * k
+                return cursor + m, i + m * k
+        return cursor, i
+
+    def unmatched_label(self, al: Alignment, toks: list[Token], i: int) -> None:
+        """A label inside the table region that fits no template row: keep its printed numbers."""
+        tok = toks[i]
+        vals, _ = collect(toks, i + 1, None, tok.row_key, self.skip_units)
+        vals = [v for v in vals if not v.is_blank]
+        if not vals or (tok.row_key is None and len(core(tok.text)) > 40):
+            return
+        is_header = core(tok.text) in self.header_cores
+        for n, v in enumerate(vals):
+            row = RowSpec("unmapped", core(tok.text)[:60], core(tok.text), (), tok.text.strip())
+            f = figure(row, f"col{n}", v)
+            f.mapped = False
+            (al.header_values if is_header else al.unmapped).append(f)

@@ -1,0 +1,30 @@
+"""Which template a document follows: the 2019 or 2021 national format, the pre-2019 统计表, or prose only."""
+
+from nianbao.parse.labels import core
+from nianbao.parse.legacy import row_sequence as legacy_rows
+from nianbao.parse.stream import Token
+
+_T3_ROWS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理", "予以公开",
+            "属于国家秘密", "本机关不掌握相关政府信息", "信访举报投诉类申请")
+_MARK_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
+              "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请",
+              "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请")
+_MARK_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量", "采购总金额",
+              "政府集中采购")
+_LEGACY_MIN_ROWS = 8
+
+
+def detect_template(toks: list[Token], report_year: int | None = None) -> str:
+    cores = [core(t.text) for t in toks if not t.is_value and len(t.text) <= 120]
+    seen = set(cores)
+    national = sum(1 for r in _T3_ROWS if r in seen) + sum(1 for c in seen if c.startswith("第二十条第"))
+    if national >= 3:
+        n21 = sum(1 for m in _MARK_2021 if any(c.startswith(m[:6]) for c in seen))
+        n19 = sum(1 for m in _MARK_2019 if any(c.startswith(m[:5]) for c in seen))
+        if n21 > n19 or (n21 == n19 and report_year and report_year >= 2021):
+            return "2021"
+        return "2019"
+    legacy_cores = {r.core for r in legacy_rows()}
+    if sum(1 for c in seen if c in legacy_cores) >= _LEGACY_MIN_ROWS:
+        return "pre2019_table"
+    return "prose"

@@ -1,0 +1,34 @@
+"""Parse a document into a report: metadata, template, figures in codebook codes, findings."""
+
+from nianbao import findings
+from nianbao.document import Document
+from nianbao.parse.detect import detect_template
+from nianbao.parse.legacy import parse_legacy
+from nianbao.parse.metadata import parse_metadata
+from nianbao.parse.national import parse_national
+from nianbao.parse.prose import prose_figures
+from nianbao.parse.stream import tokens
+from nianbao.report import Report
+
+
+def parse_document(doc: Document) -> Report:
+    meta = parse_metadata(doc)
+    toks = tokens(doc)
+    template = detect_template(toks, meta["report_year"])
+    report = Report(agency=meta["agency"], region=meta["region"], report_year=meta["report_year"],
+                    template=template, published_on=meta["published_on"])
+    header_values = []
+    if template in ("2019", "2021"):
+        al = parse_national(toks, template)
+    elif template == "pre2019_table":
+        al = parse_legacy(toks)
+    else:
+        al = None
+    if al is not None:
+        report.figures.extend(al.figures.values())
+        report.figures.extend(al.unmapped)
+        report.figures.extend(al.header_values)
+        header_values = al.header_values
+    report.figures.extend(prose_figures(doc))
+    report.findings = findings.check(report, header_values)
+    return report

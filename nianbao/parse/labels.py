@@ -1,0 +1,38 @@
+"""Label keys for matching printed row and column labels against the codebook, whatever the layout did to them."""
+
+import re
+import unicodedata
+
+_PUNCT = re.compile(r"[\s\u3000\u00a0、，,。．.：:；;“”\"‘’'《》<>〈〉【】\[\]（）()—–\-_/\\·•*…]+")
+_ANNOTATION = re.compile(r"(?<=\S)[（(][^（()）]{2,}[)）]")
+_ENUM = re.compile(r"^(?:其中)?(?:[一二三四五六七八九十]{1,3}(?=[、.．])|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(?=[、.．]))")
+_ZH_ENUM_AFTER_PUNCT = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})")
+
+
+def compact(text: str) -> str:
+    """NFKC and no whitespace: how a label reads once the layout's line breaks and spaces are gone."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def core(text: str) -> str:
+    """The words of a label: no enumerator (一、 （一） 1. 其中：), no trailing annotation in brackets, no punctuation."""
+    s = unicodedata.normalize("NFKC", text or "")
+    s = re.sub(r"\s+", "", s)
+    s = _ANNOTATION.sub("", s)
+    s = s.replace("其中", "", 1) if s.startswith("其中") else s
+    m = _ENUM.match(s)
+    if m:
+        s = s[m.end():]
+    return _PUNCT.sub("", s)
+
+
+def matches(printed: str, label_core: str) -> bool:
+    """A printed label names a codebook label: equal words, an annotated variant, or a truncation (≥4 chars)."""
+    p = core(printed)
+    if not p or not label_core:
+        return False
+    if p == label_core:
+        return True
+    if len(label_core) >= 2 and p.startswith(label_core) and len(p) <= len(label_core) + 40:
+        return True
+    return len(p) >= 4 and label_core.startswith(p)

@@ -1,0 +1,129 @@
+"""Report metadata: the publishing body as printed, the year covered, the publication date, the region."""
+
+import re
+from collections import Counter
+from datetime import date
+
+from nianbao.document import Document, Paragraph
+from nianbao.regions import resolve
+from nianbao.values import zh_to_int
+
+_ZH = "〇零一二三四五六七八九十"
+_YEAR = rf"(?P<y>(?:19|20)\d{{2}}|[〇零一二][〇零一二三四五六七八九]{{3}})"
+_DATE = re.compile(
+    rf"{_YEAR}\s*年\s*(?P<m>\d{{1,2}}|[{_ZH}]{{1,2}})\s*月\s*(?P<d>\d{{1,2}}|[{_ZH}]{{1,3}})\s*日")
+_ISO_DATE = re.compile(r"(?P<y>20\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
+_TITLE_YEAR = re.compile(rf"{_YEAR}\s*年\s*度?")
+_PERIOD = re.compile(r"统计期限(?:为|是)?\s*自?\s*(?P<y>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_TITLE_TAIL = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报).*$")
+_UNIT_NAME = re.compile(r"(?:单位名称|填报单位|发布机构|发布单位)\s*[:：]\s*(?P<name>[^\s:：|，,。]{2,40}?)(?=\s|联系人|$|[|，,。])")
+_SIGNATURE = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(?:局|委员会|委|办公室|办|政府|办事处|协会|中心|院|会|厅|署|所|站|处|部|队)$")
+_BODY_WORDS = ("局", "委", "办", "政府", "办事处", "协会", "科协", "中心", "院", "厅", "署", "街道", "镇", "乡", "部", "会")
+
+
+def _num(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    return zh_to_int(s)
+
+
+def _year(s: str) -> int | None:
+    y = _num(s)
+    return y if y and 1990 <= y <= 2100 else None
+
+
+def parse_date(text: str) -> str | None:
+    m = _DATE.search(text) or _ISO_DATE.search(text)
+    if not m:
+        return None
+    y, mo, d = _year(m["y"]), _num(m["m"]), _num(m["d"])
+    try:
+        return date(y, mo, d).isoformat() if y and mo and d else None
+    except ValueError:
+        return None
+
+
+def _lines(doc: Document) -> list[str]:
+    return [b.text.strip() for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()]
+
+
+def title_line(lines: list[str]) -> str | None:
+    """The title: among the first lines, one that names the annual report."""
+    for line in lines[:4]:
+        if re.search(r"(?:信息公开|政务公开).{0,8}(?:报告|年报)", line) and len(line) <= 80:
+            return line
+    return None
+
+
+def agency_from_title(title: str) -> str | None:
+    s = re.sub(r"\s+", "", title)
+    s = re.sub(r"^[（(【\[]|[）)】\]]$", "", s)
+    s = _TITLE_TAIL.sub("", s)
+    s = _TITLE_YEAR.sub("", s)
+    s = re.sub(r"(?:关于)?$", "", s).strip("的：:，, ")
+    s = re.sub(r"^关于", "", s)
+    return s if len(s) >= 2 and any(w in s for w in _BODY_WORDS) else None
+
+
+def report_year(doc: Document, lines: list[str], title: str | None, published: str | None) -> int | None:
+    if title:
+        m = _TITLE_YEAR.search(re.sub(r"\s+", "", title))
+        if m and _year(m["y"]):
+            return _year(m["y"])
+    m = _PERIOD.search(doc.text)
+    if m:
+        return int(m["y"])
+    head = "\n".join(lines[:12])
+    m = _TITLE_YEAR.search(head)
+    pub_year = int(published[:4]) if published else None
+    counts = Counter(int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*年", doc.text))
+    if pub_year:
+        counts = Counter({y: c for y, c in counts.items() if y <= pub_year})
+        if pub_year - 1 in counts:
+            return pub_year - 1
+    if m and _year(m["y"]):
+        return _year(m["y"])
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def published_on(lines: list[str]) -> str | None:
+    """A date standing on its own line: the signature date at the end, else a dated header line."""
+    for line in reversed(lines[-8:]):
+        s = re.sub(r"[\s()（）]", "", line)
+        m = _DATE.fullmatch(s) or _ISO_DATE.fullmatch(s)
+        if m:
+            return parse_date(s)
+    for line in lines[:5]:
+        s = re.sub(r"[\s()（）]", "", line)
+        m = _DATE.fullmatch(s) or _ISO_DATE.fullmatch(s)
+        if m:
+            return parse_date(s)
+        m = re.match(r"(?:发布日期|发文日期|成文日期|日期)[:：](.+)$", s)
+        if m:
+            return parse_date(m.group(1))
+    return None
+
+
+def agency(doc: Document, lines: list[str], title: str | None) -> str | None:
+    m = _UNIT_NAME.search(doc.text)
+    if m:
+        return m["name"]
+    if title:
+        name = agency_from_title(title)
+        if name:
+            return name
+    for line in reversed(lines[-6:]):
+        s = re.sub(r"\s+", "", line)
+        if _SIGNATURE.match(s) and not re.search(r"情况|工作|报告|问题|措施|事项", s):
+            return s
+    return None
+
+
+def parse_metadata(doc: Document) -> dict:
+    """{agency, region, report_year, published_on}."""
+    lines = _lines(doc)
+    title = title_line(lines)
+    pub = published_on(lines)
+    name = agency(doc, lines, title)
+    return {"agency": name, "region": resolve(doc.text, name),
+            "report_year": report_year(doc, lines, title, pub), "published_on": pub}

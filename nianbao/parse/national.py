@@ -1,0 +1,90 @@
+"""The national templates (2019 试行 and the 2021 revision): 表二, 表三 and 表四 from a token stream."""
+
+import functools
+
+from nianbao import codebook
+from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, value_run
+from nianbao.parse.labels import core, matches
+from nianbao.parse.stream import Token
+
+T4 = "t4_review_litigation"
+_T4_LABELS = {"administrative_review": "行政复议", "litigation_direct": "未经复议直接起诉",
+              "litigation_after_review": "复议后起诉"}
+# 表三 parents printed as merged cells without values of their own
+_GROUP_PARENTS = ("denied", "unavailable", "not_processed", "other_handling")
+
+
+@functools.cache
+def row_sequence(template: str) -> tuple[tuple[RowSpec, ...], tuple[GroupSpec, ...]]:
+    """表二 then 表三 rows in printed order, each with its columns; and 表三's parent groups."""
+    rows: list[RowSpec] = []
+    for spec in codebook.tables(template):
+        if spec.table == T4:
+            continue
+        for r in spec.rows:
+            rows.append(RowSpec(spec.table, r.code, core(r.label), tuple(c.code for c in spec.columns_for(r)),
+                                r.label))
+    groups = []
+    t3 = codebook.table(template, "t3_applications")
+    for parent in _GROUP_PARENTS:
+        kids = [r for r in t3.rows if r.parent == parent]
+        if kids:
+            idx = tuple(n for n, r in enumerate(rows) if r.table == "t3_applications" and r.code in {k.code for k in kids})
+            groups.append(GroupSpec(core(kids[0].note), idx))
+    return tuple(rows), tuple(groups)
+
+
+class NationalAligner(Aligner):
+    """表二/表三 rows; numbers only in value cells, no unit column."""
+
+
+def _t4_rows(template: str) -> list[RowSpec]:
+    spec = codebook.table(template, T4)
+    cols = tuple(c.code for c in spec.columns)
+    return [RowSpec(T4, r.code, core(_T4_LABELS[r.code]), cols, r.label) for r in spec.rows]
+
+
+def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> None:
+    """表四: three labelled rows of five, or (as the template prints it) one row of fifteen after the header."""
+    rows = _t4_rows(template)
+    begin = next((i for i in range(start, len(toks)) if core(toks[i].text) == "行政复议"), None)
+    if begin is None:
+        return
+    # labelled rows: 行政复议 | 5 values, 未经复议直接起诉 | 5 values, 复议后起诉 | 5 values
+    found = 0
+    for i in range(begin, len(toks)):
+        for row in rows:
+            if (row.table, row.code, row.columns[0]) in al.figures:
+                continue
+            if matches(toks[i].text, row.core) and core(toks[i].text) == row.core:
+                vals, _ = collect(toks, i + 1, 5, toks[i].row_key, False)
+                if len(vals) == 5:
+                    for col, tok in zip(row.columns, vals):
+                        al.figures[(T4, row.code, col)] = figure(row, col, tok)
+                    found += 1
+        if found == 3:
+            return
+    if found:
+        return
+    # one row of fifteen: the first run of ≥15 values after the header, leading header blanks trimmed
+    i = begin
+    while i < len(toks):
+        run, nxt = value_run(toks, i)
+        if len(run) >= 15:
+            while len(run) > 15 and run[0].is_blank:
+                run = run[1:]
+            for n, row in enumerate(rows):
+                for col, tok in zip(row.columns, run[n * 5:(n + 1) * 5]):
+                    al.figures[(T4, row.code, col)] = figure(row, col, tok)
+            return
+        i = nxt + 1 if nxt == i else nxt
+
+
+def parse_national(toks: list[Token], template: str) -> Alignment:
+    """All figures of 表二, 表三 and 表四 that the document prints."""
+    rows, groups = row_sequence(template)
+    al = NationalAligner(list(rows), list(groups)).run(toks)
+    t3_last = max((n for n in al.seen_rows if rows[n].table == "t3_applications"), default=None)
+    start = al.last_token if t3_last is not None else 0
+    parse_t4(toks, max(start, 0), template, al)
+    return al

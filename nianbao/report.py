@@ -1,0 +1,80 @@
+"""The parsed report: metadata, figures in codebook codes with provenance, and findings; serialised per spec/cli.md."""
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(slots=True)
+class Location:
+    """Where a value was read: page, table and cell indexes, and/or a character span in Document.text."""
+
+    page: int | None = None
+    table_index: int | None = None
+    row_index: int | None = None
+    column_index: int | None = None
+    char_span: tuple[int, int] | None = None
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["char_span"] = list(self.char_span) if self.char_span else None
+        return d
+
+
+@dataclass(slots=True)
+class Figure:
+    """One cell of a template table (or one prose metric) in codebook codes; `mapped` is False for printed
+    numbers that fit no codebook cell (kept, never dropped)."""
+
+    table: str
+    row: str
+    column: str
+    value: int | float | None
+    raw: str
+    location: Location
+    approximate: bool = False
+    unit: str | None = None
+    kind: str = "number"
+    mapped: bool = True
+    label: str | None = None
+
+    def to_json(self) -> dict:
+        return {"table": self.table, "row": self.row, "column": self.column, "value": self.value,
+                "raw": self.raw, "approximate": self.approximate, "unit": self.unit, "kind": self.kind,
+                "mapped": self.mapped, "label": self.label, "location": self.location.to_json()}
+
+
+@dataclass(slots=True)
+class Finding:
+    """A rule of spec/rules.csv (or an X-prefixed rule of ours) that the report's own numbers break."""
+
+    rule: str
+    severity: str
+    message: str
+    cells: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message, "cells": self.cells}
+
+
+@dataclass
+class Report:
+    """Everything parsed from one document."""
+
+    agency: str | None = None
+    region: dict = field(default_factory=lambda: {"province": None, "city": None, "county": None, "code": None})
+    report_year: int | None = None
+    template: str = "prose"
+    published_on: str | None = None
+    figures: list[Figure] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)
+
+    def meta_json(self) -> dict:
+        return {"agency": self.agency, "region": dict(self.region), "report_year": self.report_year,
+                "template": self.template, "published_on": self.published_on}
+
+    def value(self, table: str, row: str, column: str = "value"):
+        """The value of a mapped cell, or None when absent or blank."""
+        for f in self.figures:
+            if f.mapped and f.table == table and f.row == row and f.column == column:
+                return f.value
+        return None
