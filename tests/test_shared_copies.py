@@ -1,0 +1,22 @@
+"""The repo's copies of the shared contract stay byte-identical to ../shared (when a checkout has it)."""
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+COPIES = [
+    ("spec/codebook.csv", "nianbao/spec/codebook.csv"),
+    ("spec/rules.csv", "nianbao/spec/rules.csv"),
+    ("spec/codebook.csv", "dbt_project/seeds/codebook.csv"),
+    ("spec/rules.csv", "dbt_project/seeds/rules.csv"),
+    ("spec/truth/seeds.json", "tests/fixtures/truth/seeds.json"),
+] + [(f"seeds/{p.name}", f"samples/corpus/{p.name}") for p in sorted((ROOT / "samples/corpus").glob("0*.txt"))]
+
+
+@pytest.mark.parametrize("shared,ours", COPIES)
+def test_copy_is_identical(shared, ours):
+    if not (SHARED / shared).exists():
+        pytest.skip("no ../shared in this checkout")
+    assert (ROOT / ours).read_bytes() == (SHARED / shared).read_bytes()
