@@ -9,6 +9,7 @@ also named, and a county is backed by mentions of its city and province.
 import csv
 import functools
 import importlib.metadata
+import re
 from dataclasses import dataclass
 
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "林区",
@@ -49,16 +50,19 @@ def short_name(name: str) -> str | None:
 
 
 @functools.cache
-def _index() -> dict[str, list[tuple[str, str, bool]]]:
-    """Names by their first two characters: (name, code, is_full_name)."""
-    idx: dict[str, list[tuple[str, str, bool]]] = {}
+def _names() -> dict[str, list[tuple[str, bool]]]:
+    """Every full and short name: [(code, is_full_name)]."""
+    names: dict[str, list[tuple[str, bool]]] = {}
     for p in gazetteer().values():
-        for name, full in ((p.name, True), (short_name(p.name), False)):
-            if name and len(name) >= 2:
-                idx.setdefault(name[:2], []).append((name, p.code, full))
-    for names in idx.values():
-        names.sort(key=lambda t: -len(t[0]))
-    return idx
+        names.setdefault(p.name, []).append((p.code, True))
+        short = short_name(p.name)
+        if short:
+            names.setdefault(short, []).append((p.code, False))
+    return names
+
+
+_ANCHOR = re.compile("[省市县区州盟旗]|" + "|".join(f for f in _PLACE_FOLLOWERS if f not in ("市", "县", "区")))
+_MAX_NAME = 12
 
 
 def parent(code: str, level: str) -> Place | None:
@@ -69,34 +73,36 @@ def parent(code: str, level: str) -> Place | None:
 
 
 def mentions(text: str, weight: float = 1.0) -> dict[str, float]:
-    """Scores by code for the place names in a text."""
-    idx = _index()
+    """Scores by code for the place names in a text.
+
+    Only places worth counting are looked for: a full name ends in 省/市/县/区/州/盟/旗, and a short name
+    counts when a word like 政府, 门户, 市, 县 follows it, so the scan visits those anchors, not every character.
+    """
+    names = _names()
     scores: dict[str, float] = {}
-    i, n = 0, len(text)
-    while i < n - 1:
-        cands = idx.get(text[i:i + 2])
+    taken: set[int] = set()
+    for m in _ANCHOR.finditer(text):
+        j = m.start()
         hit = None
-        if cands:
-            for name, code, full in cands:
-                if text.startswith(name, i):
-                    hit = (name, code, full)
+        if len(m.group(0)) == 1 and m.group(0) in "省市县区州盟旗":  # a full name ending here
+            for k in range(min(_MAX_NAME, j + 1), 1, -1):
+                cand = text[j + 1 - k: j + 1]
+                if cand in names and any(full for _, full in names[cand]):
+                    hit = (j + 1 - k, cand, True, 3.0)
                     break
-        if hit:
-            name, code, full = hit
-            after = text[i + len(name): i + len(name) + 2]
-            if full:
-                w = 3.0
-            elif any(after.startswith(f) for f in _PLACE_FOLLOWERS):
-                w = 2.0
-            else:
-                w = 0.5
-            # a short name can be several places (a county and a city); credit each
-            for name2, code2, full2 in idx[text[i:i + 2]]:
-                if name2 == name and full2 == full:
-                    scores[code2] = scores.get(code2, 0.0) + w * weight
-            i += len(name)
-        else:
-            i += 1
+        if hit is None:  # a short name right before the anchor
+            for k in range(min(6, j), 1, -1):
+                cand = text[j - k: j]
+                if cand in names and any(not full for _, full in names[cand]):
+                    hit = (j - k, cand, False, 2.0)
+                    break
+        if hit is None or hit[0] in taken:
+            continue
+        start, name, full, w = hit
+        taken.add(start)
+        for code, is_full in names[name]:
+            if is_full == full:
+                scores[code] = scores.get(code, 0.0) + w * weight
     return scores
 
 

@@ -1,6 +1,6 @@
 """The parsed report: metadata, figures in codebook codes with provenance, and findings; serialised per spec/cli.md."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
@@ -14,9 +14,8 @@ class Location:
     char_span: tuple[int, int] | None = None
 
     def to_json(self) -> dict:
-        d = asdict(self)
-        d["char_span"] = list(self.char_span) if self.char_span else None
-        return d
+        return {"page": self.page, "table_index": self.table_index, "row_index": self.row_index,
+                "column_index": self.column_index, "char_span": list(self.char_span) if self.char_span else None}
 
 
 @dataclass(slots=True)

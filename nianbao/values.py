@@ -1,5 +1,6 @@
 """Parse one printed cell value: blanks, dashes, 无, signed changes, full-width digits, Chinese numerals, units."""
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ def _as_number(text: str) -> int | float:
     return float(text) if "." in text else int(text)
 
 
+@functools.lru_cache(maxsize=100_000)
 def parse_value(raw: str | None) -> Value:
     """Classify and parse one printed value; never raises. `raw` is kept as printed."""
     raw = "" if raw is None else str(raw)

@@ -88,8 +88,11 @@ class Aligner:
         self.rows = rows
         self.groups = list(groups)
         self.header_cores = {core(h) for h in headers}
+        self.max_core = max((len(r.core) for r in rows), default=0) + 40
 
     def match_row(self, tok: Token, cursor: int) -> int | None:
+        if len(tok.text) > 3 * self.max_core or len(core(tok.text)) > self.max_core:
+            return None  # a prose paragraph, not a label
         end = len(self.rows) if self.window is None else min(len(self.rows), cursor + self.window)
         for j in range(cursor, end):
             if matches(tok.text, self.rows[j].core):

@@ -1,5 +1,6 @@
 """Label keys for matching printed row and column labels against the codebook, whatever the layout did to them."""
 
+import functools
 import re
 import unicodedata
 
@@ -9,11 +10,13 @@ _ENUM = re.compile(r"^(?:其中)?(?:[一二三四五六七八九十]{1,3}(?=[、
 _ZH_ENUM_AFTER_PUNCT = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})")
 
 
+@functools.lru_cache(maxsize=200_000)
 def compact(text: str) -> str:
     """NFKC and no whitespace: how a label reads once the layout's line breaks and spaces are gone."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
+@functools.lru_cache(maxsize=200_000)
 def core(text: str) -> str:
     """The words of a label: no enumerator (一、 （一） 1. 其中：), no trailing annotation in brackets, no punctuation."""
     s = unicodedata.normalize("NFKC", text or "")
@@ -26,6 +29,7 @@ def core(text: str) -> str:
     return _PUNCT.sub("", s)
 
 
+@functools.lru_cache(maxsize=500_000)
 def matches(printed: str, label_core: str) -> bool:
     """A printed label names a codebook label: equal words, an annotated variant, or a truncation (≥4 chars)."""
     p = core(printed)
