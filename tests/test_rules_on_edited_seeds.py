@@ -77,3 +77,18 @@ def test_r12_flags_late_and_premature_publication():
     late = SEED_LEGACY.replace("\n2017年2月23日\n", "\n2017年5月3日\n")
     assert "R12" in _rules(extract_bytes(late.encode(), "late.txt"))
     assert "R12" not in _rules(extract_bytes(SEED_LEGACY.encode(), "ontime.txt"))
+
+
+def test_invented_subtotal_column_is_kept_without_shifting_totals():
+    """Some publishers add 法人或其他组织小计 before 总计: its cells are kept unmapped, 总计 stays 总计."""
+    text = SEED_2019.replace("\t其他\n\t\n", "\t其他\n\t小计\n\t\n", 1)
+    head, sep, tail = text.partition("\t一、本年新收政府信息公开申请数量\n")
+    text = head + sep + "\t3\n\t1\n\t0\n\t0\n\t0\n\t0\n\t1\n\t4\n" + "\n".join(tail.split("\n")[7:])
+    for label in ("二、上年结转政府信息公开申请数量",):
+        head, sep, tail = text.partition(f"\t{label}\n")
+        text = head + sep + "\t0\n" * 8 + "\n".join(tail.split("\n")[7:])
+    out = extract_bytes(text.encode(), "subtotal.txt")
+    figs = {(f["table"], f["row"], f["column"]): f["value"] for f in out["figures"]}
+    assert figs[("t3_applications", "new_received", "total")] == 4
+    assert figs[("t3_applications", "new_received", "other_org")] == 0
+    assert figs[("unmapped", "t3_applications:new_received", "x_legal_person_subtotal")] == 1

@@ -119,11 +119,26 @@ def agency(doc: Document, lines: list[str], title: str | None) -> str | None:
     return None
 
 
+def _page_value(page: dict, *labels: str) -> str | None:
+    for lab in labels:
+        v = (page.get(lab) or "").strip()
+        if v:
+            return v
+    return None
+
+
+def _page_date(page: dict) -> str | None:
+    """The portal's own date box (发布日期, 发文日期, 成文日期), when the report text gives none."""
+    v = _page_value(page, "发布日期", "发文日期", "成文日期", "公开日期")
+    return parse_date(v) if v else None
+
+
 def parse_metadata(doc: Document) -> dict:
     """{agency, region, report_year, published_on}."""
     lines = _lines(doc)
-    title = title_line(lines)
-    pub = published_on(lines)
-    name = agency(doc, lines, title)
+    page = getattr(doc, "meta", None) or {}
+    title = title_line(lines) or (title_line([page["title"]]) if page.get("title") else None)
+    pub = published_on(lines) or _page_date(page)
+    name = agency(doc, lines, title) or _page_value(page, "发布机构", "发文机关", "来源")
     return {"agency": name, "region": resolve(doc.text, name),
             "report_year": report_year(doc, lines, title, pub), "published_on": pub}

@@ -34,8 +34,44 @@ def row_sequence(template: str) -> tuple[tuple[RowSpec, ...], tuple[GroupSpec, .
     return tuple(rows), tuple(groups)
 
 
+SUBTOTAL = "x_legal_person_subtotal"
+
+
 class NationalAligner(Aligner):
-    """表二/表三 rows; numbers only in value cells, no unit column."""
+    """表二/表三 rows; numbers only in value cells, no unit column; x_ columns are kept as unmapped cells."""
+
+    def assign(self, al: Alignment, j: int, vals: list[Token]) -> None:
+        row = self.rows[j]
+        for col, tok in zip(row.columns, vals):
+            f = figure(row, col, tok)
+            if col.startswith("x_"):
+                f.table, f.row, f.mapped = "unmapped", f"{row.table}:{row.code}", False
+                if not tok.is_blank:
+                    al.unmapped.append(f)
+                continue
+            al.figures[(row.table, row.code, col)] = f
+        al.seen_rows.add(j)
+
+
+def with_subtotal_column(rows: tuple[RowSpec, ...]) -> list[RowSpec]:
+    """表三 as some publishers print it: a 法人或其他组织小计 column between 其他 and 总计."""
+    out = []
+    for r in rows:
+        if r.table == "t3_applications":
+            cols = r.columns[:-1] + (SUBTOTAL,) + r.columns[-1:]
+            r = RowSpec(r.table, r.code, r.core, cols, r.label)
+        out.append(r)
+    return out
+
+
+def has_subtotal_column(toks: list[Token]) -> bool:
+    for t in toks:
+        c = core(t.text)
+        if c.startswith("本年新收政府信息公开申请数量"):
+            return False
+        if c in ("小计", "法人或其他组织小计"):
+            return True
+    return False
 
 
 def _t4_rows(template: str) -> list[RowSpec]:
@@ -83,7 +119,8 @@ def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> Non
 def parse_national(toks: list[Token], template: str) -> Alignment:
     """All figures of 表二, 表三 and 表四 that the document prints."""
     rows, groups = row_sequence(template)
-    al = NationalAligner(list(rows), list(groups)).run(toks)
+    rows = with_subtotal_column(rows) if has_subtotal_column(toks) else list(rows)
+    al = NationalAligner(rows, list(groups)).run(toks)
     t3_last = max((n for n in al.seen_rows if rows[n].table == "t3_applications"), default=None)
     start = al.last_token if t3_last is not None else 0
     parse_t4(toks, max(start, 0), template, al)
