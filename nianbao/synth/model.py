@@ -1,0 +1,73 @@
+"""The specification of one synthetic report: who, when, which template, every figure and how it is printed."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+Key = tuple[str, str, str]  # (table, row, column) codes of codebook.csv
+
+TABLE_TEMPLATES = ("2019", "2021", "pre2019_table")
+TEMPLATES = (*TABLE_TEMPLATES, "prose")
+
+
+@dataclass(slots=True)
+class Region:
+    """Where the agency sits: names as the gazetteer prints them and the 6-digit 行政区划 code."""
+
+    province: str
+    city: str | None
+    county: str | None
+    code: str
+
+
+@dataclass(slots=True)
+class Layout:
+    """How the report is flattened to text: a style name, the quirks applied, the byte encoding."""
+
+    style: str = "tab"                         # tab | pipe | lines | mixed (see layouts.py)
+    quirks: frozenset[str] = frozenset()       # see layouts.QUIRKS
+    encoding: str = "utf-8"                    # utf-8 | utf-8-sig | gb18030 | gb18030-bom | gbk
+    blank_line_paragraphs: bool = True         # paragraphs separated by an empty line
+    split_header_words: bool = True            # multi-paragraph header cells ("商业\n企业")
+    vertical_text: bool = True                 # the merged 三、本年度办理结果 cell printed one character a line
+    fullwidth_parens: bool = True              # （一） rather than (一) in the 统计表 labels
+    page_number: int = 3                       # the "- N -" page-break line of quirk page_break
+
+
+@dataclass
+class ReportSpec:
+    """One annual report: metadata, figures (None = printed blank), printed overrides, prose and violations."""
+
+    agency: str
+    region: Region
+    report_year: int
+    template: str
+    published_on: date | None = None
+    agency_aliases: list[str] = field(default_factory=list)
+    published_also: list[date] = field(default_factory=list)    # other accepted dates (header vs closing date)
+    figures: dict[Key, int | float | None] = field(default_factory=dict)
+    raw: dict[Key, str] = field(default_factory=dict)            # printed text when not str(value)
+    missing_rows: set[tuple[str, str]] = field(default_factory=set)   # (table, row) left out (rule S1)
+    header_values: dict[str, tuple[str, str]] = field(default_factory=dict)  # 统计表 section label -> (单位 cell, 统计数 cell)
+    unit_column_values: set[str] = field(default_factory=set)   # 统计表 rows whose value is printed in the 单位 column
+    variant: str = "national"                                   # national | hubei (表二 extra row, annotated labels)
+    hubei_extra: tuple = (0, 0, 0)                               # values of the Hubei row 其他主动公开文件
+    body: list[tuple[str, str]] = field(default_factory=list)   # ("p", text) | ("h", heading) | ("table", table code)
+    prose_metrics: dict[str, tuple[int | float, bool]] = field(default_factory=dict)  # row -> (value, approximate)
+    violations: list[str] = field(default_factory=list)
+    expected_findings: list[str] = field(default_factory=list)
+    layout: Layout = field(default_factory=Layout)
+    file: str = ""
+
+    def printed(self, key: Key) -> str:
+        """The text of a cell as the report prints it."""
+        if key in self.raw:
+            return self.raw[key]
+        v = self.figures.get(key)
+        return "" if v is None else fmt_number(v)
+
+
+def fmt_number(v: int | float) -> str:
+    """A number as an agency types it: integers plain, decimals without trailing zeros."""
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(int(v))
