@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "林区",
              "省", "市", "县", "区", "盟", "旗")
-_PLACE_FOLLOWERS = ("政府", "门户", "人民", "市", "县", "区", "镇", "乡", "街道", "党委", "委")
+# 镇/乡/街道 are not here: 桃源乡 is a township, not 桃源区
+_PLACE_FOLLOWERS = ("政府", "门户", "人民", "市", "县", "区", "党委", "委")
+_OUTSIDE_MAINLAND = ("71", "81", "82")  # 台湾, 香港, 澳门 publish no 年报 under the 条例
 _COMMON_WORDS = {"城关", "开发", "新区", "高新", "经济", "中心", "长安", "和平", "新华", "友好", "胜利", "前进",
                  "红旗", "工农", "向阳", "铁西", "铁东", "东风", "光明", "解放", "建设", "人民", "白云", "青山"}
 
@@ -34,7 +36,7 @@ def gazetteer() -> dict[str, Place]:
     with open(path, encoding="utf-8") as f:
         for row in csv.DictReader(f):
             code = row["adcode"][:6]
-            if code in places:
+            if code in places or code.startswith(_OUTSIDE_MAINLAND):
                 continue
             level = "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
             places[code] = Place(code, row["name"], level)

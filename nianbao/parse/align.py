@@ -69,6 +69,22 @@ def collect(toks: list[Token], i: int, limit: int | None, row_key, skip_units: b
     return vals, i
 
 
+def window(vals: list[Token], k: int) -> int:
+    """Where a row's K cells start among its value cells: covered cells of a merged label print as blanks
+    before them, padding as blanks after. The best-filled window wins; a tie goes to the first window after
+    the leading blanks."""
+    if len(vals) <= k:
+        return 0
+    filled = [0 if v.is_blank else 1 for v in vals]
+    lead = next((n for n, f in enumerate(filled) if f), len(vals))
+    best, best_n = 0, -1
+    for s in range(len(vals) - k + 1):
+        n = sum(filled[s:s + k])
+        if n > best_n or (n == best_n and best < lead <= s):
+            best, best_n = s, n
+    return best
+
+
 def value_run(toks: list[Token], i: int) -> tuple[list[Token], int]:
     """A run of consecutive value tokens from i, across rows (used for flattened blocks)."""
     vals: list[Token] = []
@@ -146,11 +162,14 @@ class Aligner:
             j = self.match_row(tok, cursor)
             if j is not None:
                 k = len(self.rows[j].columns)
-                vals, nxt = collect(toks, i + 1, None, tok.row_key, self.skip_units)
-                if self.accept(toks, i, vals[:k], k, i + 1 + len(vals[:k]), j + 1):
-                    self.assign(al, j, vals[:k])
-                    if len(vals) > k:
-                        self.extra_values(al, self.rows[j], vals[k:])
+                # a table row's cells are its own; on plain lines the row's cells are the next K
+                vals, nxt = collect(toks, i + 1, None if tok.row_key is not None else k, tok.row_key, self.skip_units)
+                s = window(vals, k) if tok.row_key is not None else 0
+                if self.accept(toks, i, vals[s:s + k], k, nxt, j + 1):
+                    self.assign(al, j, vals[s:s + k])
+                    extra = [v for v in vals[:s] + vals[s + k:] if not v.is_blank]
+                    if extra:
+                        self.extra_values(al, self.rows[j], extra)
                     if al.first_token is None:
                         al.first_token = i
                     cursor, i, al.last_token = j + 1, nxt, nxt

@@ -1,7 +1,11 @@
 """Headline figures stated in the narrative (codebook table prose_metrics): counts, zeros said in words, 余/多/约."""
 
+import functools
 import re
 from dataclasses import dataclass
+
+from nianbao import codebook
+from nianbao.parse.labels import core
 
 from nianbao.document import Document, Paragraph
 from nianbao.report import Figure, Location
@@ -34,19 +38,38 @@ PATTERNS = (
     _p("administrative_litigations", rf"行政诉讼(?:案件|案)?(?:共|共计)?\s*{_N}\s*(?:件|起|宗)"),
     _p("administrative_litigations", r"(?:未发生|没有发生|未发现|未出现|无)[^。；\n]{0,60}?行政诉讼", zero=True),
     _p("fees_collected", rf"收取[^，。；\n]{{0,10}}?费(?:用)?(?:共计|共|合计)?\s*{_N}\s*元"),
-    _p("fees_collected", r"(?:不存在|未发生|没有|从未|未|无)[^。；\n]{0,16}?收(?:取)?费", zero=True),
+    _p("fees_collected", r"(?:不存在|未发生|没有|从未|未|无|不)[^。；\n]{0,16}?收(?:取)?[^。；\n]{0,6}?费", zero=True),
     _p("fees_collected", r"(?:不存在|未发生|没有|从未进行)收费", zero=True),
 )
 
 
+@functools.cache
+def _label_cores() -> frozenset[str]:
+    return frozenset(core(e.label) for e in codebook.entries())
+
+
+def _prose_paragraphs(doc: Document) -> list[Paragraph]:
+    """Paragraphs that are prose: not a table label printed on its own line."""
+    labels = _label_cores()
+    return [b for b in doc.blocks if isinstance(b, Paragraph) and b.text and b.char_span is not None
+            and core(b.text) not in labels]
+
+
 def prose_figures(doc: Document) -> list[Figure]:
-    """One figure per prose metric stated in a paragraph (table cells are not prose)."""
+    """One figure per prose metric: a stated number anywhere wins over a zero said in words."""
     found: dict[str, Figure] = {}
-    for block in doc.blocks:
-        if not isinstance(block, Paragraph) or not block.text or block.char_span is None:
-            continue
+    paragraphs = _prose_paragraphs(doc)
+    numeric = [p for p in PATTERNS if not p.zero]
+    zeros = [p for p in PATTERNS if p.zero]
+    for pats in (numeric, zeros):
+        _scan(paragraphs, pats, found)
+    return list(found.values())
+
+
+def _scan(paragraphs: list[Paragraph], patterns, found: dict[str, Figure]) -> None:
+    for block in paragraphs:
         text, base = block.text, block.char_span[0]
-        for pat in PATTERNS:
+        for pat in patterns:
             if pat.row in found:
                 continue
             m = pat.regex.search(text)
@@ -67,4 +90,3 @@ def prose_figures(doc: Document) -> list[Figure]:
                 fig = Figure("prose_metrics", pat.row, "value", v.value, raw.strip(),
                              Location(page=block.page, char_span=span), approximate=approx, kind=v.kind)
             found[pat.row] = fig
-    return list(found.values())

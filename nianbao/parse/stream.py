@@ -4,12 +4,17 @@ Paragraph lines and table cells (anchors, row-major) become tokens carrying thei
 single characters (vertical text of a merged cell, one character per line) are joined back into one label.
 """
 
+import re
 from dataclasses import dataclass
 
 from nianbao.document import Document, Paragraph
 from nianbao.parse.labels import compact
 from nianbao.report import Location
-from nianbao.values import BLANK, TEXT, Value, is_unit_word, parse_value
+from nianbao.values import BLANK, TEXT, ZH_NUMERAL, Value, is_unit_word, parse_value
+
+
+# a page number line left by a page break: "- 5 -", "第 3 页", "3/12"
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
 @dataclass(slots=True)
@@ -46,11 +51,15 @@ def tokens(doc: Document) -> list[Token]:
     out: list[Token] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
+            if PAGE_NUMBER.match(block.text):
+                continue
             out.append(Token(block.text, _cell_value(block.text),
                              Location(page=block.page, char_span=block.char_span), None, False))
             continue
         for row in block.rows():
             for c in row:
+                if c.text and PAGE_NUMBER.match(c.text):
+                    continue
                 out.append(Token(c.text, _cell_value(c.text),
                                  Location(page=block.page, table_index=block.index, row_index=c.row,
                                           column_index=c.col, char_span=c.char_span),
@@ -59,8 +68,9 @@ def tokens(doc: Document) -> list[Token]:
 
 
 def _single_char(t: Token) -> bool:
+    """One character of vertical text: not a digit, dash or 无, which are values of their own."""
     s = compact(t.text)
-    return len(s) == 1 and not s.isdigit()
+    return len(s) == 1 and not s.isdigit() and t.value.kind in (TEXT, ZH_NUMERAL)
 
 
 def _join_vertical(toks: list[Token]) -> list[Token]:

@@ -9,6 +9,7 @@ itself, so every char_span points into what the file says.
 import codecs
 
 from nianbao.document import Cell, Document, Paragraph, Table
+from nianbao.parse.stream import PAGE_NUMBER
 
 _CONTINUATION_MAX = 24  # a line without TAB this short, inside a TAB table, continues the previous cell
 
@@ -81,6 +82,9 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
                 break
             i += 1
             continue
+        if PAGE_NUMBER.match(line):  # a page break inside the table: not a cell, not a continuation
+            i += 1
+            continue
         if _is_tab_line(line):
             if blank_run and rows[-1]:
                 rows.append([])
@@ -90,6 +94,15 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
             for part in parts:
                 rows[-1].append([part.strip(), pos, pos + len(part)])
                 pos += len(part) + 1
+        elif "\t" in line.strip():  # a TSV row among TAB cells (mixed layouts): a row of its own
+            if rows[-1]:
+                rows.append([])
+            pos = start
+            for part in line.split("\t"):
+                rows[-1].append([part.strip(), pos, pos + len(part)])
+                pos += len(part) + 1
+            rows.append([])
+            blank_run = 0
         elif len(line.strip()) <= _CONTINUATION_MAX and rows[-1]:
             cell = rows[-1][-1]
             cell[0] = f"{cell[0]}\n{line.strip()}" if cell[0] else line.strip()
