@@ -86,21 +86,21 @@ def report_year(doc: Document, lines: list[str], title: str | None, published: s
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _standalone_date(line: str) -> str | None:
+    s = re.sub(r"[\s()（）]", "", line)
+    if _DATE.fullmatch(s) or _ISO_DATE.fullmatch(s):
+        return parse_date(s)
+    m = re.match(r"(?:发布日期|发文日期|成文日期|日期)[:：](.+)$", s)
+    return parse_date(m.group(1)) if m else None
+
+
 def published_on(lines: list[str]) -> str | None:
-    """A date standing on its own line: the signature date at the end, else a dated header line."""
-    for line in reversed(lines[-8:]):
-        s = re.sub(r"[\s()（）]", "", line)
-        m = _DATE.fullmatch(s) or _ISO_DATE.fullmatch(s)
-        if m:
-            return parse_date(s)
-    for line in lines[:5]:
-        s = re.sub(r"[\s()（）]", "", line)
-        m = _DATE.fullmatch(s) or _ISO_DATE.fullmatch(s)
-        if m:
-            return parse_date(s)
-        m = re.match(r"(?:发布日期|发文日期|成文日期|日期)[:：](.+)$", s)
-        if m:
-            return parse_date(m.group(1))
+    """A date standing on its own line: the last one (the signature; before any attached 统计表), else none."""
+    for line in reversed(lines):
+        if len(line) <= 40:
+            d = _standalone_date(line)
+            if d:
+                return d
     return None
 
 

@@ -3,7 +3,7 @@
 import functools
 
 from nianbao import codebook
-from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, value_run
+from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, value_run, window
 from nianbao.parse.labels import core, matches
 from nianbao.parse.stream import Token
 
@@ -102,18 +102,40 @@ def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> Non
             return
     if found:
         return
-    # one row of fifteen: the first run of ≥15 values after the header, leading header blanks trimmed
+    # one row of fifteen as the template prints it
+    run = _t4_value_row(toks, begin)
+    if run:
+        for n, row in enumerate(rows):
+            for col, tok in zip(row.columns, run[n * 5:(n + 1) * 5]):
+                al.figures[(T4, row.code, col)] = figure(row, col, tok)
+
+
+def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
+    """The fifteen cells: a table row of ≥15 values (best-filled window), else the first run of ≥15 values
+    on plain lines, with trailing then leading blank lines trimmed."""
     i = begin
     while i < len(toks):
-        run, nxt = value_run(toks, i)
+        t = toks[i]
+        if t.row_key is not None:
+            row = [x for x in toks[i:] if x.row_key == t.row_key]
+            end = i + len(row)
+            if len(row) >= 15 and all(x.is_value for x in row):
+                s = window(row, 15)
+                return row[s:s + 15]
+            i = end
+            continue
+        run, nxt = [], i
+        while nxt < len(toks) and toks[nxt].row_key is None and toks[nxt].is_value:
+            run.append(toks[nxt])
+            nxt += 1
         if len(run) >= 15:
+            while len(run) > 15 and run[-1].is_blank:
+                run.pop()
             while len(run) > 15 and run[0].is_blank:
-                run = run[1:]
-            for n, row in enumerate(rows):
-                for col, tok in zip(row.columns, run[n * 5:(n + 1) * 5]):
-                    al.figures[(T4, row.code, col)] = figure(row, col, tok)
-            return
-        i = nxt + 1 if nxt == i else nxt
+                run.pop(0)
+            return run[:15]
+        i = max(nxt, i + 1)
+    return None
 
 
 def parse_national(toks: list[Token], template: str) -> Alignment:

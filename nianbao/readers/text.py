@@ -30,13 +30,14 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode(guess, errors="replace"), guess.lower()
 
 
-def _split_pipe(line: str, start: int) -> list[tuple[str, int, int]]:
-    """Cells of a '|' row with their spans; one leading and one trailing empty cell from edge pipes dropped."""
+def _split_pipe(line: str, start: int, edge_left: bool) -> list[tuple[str, int, int]]:
+    """Cells of a '|' row with their spans. A trailing '|' ends the row (seed 002); a leading '|' is an edge only
+    when every row of the table has one (markdown style), else it follows an empty first cell."""
     cells, pos = [], start
     for part in line.split("|"):
         cells.append((part.strip(), pos, pos + len(part)))
         pos += len(part) + 1
-    if cells and not cells[0][0] and line.lstrip().startswith("|"):
+    if edge_left and cells and not cells[0][0]:
         cells = cells[1:]
     if cells and not cells[-1][0] and line.rstrip().endswith("|"):
         cells = cells[:-1]
@@ -56,9 +57,13 @@ class _Lines:
 
 def _pipe_table(lines, i: int) -> tuple[Table, int]:
     rows, cells = 0, []
-    while i < len(lines) and "|" in lines[i][0]:
+    end = i
+    while end < len(lines) and "|" in lines[end][0]:
+        end += 1
+    edge_left = all(lines[k][0].lstrip().startswith("|") for k in range(i, end))
+    while i < end:
         line, start = lines[i]
-        for col, (txt, s, e) in enumerate(_split_pipe(line, start)):
+        for col, (txt, s, e) in enumerate(_split_pipe(line, start, edge_left)):
             cells.append(Cell(rows, col, txt, char_span=(s, e)))
         rows += 1
         i += 1
