@@ -10,6 +10,7 @@ import codecs
 
 from nianbao.document import Cell, Document, Paragraph, Table
 from nianbao.parse.stream import PAGE_NUMBER
+from nianbao.values import TEXT, parse_value
 
 _CONTINUATION_MAX = 24  # a line without TAB this short, inside a TAB table, continues the previous cell
 
@@ -108,7 +109,7 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
                 pos += len(part) + 1
             rows.append([])
             blank_run = 0
-        elif len(line.strip()) <= _CONTINUATION_MAX and rows[-1]:
+        elif len(line.strip()) <= _CONTINUATION_MAX and rows[-1] and parse_value(rows[-1][-1][0]).kind == TEXT:
             cell = rows[-1][-1]
             cell[0] = f"{cell[0]}\n{line.strip()}" if cell[0] else line.strip()
             cell[2] = start + len(line)
@@ -169,5 +170,5 @@ def blocks_from_text(text: str) -> list:
 def read_text(data: bytes) -> Document:
     """Decode a text report and read it into the document model."""
     text, encoding = decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # a BOM can survive GB18030
     return Document(blocks=blocks_from_text(text), text=text, format="txt", encoding=encoding)
