@@ -70,14 +70,21 @@ class Converter:
 
 
 _converter: Converter | None = None
+_converter_pid: int | None = None
 
 
 def converter() -> Converter:
     """The process-wide converter (its own LibreOffice profile directory)."""
-    global _converter
-    if _converter is None or not _converter.profile_dir.endswith(f"-{os.getpid()}"):
-        _converter = Converter()
+    global _converter, _converter_pid
+    if _converter is None or _converter_pid != os.getpid():
+        _converter, _converter_pid = Converter(), os.getpid()
     return _converter
+
+
+def use_profile(profile_dir: str) -> None:
+    """Make this process convert with the given LibreOffice profile (one per worker)."""
+    global _converter, _converter_pid
+    _converter, _converter_pid = Converter(profile_dir), os.getpid()
 
 
 def convert_to_docx(data: bytes) -> bytes:

@@ -9,6 +9,7 @@ from nianbao.document import Cell, Document, Paragraph, Table
 
 DPI = 200
 DARK = 160  # grey level below which a pixel is ink
+RULE_DARK = 200  # rulings may be thin and blurred: a lighter threshold, the opening removes the rest
 MIN_RULE = 40  # px: shortest ruling segment kept by the 1-D opening (about 5 mm at 200 dpi)
 TOUCH = 10  # px: a ruling must end within this distance of a crossing ruling
 MAX_SIDE = 4000  # px: larger images are scaled down before OCR
@@ -76,12 +77,26 @@ class _UF:
         self.p[self.find(a)] = self.find(b)
 
 
-def find_grids(gray: np.ndarray) -> list[dict]:
-    """Ruled tables on a page image: per table its row/column line positions and merged cells (pixel boxes)."""
-    ink = gray < DARK
-    hmask = _open_runs(ink, MIN_RULE, axis=1)
-    vmask = _open_runs(ink, MIN_RULE, axis=0)
+def find_grids(gray: np.ndarray, erase: bool = False) -> list[dict]:
+    """Ruled tables on a page image: per table its row/column line positions and merged cells (pixel boxes).
+
+    With `erase`, ruling pixels of `gray` (a writable array) are painted white so OCR sees only the text."""
+    ink = gray < RULE_DARK
+    bridged_h = ink.copy()  # bridge 1-px breaks (noise, blur) along each direction before the opening
+    bridged_h[:, 1:-1] |= ink[:, :-2] & ink[:, 2:]
+    bridged_v = ink.copy()
+    bridged_v[1:-1, :] |= ink[:-2, :] & ink[2:, :]
+    hmask = _open_runs(bridged_h, MIN_RULE, axis=1)
+    vmask = _open_runs(bridged_v, MIN_RULE, axis=0)
     rules = (hmask | vmask).any(axis=1)
+    if erase:
+        lines = hmask | vmask
+        grown = lines.copy()  # and their blurred fringe
+        grown[1:, :] |= lines[:-1, :]
+        grown[:-1, :] |= lines[1:, :]
+        grown[:, 1:] |= lines[:, :-1]
+        grown[:, :-1] |= lines[:, 1:]
+        gray[grown] = 255
     grids = []
     for ya, yb in _groups(rules, gap=6):
         if yb - ya < 20:
@@ -193,6 +208,28 @@ def run_ocr(img: Image.Image) -> list[dict]:
     return out
 
 
+def estimate_skew(gray: Image.Image, max_deg: float = 2.0) -> float:
+    """Page skew in degrees: the rotation that makes the row projection of ink sharpest (rulings, text lines)."""
+    small = gray.resize((max(gray.width // 3, 1), max(gray.height // 3, 1)))
+    inv = Image.fromarray(((np.asarray(small) < DARK) * 255).astype(np.uint8))
+
+    def sharpness(deg: float) -> float:
+        prof = np.asarray(inv.rotate(deg, resample=Image.BILINEAR), dtype=np.float32).sum(axis=1)
+        return float(np.square(np.diff(prof)).sum())
+
+    best = max(np.arange(-max_deg, max_deg + 1e-9, 0.25), key=sharpness)
+    fine = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=sharpness)
+    return float(fine)
+
+
+def deskew(gray: Image.Image) -> tuple[Image.Image, float]:
+    """The page rotated upright (white fill) when it is skewed by more than 0.1 degree."""
+    deg = estimate_skew(gray)
+    if abs(deg) < 0.1:
+        return gray, 0.0
+    return gray.rotate(deg, resample=Image.BICUBIC, fillcolor=255), deg
+
+
 def ocr_image(img: Image.Image, page_no: int | None = None) -> list:
     """Blocks of one page image: tables from the ruling grid with OCR text per cell, other text as paragraphs."""
     from nianbao.readers.pdf import lines_to_paragraphs
@@ -200,8 +237,10 @@ def ocr_image(img: Image.Image, page_no: int | None = None) -> list:
     if max(gray.size) > MAX_SIDE:
         f = MAX_SIDE / max(gray.size)
         gray = gray.resize((int(gray.width * f), int(gray.height * f)))
-    grids = find_grids(np.asarray(gray))
-    boxes = run_ocr(gray)
+    gray, _ = deskew(gray)
+    arr = np.array(gray)
+    grids = find_grids(arr, erase=True)
+    boxes = run_ocr(Image.fromarray(arr))
     items: list[tuple[float, object]] = []
     in_cells: list[list[list[dict]]] = [[[] for _ in g["cells"]] for g in grids]
     outside = []

@@ -158,8 +158,8 @@ def stitch(pages: list[list], xs_of: dict[int, list[float]], warnings: list[str]
         if (blocks and page_blocks and isinstance(blocks[-1], Table) and isinstance(page_blocks[0], Table)
                 and _same_columns(blocks[-1], page_blocks[0], xs_of)):
             first, nxt = blocks[-1], page_blocks[0]
-            _append_rows(first, nxt)
-            warnings.append(f"table on page {first.page} continues on page {nxt.page}: stitched")
+            _append_rows(first, nxt, xs_of)
+            warnings.append(f"table from page {first.page} continues on page {nxt.page}: stitched")
             blocks.extend(page_blocks[1:])
         else:
             blocks.extend(page_blocks)
@@ -167,26 +167,53 @@ def stitch(pages: list[list], xs_of: dict[int, list[float]], warnings: list[str]
 
 
 def _same_columns(a: Table, b: Table, xs_of: dict[int, list[float]]) -> bool:
-    if a.n_cols != b.n_cols:
-        return False
+    """Same outer edges and mostly the same column lines (a fragment may lack a line no row of it needs)."""
     xa, xb = xs_of.get(id(a)), xs_of.get(id(b))
-    if xa and xb and len(xa) == len(xb):
-        return all(abs(p - q) <= 4 for p, q in zip(xa, xb))
-    return True
+    if not xa or not xb:
+        return a.n_cols == b.n_cols
+    if abs(xa[0] - xb[0]) > 4 or abs(xa[-1] - xb[-1]) > 4:
+        return False
+    common = sum(1 for x in xa if any(abs(x - y) <= 4 for y in xb))
+    return common >= 0.6 * min(len(xa), len(xb)) and common >= 2
 
 
-def _append_rows(a: Table, b: Table) -> None:
-    """Put b's rows under a's: a repeated header row is dropped, a merged cell cut by the page break rejoined."""
+def _regrid(t: Table, xs: list[float], union: list[float]) -> None:
+    """Re-index a table's columns onto a finer set of column lines."""
+    m = [_index(union, x) for x in xs]
+    for c in t.cells:
+        start, end = m[c.col], m[min(c.col + c.colspan, len(m) - 1)]
+        c.col, c.colspan = start, max(end - start, 1)
+
+
+def _vertical(text: str) -> bool:
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return bool(lines) and all(len(ln.strip()) <= 2 for ln in lines)
+
+
+def _append_rows(a: Table, b: Table, xs_of: dict[int, list[float]]) -> None:
+    """Put b's rows under a's: columns re-gridded on both fragments' lines, a repeated header row dropped,
+    a merged cell cut by the page break (empty or vertical-text continuation) rejoined."""
+    xa, xb = xs_of.get(id(a)), xs_of.get(id(b))
+    if xa and xb and xa != xb:
+        union: list[float] = []
+        for v in sorted(xa + xb):
+            if not union or v - union[-1] > 4:
+                union.append(v)
+        _regrid(a, xa, union)
+        _regrid(b, xb, union)
+        xs_of[id(a)] = union
     ga, gb = a.grid(), b.grid()
     skip = 1 if ga and gb and ga[0] == gb[0] and any(gb[0]) else 0
     offset = a.n_rows - skip
-    bottom = {(c.col, c.colspan): c for c in a.cells if c.row + c.rowspan == a.n_rows and c.rowspan > 1}
-    b_cells = sorted(b.cells, key=lambda c: (c.row, c.col))
-    for c in b_cells:
+    bottom = {(c.col, c.colspan): c for c in a.cells if c.row + c.rowspan == a.n_rows}
+    for c in sorted(b.cells, key=lambda c: (c.row, c.col)):
         if c.row < skip:
             continue
-        if c.row == skip and not c.text and (c.col, c.colspan) in bottom:
-            bottom[c.col, c.colspan].rowspan += c.rowspan
+        top = bottom.get((c.col, c.colspan)) if c.row == skip else None
+        if top is not None and (not c.text and top.rowspan > 1 or _vertical(top.text) and _vertical(c.text)
+                                and (top.rowspan > 1 or c.rowspan > 1)):
+            top.rowspan += c.rowspan
+            top.text = "\n".join(filter(None, (top.text, c.text)))
             continue
         c.row += offset
         a.cells.append(c)

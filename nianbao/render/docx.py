@@ -83,7 +83,7 @@ def _grid_ranges(t: Table, sliver_before: int | None) -> tuple[list[int], dict]:
     return widths, ranges
 
 
-def table_xml(t: Table, sliver_before: int | None = None) -> str:
+def table_xml(t: Table, sliver_before: int | None = None, header_rows: int = 0) -> str:
     """A ruled w:tbl; merged cells as gridSpan and vMerge restart/continue."""
     widths, ranges = _grid_ranges(t, sliver_before)
     border = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -93,7 +93,7 @@ def table_xml(t: Table, sliver_before: int | None = None) -> str:
            f'</w:tblCellMar></w:tblPr><w:tblGrid>'
            + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
     for r in range(t.n_rows):
-        out.append("<w:tr>")
+        out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if r < header_rows else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         q = 0
         row_cells = []
         for c in t.cells:
@@ -122,7 +122,7 @@ def table_xml(t: Table, sliver_before: int | None = None) -> str:
     return "".join(out)
 
 
-def document_xml(doc: Document, slivers: dict[int, int] | None = None) -> str:
+def document_xml(doc: Document, slivers: dict[int, int] | None = None, header_rows: int = 0) -> str:
     slivers = slivers or {}
     body = []
     ti = 0
@@ -130,7 +130,7 @@ def document_xml(doc: Document, slivers: dict[int, int] | None = None) -> str:
         if isinstance(b, Paragraph):
             body.append(_para(b.text))
         else:
-            body.append(table_xml(b, slivers.get(ti)))
+            body.append(table_xml(b, slivers.get(ti), header_rows))
             body.append("<w:p/>")
             ti += 1
     sect = ('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
@@ -139,13 +139,14 @@ def document_xml(doc: Document, slivers: dict[int, int] | None = None) -> str:
             + "".join(body) + sect + "</w:body></w:document>")
 
 
-def render_docx(doc: Document, slivers: dict[int, int] | None = None) -> bytes:
-    """DOCX bytes; `slivers` maps a table index to a grid column before which a 1-twip column is inserted."""
+def render_docx(doc: Document, slivers: dict[int, int] | None = None, header_rows: int = 0) -> bytes:
+    """DOCX bytes; `slivers` maps a table index to a grid column before which a 1-twip column is inserted;
+    `header_rows` first rows of every table repeat on each page (w:tblHeader)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("_rels/.rels", RELS)
         z.writestr("word/_rels/document.xml.rels", DOC_RELS)
         z.writestr("word/styles.xml", STYLES)
-        z.writestr("word/document.xml", document_xml(doc, slivers))
+        z.writestr("word/document.xml", document_xml(doc, slivers, header_rows))
     return buf.getvalue()

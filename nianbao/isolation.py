@@ -1,0 +1,276 @@
+"""Extract many files in a small pool of limited worker processes: a crash, hang or memory blow-up becomes an error record."""
+
+import hashlib
+import importlib
+import multiprocessing as mp
+import os
+import queue
+import resource
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from multiprocessing.connection import wait
+from pathlib import Path
+
+DEFAULT_JOB = "nianbao.extract:extract_bytes"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+LO_CHUNK = 40  # DOC/WPS files per LibreOffice run
+
+
+def _resolve(job: str):
+    module, _, name = job.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def read_only(data: bytes, source: str) -> dict:
+    """A job that only reads the document (no parsing): a summary for benchmarks and reader tests."""
+    from nianbao.readers import ReadError, read_document
+    from nianbao.readers.sniff import sniff_format
+    fmt = sniff_format(data, source)
+    base = {"source": source, "sha256": hashlib.sha256(data).hexdigest(), "format": fmt}
+    try:
+        doc = read_document(data, source, fmt)
+    except ReadError as e:
+        return {**base, "status": "error", "error": {"kind": e.kind, "message": str(e)}}
+    return {**base, "status": "ok", "error": None, "pages": doc.pages, "ocr": doc.ocr, "chars": len(doc.text),
+            "tables": [[t.n_rows, t.n_cols, len(t.cells)] for t in doc.tables],
+            "paragraphs": len(doc.blocks) - len(doc.tables), "warnings": doc.warnings}
+
+
+def error_record(source: str, kind: str, message: str) -> dict:
+    """The error object of cli.md for a file whose worker failed (sha256 and format read here, in the parent)."""
+    try:
+        data = Path(source).read_bytes()
+    except OSError:
+        data = None
+    from nianbao.readers.sniff import sniff_format
+    fmt = sniff_format(data, source) if data is not None else "unknown"
+    try:
+        from nianbao.extract import error_result
+        return error_result(source, data or b"", fmt, kind, message)
+    except ImportError:
+        return {"source": source, "sha256": hashlib.sha256(data or b"").hexdigest(), "format": fmt,
+                "status": "error", "error": {"kind": kind, "message": message}, "report": None,
+                "figures": [], "findings": []}
+
+
+def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
+    """Worker loop: receive batches of (index, path, converted_docx_path), send (index, result) per task."""
+    os.setpgid(0, 0)  # its own process group, so a LibreOffice child dies with it on a timeout
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from nianbao.readers import doc as docreader
+    docreader.use_profile(lo_profile)
+    fn = _resolve(job)
+    while True:
+        try:
+            batch = conn.recv()
+        except (EOFError, OSError):
+            return
+        if batch is None:
+            return
+        for index, path, docx_path in batch:
+            oom = False
+            try:
+                data = Path(path).read_bytes()
+                if docx_path:
+                    docreader.CONVERTED[hashlib.sha256(data).hexdigest()] = Path(docx_path).read_bytes()
+                result = fn(data, path)
+            except MemoryError:
+                data = None
+                result, oom = ("MemoryLimit", f"the reader ran out of memory (limit {memory_mb} MB)"), True
+            except OSError as e:
+                result = ("Unreadable", f"{type(e).__name__}: {e}")
+            except Exception as e:  # the job should not raise; record it anyway
+                result = ("WorkerError", f"{type(e).__name__}: {e}")
+            docreader.CONVERTED.clear()
+            conn.send((index, result))
+            if oom:
+                os._exit(3)  # a fresh process for the next task
+
+
+class _Slot:
+    """One worker process with its pipe and the tasks it is working through."""
+
+    def __init__(self, ctx, slot: int, job: str, memory_mb: int | None, lo_profile: str):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(child, job, memory_mb, lo_profile), daemon=True,
+                                name=f"nianbao-worker-{slot}")
+        self.proc.start()
+        child.close()
+        self.inflight: deque = deque()
+        self.last = time.monotonic()
+        self.killed = False
+
+    def kill(self) -> None:
+        self.killed = True
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.join(5)
+        self.conn.close()
+
+
+def _context():
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["nianbao.readers", "nianbao.readers.html", "nianbao.readers.docx",
+                                    "nianbao.extract", "nianbao.parse.document"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def _convert_docs(tasks: list[tuple[int, str]], out_dir: str, profile: str, done: queue.Queue) -> None:
+    """Background: convert DOC/WPS files to DOCX in chunks, one LibreOffice run per chunk; report each chunk."""
+    from nianbao.readers import ReadError
+    from nianbao.readers.doc import Converter
+    conv = Converter(profile)
+    for k in range(0, len(tasks), LO_CHUNK):
+        chunk = tasks[k:k + LO_CHUNK]
+        converted: dict[int, str | None] = {}
+        try:
+            datas = [Path(p).read_bytes() for _, p in chunk]
+            outs = conv.convert(datas, "docx")
+            for (i, _), out in zip(chunk, outs):
+                if out is not None:
+                    path = os.path.join(out_dir, f"{i}.docx")
+                    Path(path).write_bytes(out)
+                    converted[i] = path
+        except (ReadError, OSError):
+            pass  # the workers convert these one by one, each under its own time limit
+        done.put([(i, p, converted.get(i)) for i, p in chunk])
+
+
+def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s: float = 120.0,
+                 memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8) -> Iterator[dict]:
+    """One result per path, in input order; a worker that crashed, timed out or ran out of memory gives an error record.
+
+    `job` names a function (data, source) -> dict as "module:function". DOC/WPS files are converted by one
+    LibreOffice run per chunk in the background while the workers read the other files.
+    """
+    paths = [str(p) for p in paths]
+    if not paths:
+        return
+    ctx = _context()
+    tmp = tempfile.mkdtemp(prefix="nianbao-iso-")
+    pending: deque = deque()
+    doc_tasks = []
+    for i, p in enumerate(paths):
+        try:
+            with open(p, "rb") as f:
+                head = f.read(8)
+        except OSError:
+            head = b""
+        if head == OLE_MAGIC:
+            doc_tasks.append((i, p))
+        else:
+            pending.append((i, p, None))
+    conv_done: queue.Queue = queue.Queue()
+    conv_left = 0
+    from nianbao.readers.doc import soffice_path
+    if doc_tasks and soffice_path():
+        conv_left = (len(doc_tasks) + LO_CHUNK - 1) // LO_CHUNK
+        threading.Thread(target=_convert_docs, args=(doc_tasks, tmp, os.path.join(tmp, "lo-main"), conv_done),
+                         daemon=True).start()
+    else:
+        pending.extend((i, p, None) for i, p in doc_tasks)
+    workers = max(1, min(workers, len(paths)))
+    slots: list[_Slot | None] = [None] * workers
+    results: dict[int, dict] = {}
+    nxt = 0
+
+    def start(k: int) -> _Slot:
+        return _Slot(ctx, k, job, memory_mb, os.path.join(tmp, f"lo-{k}"))
+
+    def fail(slot: _Slot, kind: str, message: str) -> None:
+        """The task the worker was on gets the error; the rest of its batch goes back to the queue."""
+        if slot.inflight:
+            i, p, _ = slot.inflight.popleft()
+            results[i] = error_record(p, kind, message)
+        pending.extendleft(reversed(slot.inflight))
+        slot.inflight.clear()
+
+    def assign(slot: _Slot) -> None:
+        if slot.inflight or not pending:
+            return
+        n = max(1, min(batch, len(pending) // (2 * workers) or 1))
+        tasks = [pending.popleft() for _ in range(min(n, len(pending)))]
+        slot.inflight.extend(tasks)
+        slot.last = time.monotonic()
+        try:
+            slot.conn.send(tasks)
+        except (BrokenPipeError, OSError):
+            pass  # its death is noticed through the sentinel
+
+    def take(slot: _Slot, msg) -> None:
+        index, result = msg
+        if isinstance(result, tuple):
+            result = error_record(paths[index], *result)
+        results[index] = result
+        if slot.inflight and slot.inflight[0][0] == index:
+            slot.inflight.popleft()
+        slot.last = time.monotonic()
+
+    try:
+        for k in range(workers):
+            slots[k] = start(k)
+        while nxt < len(paths):
+            while conv_left:
+                try:
+                    pending.extend(conv_done.get_nowait())
+                    conv_left -= 1
+                except queue.Empty:
+                    break
+            for s in slots:
+                assign(s)
+            waitables = []
+            for s in slots:
+                waitables += [s.conn, s.proc.sentinel]
+            ready = wait(waitables, timeout=0.2 if conv_left else 1.0)
+            now = time.monotonic()
+            for k, s in enumerate(slots):
+                dead = s.proc.sentinel in ready or not s.proc.is_alive()
+                try:
+                    while s.conn.poll():
+                        take(s, s.conn.recv())
+                except (EOFError, OSError):
+                    dead = True
+                if dead:
+                    s.proc.join(5)
+                    code = s.proc.exitcode
+                    if s.inflight:
+                        if code == -signal.SIGKILL:
+                            fail(s, "MemoryLimit", "the worker was killed (out of memory)")
+                        else:
+                            name = signal.Signals(-code).name if code is not None and code < 0 else f"exit {code}"
+                            fail(s, "WorkerCrashed", f"the worker died while reading this file ({name})")
+                    s.conn.close()
+                    slots[k] = start(k)
+                elif s.inflight and now - s.last > timeout_s:
+                    s.kill()
+                    fail(s, "Timeout", f"reading took longer than {timeout_s:g} s; the worker was stopped")
+                    slots[k] = start(k)
+            while nxt in results:
+                yield results.pop(nxt)
+                nxt += 1
+    finally:
+        for s in slots:
+            if s is None:
+                continue
+            try:
+                s.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        for s in slots:
+            if s is not None:
+                s.proc.join(2)
+                if s.proc.is_alive():
+                    s.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
