@@ -7,12 +7,15 @@ itself, so every char_span points into what the file says.
 """
 
 import codecs
+import re
 
 from nianbao.document import Cell, Document, Paragraph, Table
 from nianbao.parse.stream import PAGE_NUMBER
 from nianbao.values import TEXT, parse_value
 
-_CONTINUATION_MAX = 24  # a line without TAB this short, inside a TAB table, continues the previous cell
+_CONTINUATION_MAX = 24
+# an item number that starts a row label: 一、 （一） 1. 其中 第…; a wrapped label's second line has none
+_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第|其中|信息内容|统计指标)")  # a line without TAB this short, inside a TAB table, continues the previous cell
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -125,14 +128,36 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
     return Table(cells, source="text-tab"), i
 
 
+def _is_tsv_line(line: str) -> bool:
+    return "\t" in line.strip() and not _is_tab_line(line)
+
+
+def _wrapped_label(lines, i: int) -> bool:
+    """A short label fragment whose row continues, TAB-separated, on the next line (5.要求…重新⏎出具…\t0\t0)."""
+    line = lines[i][0].strip()
+    if not line or len(line) > 30 or line[-1] in "。：:；;，," or i + 1 >= len(lines):
+        return False
+    nxt = lines[i + 1][0]
+    first = nxt.split("\t", 1)[0].strip()
+    return (_is_tsv_line(nxt) and bool(first) and parse_value(first).kind == TEXT
+            and bool(_ITEM.match(line)) and not _ITEM.match(first) and not line.endswith(("情况", "项")))
+
+
 def _tsv_table(lines, i: int) -> tuple[Table, int]:
-    """Rows written as cells separated by TABs on one line (no leading TAB)."""
+    """Rows written as cells separated by TABs on one line (no leading TAB); a wrapped first cell is re-joined."""
     cells, r = [], 0
-    while i < len(lines) and "\t" in lines[i][0].strip() and not _is_tab_line(lines[i][0]):
+    while i < len(lines) and (_is_tsv_line(lines[i][0]) or _wrapped_label(lines, i)):
+        prefix = None
+        if not _is_tsv_line(lines[i][0]):
+            prefix = lines[i]
+            i += 1
         line, start = lines[i]
         pos = start
         for c, part in enumerate(line.split("\t")):
-            cells.append(Cell(r, c, part.strip(), char_span=(pos, pos + len(part))))
+            text, span = part.strip(), (pos, pos + len(part))
+            if c == 0 and prefix:
+                text, span = f"{prefix[0].strip()}\n{text}", (prefix[1], pos + len(part))
+            cells.append(Cell(r, c, text, char_span=span))
             pos += len(part) + 1
         r += 1
         i += 1
@@ -152,7 +177,7 @@ def blocks_from_text(text: str) -> list:
         elif _is_tab_line(line) and (line.strip() or (i + 1 < len(lines) and _is_tab_line(lines[i + 1][0]))):
             table, i = _tab_table(lines, i)
             blocks.append(table)
-        elif "\t" in line.strip() and line.strip().count("\t") >= 1 and not _is_tab_line(line):
+        elif _is_tsv_line(line) or _wrapped_label(lines, i):
             table, i = _tsv_table(lines, i)
             blocks.append(table)
         else:
