@@ -320,3 +320,11 @@ def test_prose_states_table_figures_unless_r8():
         for row, (value, approx) in spec.prose_metrics.items():
             if row == "proactive_disclosed" and not approx:
                 assert f"{value}条" in text or "条" in text
+
+
+def test_html_and_docx_formats_render_the_same_specs(tmp_path):
+    assert synth_main(["--out", str(tmp_path), "--count", "8", "--seed", "3", "--formats", "html,docx"]) == 0
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert {Path(t["file"]).suffix for t in truth} == {".html", ".docx"}
+    docx = next(t for t in truth if t["file"].endswith(".docx"))
+    assert (tmp_path / docx["file"]).read_bytes()[:2] == b"PK"

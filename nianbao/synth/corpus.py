@@ -20,7 +20,25 @@ def render_txt(spec: ReportSpec) -> bytes:
     return encode(render_text(spec), spec.layout.encoding)
 
 
-RENDERERS: dict[str, Renderer] = {"txt": render_txt}
+def render_html(spec: ReportSpec) -> bytes:
+    """HTML through nianbao.render.html: GB pages labelled gb2312 (the common trap), a portal frame when dated."""
+    from nianbao.render.html import render_html as html
+    gb = spec.layout.encoding.startswith("gb")
+    title = spec.body[0][1] if spec.body else "政府信息公开工作年度报告"
+    kw = {}
+    if spec.published_on is not None and spec.layout.style in ("tab", "mixed"):
+        kw = dict(portal=True, site=(spec.region.county or spec.region.city or "") + "人民政府",
+                  publisher=spec.agency, date=spec.published_on.isoformat())
+    return html(build_document(spec), encoding="gb18030" if gb else "utf-8", charset_label="gb2312" if gb else None,
+                title=title, **kw)
+
+
+def render_docx(spec: ReportSpec) -> bytes:
+    from nianbao.render.docx import render_docx as docx
+    return docx(build_document(spec))
+
+
+RENDERERS: dict[str, Renderer] = {"txt": render_txt, "html": render_html, "docx": render_docx}
 
 
 def register_renderer(fmt: str, fn: Renderer) -> None:
@@ -29,7 +47,8 @@ def register_renderer(fmt: str, fn: Renderer) -> None:
 
 
 def renderer(fmt: str) -> Renderer:
-    """The renderer of fmt: registered, else `nianbao.render.<fmt>.render(document, spec) -> bytes` if it exists."""
+    """The renderer of fmt (txt, html, docx; pdf is batched in write_corpus), else a registered one, else
+    `nianbao.render.<fmt>.render(document, spec) -> bytes` if such a module exists."""
     if fmt in RENDERERS:
         return RENDERERS[fmt]
     try:
@@ -48,15 +67,23 @@ def write_corpus(out: Path, count: int, seed: int, formats: list[str],
                  violation_rate: float = VIOLATION_RATE) -> list[dict]:
     """Write the documents and truth.json; returns the truth list."""
     out.mkdir(parents=True, exist_ok=True)
-    fns = [renderer(f) for f in formats]
-    truth = []
+    fns = [render_docx if f == "pdf" else renderer(f) for f in formats]
+    truth, pdfs = [], []
     for i in range(count):
         template, style = plan(i)
         spec = generate(seed, i, template, style, violation_rate)
         k = i % len(formats)
         spec.file = f"{i:05d}_{template}_{style}.{formats[k]}"
-        (out / spec.file).write_bytes(fns[k](spec))
+        data = fns[k](spec)
+        if formats[k] == "pdf":
+            pdfs.append((spec.file, data))       # converted together: one LibreOffice run for the lot
+        else:
+            (out / spec.file).write_bytes(data)
         truth.append(truth_entry(spec))
+    if pdfs:
+        from nianbao.render.pdf import docx_to_pdf
+        for (name, _), pdf in zip(pdfs, docx_to_pdf([d for _, d in pdfs])):
+            (out / name).write_bytes(pdf)
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
 

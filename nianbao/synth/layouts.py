@@ -5,7 +5,7 @@ import random
 from nianbao.document import Document, Paragraph, Table
 
 from .model import ReportSpec
-from .tables import NOTE, build_document, table_code
+from .tables import NOTE, WRAPPED, build_document, table_code
 
 STYLES = ("tab", "pipe", "lines", "mixed")
 # quirk -> the styles it is applied with (and it needs the table it names)
@@ -127,19 +127,17 @@ def style_lines(rows: list, page: str) -> list[str]:
 
 
 def style_mixed(rows: list, page: str, rng: random.Random) -> list[str]:
-    """Rows as TAB-joined lines, blank lines between some rows, now and then a row in the seed-004 form."""
+    """Rows as TAB-joined lines with blank lines between some of them; header words split by a space, a wrapped
+    long label breaking its row over two lines."""
     out: list[str] = []
     for row in rows:
         if row is PAGE:
             out.append(page)
             continue
-        cells = [t.replace("\n", " ") for t in row]
-        if rng.random() < 0.15:
-            out += [""] + ["\t" + t for t in cells] + [""]
-        else:
-            out.append("\t".join(cells))
-            if rng.random() < 0.5:
-                out.append("")
+        cells = [t if t in WRAPPED.values() else t.replace("\n", " ") for t in row]
+        out += "\t".join(cells).split("\n")
+        if rng.random() < 0.4:
+            out.append("")
     return out + [""]
 
 

@@ -54,6 +54,8 @@ class ReportSpec:
     body: list[tuple[str, str]] = field(default_factory=list)   # ("p", text) | ("h", heading) | ("table", table code)
     prose_metrics: dict[str, tuple[int | float, bool]] = field(default_factory=dict)  # row -> (value, approximate)
     violations: list[str] = field(default_factory=list)
+    protect: set[Key] = field(default_factory=set)              # cells of a broken rule: printed, never blank
+    r8_metric: str | None = None                                 # the prose metric that contradicts the table
     expected_findings: list[str] = field(default_factory=list)
     layout: Layout = field(default_factory=Layout)
     file: str = ""

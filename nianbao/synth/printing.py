@@ -43,8 +43,8 @@ def fullwidth(text: str) -> str:
 def zero_style(rng: random.Random, template: str) -> str:
     """How this document prints zeros: 0, blank, a dash, 无, or a mix."""
     if template == "pre2019_table":
-        return rng.choices(("0", "blank", "dash", "none_word", "mixed"), (30, 50, 10, 4, 6))[0]
-    return rng.choices(("0", "blank", "dash", "none_word", "mixed"), (70, 11, 10, 3, 6))[0]
+        return rng.choices(("0", "blank", "dash", "none_word", "mixed"), (30, 50, 10, 4, 3))[0]
+    return rng.choices(("0", "blank", "dash", "none_word", "mixed"), (70, 12, 10, 3, 3))[0]
 
 
 def apply_printing(rng: random.Random, spec: ReportSpec) -> None:
@@ -53,7 +53,7 @@ def apply_printing(rng: random.Random, spec: ReportSpec) -> None:
     dash = rng.choice(DASH_MARKS)
     signed = rng.random() < 0.6
     wide = rng.random() < 0.07
-    zh = rng.random() < 0.04
+    zh = rng.random() < 0.02
     unit_amounts = rng.random() < 0.25
     for key in sorted(spec.figures):
         v = spec.figures[key]
@@ -61,7 +61,9 @@ def apply_printing(rng: random.Random, spec: ReportSpec) -> None:
             continue
         table, row, col = key
         if v == 0:
-            form = style if style != "mixed" else rng.choice(("0", "blank", "dash", "none_word"))
+            if key in spec.protect:
+                continue
+            form = style if style != "mixed" else rng.choice(("0", "blank"))
             if form in ("blank", "dash"):
                 spec.figures[key] = None
                 if form == "dash":
@@ -82,7 +84,7 @@ def apply_printing(rng: random.Random, spec: ReportSpec) -> None:
         elif col == "fee_amount" and unit_amounts and rng.random() < 0.3:
             spec.figures[key] = yuan = int(round(v * 10000))
             spec.raw[key] = f"{yuan}元"
-        elif zh and isinstance(v, int) and 0 < v < 100 and rng.random() < 0.3:
+        elif zh and isinstance(v, int) and 0 < v < 100 and rng.random() < 0.15:
             spec.raw[key] = zh_number(v)
         elif wide and rng.random() < 0.4:
             spec.raw[key] = fullwidth(fmt_number(v))

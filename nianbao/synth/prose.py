@@ -77,8 +77,7 @@ def state_metrics(rng: random.Random, spec: ReportSpec) -> dict[str, str]:
             f"{y}年，全年主动公开政府信息{c}条。", f"{y}年度，{we(spec)}通过政府网站主动公开政府信息{c}条。",
             f"全年主动上报公开政府信息共计{c}条，公开信息内容包括机构职能、政策法规、工作动态、人事信息等内容。"))
     # applications
-    wrong_one = rng.choice([k for k in ("applications_received", "administrative_reviews") if k in target]) \
-        if wrong and spec.template != "pre2019_table" else None
+    wrong_one = spec.r8_metric if wrong and spec.template != "pre2019_table" else None
     if rng.random() < 0.85 or wrong_one:
         n = int(target.get("applications_received", rng.choice((0, 0, 0, 1, 2, 5))))
         if wrong_one == "applications_received":
@@ -144,7 +143,13 @@ def write_body(rng: random.Random, spec: ReportSpec) -> None:
         body.append(("p", f"({earlier.year}年{earlier.month}月{earlier.day}日)"))
         if earlier != spec.published_on:
             spec.published_also.append(earlier)
-    intro = (f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，由{spec.agency}编制。"
+    r = spec.region
+    superior = (r.province + r.city + "人民政府办公室") if not r.county else (r.city + r.county + "人民政府办公室")
+    if rng.random() < 0.5:
+        superior = (r.city + "人民政府政务公开办公室") if not r.county else (r.county + "人民政府政务公开办公室")
+        superior = (r.province if not r.county else r.city) + superior
+    notice = f"根据《{superior}关于做好{y}年政府信息公开工作年度报告编制发布工作的通知》要求，"
+    intro = (f"{notice}本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，由{spec.agency}编制。"
              f"本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
              f"如对本报告有任何疑问，请与{a_short(spec)}办公室联系（电话：{rng.randint(0, 9999):04d}-{rng.randint(1000000, 8999999)}）。")
     body.append(("p", intro))

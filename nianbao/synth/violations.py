@@ -19,6 +19,19 @@ def _add(spec: ReportSpec, key, delta) -> None:
     spec.figures[key] = (spec.figures.get(key) or 0) + delta
 
 
+def protect_row(spec: ReportSpec, table: str, row: str) -> None:
+    spec.protect |= {k for k in spec.figures if k[0] == table and k[1] == row}
+
+
+def protect_column(spec: ReportSpec, table: str, col: str, rows=None) -> None:
+    spec.protect |= {k for k in spec.figures if k[0] == table and k[2] == col and (rows is None or k[1] in rows)}
+
+
+T3_LEAF_PARENTS = ("outcome", "denied", "unavailable", "not_processed", "other_handling")
+R8_COUNTERPARTS = {"applications_received": [(T3, "new_received", "total")],
+                   "administrative_reviews": [(T4, "administrative_review", "total")]}
+
+
 def add_application(spec: ReportSpec, col: str) -> None:
     """One more application received and granted in column col (keeps R1–R3)."""
     for row in ("new_received", "granted", "total_handled"):
@@ -31,6 +44,7 @@ def r1(rng, spec):
     d = 1 if rng.random() < 0.5 or not spec.figures.get((T3, "carried_forward", c)) else -1
     _add(spec, (T3, "carried_forward", c), d)
     _add(spec, (T3, "carried_forward", "total"), d)
+    protect_column(spec, T3, c, ("new_received", "carried_over", "total_handled", "carried_forward"))
     return True
 
 
@@ -41,6 +55,7 @@ def r2(rng, spec):
     target = rng.choice(("unavailable_not_held", "partially_granted", "not_processed_repeated"))
     _add(spec, (T3, "granted", c), -1)
     _add(spec, (T3, target, c), 1)
+    protect_row(spec, T3, target)
     return True
 
 
@@ -51,6 +66,8 @@ def r3(rng, spec):
     for row, d in (("total_handled", -1), ("carried_forward", 1)):
         _add(spec, (T3, row, c), d)
         _add(spec, (T3, row, "total"), d)
+    rows = {r.code for r in codebook.table(spec.template, T3).rows if r.parent in T3_LEAF_PARENTS}
+    protect_column(spec, T3, c, rows)
     return True
 
 
@@ -59,6 +76,7 @@ def r4(rng, spec):
     total = spec.figures.get((T4, row, "total")) or 0
     d = rng.choice((1, -1)) if total else 1
     _add(spec, (T4, row, "total"), d)
+    protect_row(spec, T4, row)
     return True
 
 
@@ -116,6 +134,8 @@ def o_total(total_row):
     def inject(rng, spec):
         v = spec.figures.get(_legacy(total_row)) or 0
         _add(spec, _legacy(total_row), rng.choice((1, -1)) if v else rng.randint(1, 3))
+        parts = [r.code for r in codebook.table("pre2019_table", L).rows if r.parent == total_row]
+        spec.protect |= {_legacy(total_row), *map(_legacy, parts)}
         return True
     return inject
 
@@ -126,6 +146,7 @@ def o4(rng, spec):
             "other_legal")
     s = sum(spec.figures.get(_legacy("denied_" + k)) or 0 for k in kids)
     _add(spec, _legacy("denied_" + rng.choice(kids)), answered - s + rng.randint(1, 3))
+    spec.protect |= {_legacy("answered_denied"), *(_legacy("denied_" + k) for k in kids)}
     return True
 
 
@@ -137,12 +158,14 @@ def o7(rng, spec):
     chans = [_legacy("channel_" + k) for k in ("gazette", "website", "weibo", "wechat", "other")]
     total = sum(spec.figures.get(k) or 0 for k in chans)
     spec.figures[_legacy("proactive_total")] = total + rng.randint(1, max(2, total // 3 + 1))
+    spec.protect |= set(chans)
     return True
 
 
 def o8(rng, spec):
     issued = spec.figures.get(_legacy("normative_documents_issued")) or 0
     spec.figures[_legacy("proactive_normative_documents")] = issued + rng.randint(1, 6)
+    spec.protect.add(_legacy("normative_documents_issued"))
     return True
 
 
@@ -170,8 +193,21 @@ INJECT = {"R1": r1, "R2": r2, "R3": r3, "R4": r4, "R9": r9, "R12": r12, "S1": s1
           "O7": o7, "O8": o8, "O10": o10}
 
 
+def r8(rng, spec):
+    """Pick the prose figure that will contradict the table (the prose writer states it wrongly)."""
+    if spec.template == "pre2019_table":
+        spec.r8_metric = "proactive_disclosed"
+        spec.protect.add(_legacy("proactive_total"))
+    else:
+        spec.r8_metric = rng.choice(tuple(R8_COUNTERPARTS))
+        spec.protect |= set(R8_COUNTERPARTS[spec.r8_metric])
+    return True
+
+
+INJECT["R8"] = r8
+
+
 def inject(rng: random.Random, spec: ReportSpec, rule: str) -> bool:
-    """Break `rule` in spec (R8 is made by the prose writer); False when the spec cannot carry it."""
-    if rule == "R8":
-        return True
+    """Break `rule` in spec; False when the spec cannot carry it. The cells of the broken instance are protected
+    from being printed blank, so that the break holds whether a parser reads a blank as 0 or as unknown."""
     return INJECT[rule](rng, spec)
