@@ -2,18 +2,20 @@
 
 import hashlib
 import importlib
-import multiprocessing as mp
 import os
 import queue
 import resource
 import shutil
 import signal
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 DEFAULT_JOB = "nianbao.extract:extract_bytes"
@@ -60,8 +62,6 @@ def error_record(source: str, kind: str, message: str) -> dict:
 
 def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
     """Worker loop: receive batches of (index, path, converted_docx_path), send (index, result) per task."""
-    os.setpgid(0, 0)  # its own process group, so a LibreOffice child dies with it on a timeout
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -95,36 +95,38 @@ def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
                 os._exit(3)  # a fresh process for the next task
 
 
-class _Slot:
-    """One worker process with its pipe and the tasks it is working through."""
+def worker_main(argv: list[str]) -> None:
+    """Entry of `python -m nianbao.isolation --worker FD JOB MEMORY_MB LO_PROFILE` (stdout kept clean)."""
+    fd, job, memory_mb, lo_profile = int(argv[0]), argv[1], int(argv[2]), argv[3]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.dup2(2, 1)  # libraries that print go to stderr; results travel over the socket only
+    _worker(Connection(fd), job, memory_mb or None, lo_profile)
 
-    def __init__(self, ctx, slot: int, job: str, memory_mb: int | None, lo_profile: str):
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, job, memory_mb, lo_profile), daemon=True,
-                                name=f"nianbao-worker-{slot}")
-        self.proc.start()
+
+class _Slot:
+    """One worker process (its own session, so a LibreOffice child dies with it) with its socket and tasks."""
+
+    def __init__(self, job: str, memory_mb: int | None, lo_profile: str):
+        parent, child = socket.socketpair()
+        fd = child.fileno()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "nianbao.isolation", "--worker", str(fd), job, str(memory_mb or 0), lo_profile],
+            pass_fds=(fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
         child.close()
+        self.conn = Connection(parent.detach())
         self.inflight: deque = deque()
         self.last = time.monotonic()
-        self.killed = False
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
 
     def kill(self) -> None:
-        self.killed = True
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self.proc.join(5)
+        self.proc.wait()
         self.conn.close()
-
-
-def _context():
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["nianbao.readers", "nianbao.readers.html", "nianbao.readers.docx",
-                                    "nianbao.extract", "nianbao.parse.document"])
-        return ctx
-    return mp.get_context("spawn")
 
 
 def _convert_docs(tasks: list[tuple[int, str]], out_dir: str, profile: str, done: queue.Queue) -> None:
@@ -158,7 +160,6 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
     paths = [str(p) for p in paths]
     if not paths:
         return
-    ctx = _context()
     tmp = tempfile.mkdtemp(prefix="nianbao-iso-")
     pending: deque = deque()
     doc_tasks = []
@@ -187,7 +188,7 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
     nxt = 0
 
     def start(k: int) -> _Slot:
-        return _Slot(ctx, k, job, memory_mb, os.path.join(tmp, f"lo-{k}"))
+        return _Slot(job, memory_mb, os.path.join(tmp, f"lo-{k}"))
 
     def fail(slot: _Slot, kind: str, message: str) -> None:
         """The task the worker was on gets the error; the rest of its batch goes back to the queue."""
@@ -230,28 +231,28 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
                     break
             for s in slots:
                 assign(s)
-            waitables = []
-            for s in slots:
-                waitables += [s.conn, s.proc.sentinel]
-            ready = wait(waitables, timeout=0.2 if conv_left else 1.0)
+            wait([s.conn for s in slots], timeout=0.2 if conv_left else 1.0)
             now = time.monotonic()
             for k, s in enumerate(slots):
-                dead = s.proc.sentinel in ready or not s.proc.is_alive()
+                dead = False
                 try:
                     while s.conn.poll():
                         take(s, s.conn.recv())
                 except (EOFError, OSError):
                     dead = True
-                if dead:
-                    s.proc.join(5)
-                    code = s.proc.exitcode
+                if dead or not s.alive():
+                    try:
+                        code = s.proc.wait(5)
+                    except subprocess.TimeoutExpired:
+                        s.kill()
+                        code = s.proc.returncode
                     if s.inflight:
                         if code == -signal.SIGKILL:
                             fail(s, "MemoryLimit", "the worker was killed (out of memory)")
                         else:
                             name = signal.Signals(-code).name if code is not None and code < 0 else f"exit {code}"
                             fail(s, "WorkerCrashed", f"the worker died while reading this file ({name})")
-                    s.conn.close()
+                    s.kill()
                     slots[k] = start(k)
                 elif s.inflight and now - s.last > timeout_s:
                     s.kill()
@@ -270,7 +271,13 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
                 pass
         for s in slots:
             if s is not None:
-                s.proc.join(2)
-                if s.proc.is_alive():
-                    s.kill()
+                try:
+                    s.proc.wait(2)
+                except subprocess.TimeoutExpired:
+                    pass
+                s.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:
+    worker_main(sys.argv[2:])
