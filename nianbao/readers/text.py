@@ -98,8 +98,8 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
             if blank_run and rows[-1]:
                 rows.append([])
             blank_run = 0
-            parts = line[1:].split("\t")
-            pos = start + 1
+            # one cell per TAB line (seed 004); with inner TABs it is a whole row whose first cell is empty
+            parts, pos = (line.split("\t"), start) if "\t" in line[1:] else (line[1:].split("\t"), start + 1)
             for part in parts:
                 rows[-1].append([part.strip(), pos, pos + len(part)])
                 pos += len(part) + 1
