@@ -86,7 +86,8 @@ def _join_vertical(toks: list[Token]) -> list[Token]:
                     chars.append(compact(toks[j].text))
                     last = j
                 j += 1
-            if len(chars) >= 3:
+            # vertical text has words in it (三、本年度…); a run of 一 六 二 is numbers, one per cell
+            if len(chars) >= 3 and any(parse_value(ch).kind == TEXT for ch in chars) and not toks[i].in_table:
                 first = toks[i]
                 span = None
                 if first.location.char_span and toks[last].location.char_span:
