@@ -1,1 +1,1 @@
-"""expectations."""
+"""GX 1.x suites as code (ephemeral context, pandas route); orchestration/ turns them into asset checks."""

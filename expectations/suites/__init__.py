@@ -1,0 +1,1 @@
+"""One module per table the data contract covers: `NAME`, `prepare(df)` and `build()`."""

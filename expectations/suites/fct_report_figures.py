@@ -1,0 +1,60 @@
+"""Structural contract on marts.fct_report_figures: codebook codes, grain, signs, years, provenance."""
+
+import datetime as dt
+
+import pandas as pd
+
+from nianbao import codebook
+from nianbao.frames import UNMAPPED_TABLE
+
+NAME = "fct_report_figures_structure"
+FIRST_REPORT_YEAR = 2007  # the 条例 was issued in 2007; the first annual reports cover 2008
+SIGNED_COLUMNS = ("change",)  # 本年增/减 is the only column that may be negative (rules.csv R9)
+
+
+def allowed_cell_keys() -> list[str]:
+    """Every 'template|table|row|column' the codebook defines (prose metrics are allowed in every template)."""
+    keys = set()
+    for template in codebook.TEMPLATES:
+        for t in codebook.tables(template):
+            keys |= {f"{template}|{t.table}|{r}|{c}" for r, c in t.cells()}
+        keys |= {f"{template}|prose_metrics|{r.code}|value" for r in codebook.prose_rows()}
+    return sorted(keys)
+
+
+def prepare(df: pd.DataFrame) -> pd.DataFrame:
+    """Derived columns the expectations read (GX compares a column to constants, not to other columns)."""
+    out = df.copy()
+    # every figure is a codebook cell, or explicitly in the extractor's table 'unmapped' (checked by is_mapped)
+    mapped = out["table_code"] != UNMAPPED_TABLE
+    out["cell_key"] = (out["template"].astype("string") + "|" + out["table_code"].astype("string") + "|"
+                       + out["row_code"].astype("string") + "|" + out["column_code"].astype("string")).where(mapped)
+    # the grain: one row per report and codebook cell (unmapped numbers are told apart by their position)
+    out["grain_key"] = (out["report_id"].astype("string") + "|" + out["cell_key"].fillna(
+        "unmapped#" + out["figure_seq"].astype("string")))
+    out["is_mapped_consistent"] = out["is_mapped"].astype("boolean") == mapped
+    # the value of every non-signed column; null where the column may be negative or the cell is blank
+    out["unsigned_value"] = out["value"].where(~out["column_code"].isin(SIGNED_COLUMNS))
+    out["has_location"] = (out[["page", "table_index", "row_index", "char_start"]].notna().any(axis=1))
+    return out
+
+
+def build():
+    """The suite (GX imported here, lazily)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    suite = gx.ExpectationSuite(name=NAME)
+    for column in ("report_id", "source_sha256", "source_path", "table_code", "row_code", "column_code",
+                   "template"):
+        suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="cell_key", value_set=allowed_cell_keys()))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="is_mapped_consistent", value_set=[True]))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="grain_key"))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="unsigned_value", min_value=0))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
+        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year))
+    suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="has_location", value_set=[True]))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(codebook.TEMPLATES)))
+    return suite
