@@ -1,0 +1,29 @@
+"""The code location: assembly only (assets, checks, jobs, schedule, sensor, resources)."""
+
+import dagster as dg
+
+from assets import checks, extract, ingest, load, snapshot
+from assets import dbt as dbt_assets_module
+from orchestration.jobs import build_jobs
+from orchestration.resources import build_resources
+from orchestration.schedules import build_schedules
+from orchestration.sensors import build_sensors
+
+
+def build_definitions() -> dg.Definitions:
+    """Definitions for the current environment (settings are read now, not at import)."""
+    return dg.Definitions(
+        assets=[ingest.raw_documents, extract.report_extractions, load.raw_tables,
+                dbt_assets_module.build_dbt_assets(), snapshot.bi_snapshot],
+        asset_checks=[checks.fct_report_figures_structural_contract],
+        jobs=build_jobs(),
+        schedules=build_schedules(),
+        sensors=build_sensors(),
+        resources=build_resources(),
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """Loaded by `dagster dev -w workspace.yaml` and `dagster definitions validate`."""
+    return build_definitions()

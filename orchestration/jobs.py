@@ -1,0 +1,12 @@
+"""Jobs: one in-process job that refreshes the whole warehouse and publishes the BI snapshot."""
+
+import dagster as dg
+
+REFRESH_JOB = "refresh_warehouse_job"
+
+
+def build_jobs() -> list:
+    """Every job of the code location."""
+    return [dg.define_asset_job(
+        REFRESH_JOB, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+        description="Discover, parse (new contents only), load raw.*, dbt build, GX checks, publish the BI snapshot.")]

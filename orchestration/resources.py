@@ -1,0 +1,26 @@
+"""Resources: the DuckDB warehouse and the dbt CLI, both pointing at paths from orchestration.settings."""
+
+import shutil
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from orchestration import settings
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter (the venv's), else whatever `dbt` is on PATH."""
+    local = Path(sys.executable).parent / "dbt"
+    return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
+
+
+def build_resources() -> dict[str, dg.ConfigurableResource]:
+    """Resource instances for the current environment (reads settings when called)."""
+    return {
+        "duckdb": DuckDBResource(database=str(settings.warehouse_path())),
+        "dbt": DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR),
+                              profiles_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
+    }

@@ -1,0 +1,32 @@
+"""Sensors: one warehouse refresh when files under NIANBAO_RAW_DIR appear or change (a run per batch)."""
+
+import dagster as dg
+
+from nianbao import batch
+from orchestration import settings
+from orchestration.jobs import REFRESH_JOB
+
+
+def raw_dir_request(cursor: str | None) -> tuple[dg.RunRequest | None, str]:
+    """A run request when the raw dir's fingerprint differs from the cursor; returns (request, new cursor)."""
+    root = settings.raw_dir()
+    fp = batch.fingerprint(root)
+    if fp == cursor:
+        return None, fp
+    return dg.RunRequest(run_key=f"raw_dir:{fp}", tags={"nianbao/raw_dir": str(root)}), fp
+
+
+@dg.sensor(name="raw_dir_sensor", job_name=REFRESH_JOB, minimum_interval_seconds=60,
+           default_status=dg.DefaultSensorStatus.RUNNING)
+def raw_dir_sensor(context: dg.SensorEvaluationContext):
+    """Request one refresh for the whole batch when files appear or change (stat only; content is hashed in the run)."""
+    request, cursor = raw_dir_request(context.cursor)
+    context.update_cursor(cursor)
+    if request is None:
+        return dg.SkipReason("no new or changed files under NIANBAO_RAW_DIR")
+    return request
+
+
+def build_sensors() -> list:
+    """Every sensor of the code location."""
+    return [raw_dir_sensor]

@@ -1,0 +1,68 @@
+"""The one place that reads environment variables (lazily, when a function is called, never at import)."""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DAGSTER_YAML_TEMPLATE = REPO_ROOT / "dagster.yaml"
+DEFAULT_RAW_DIR = REPO_ROOT / "samples" / "corpus"
+
+
+def home() -> Path:
+    """NIANBAO_HOME (default ./data): the warehouse, the BI snapshot, Dagster's home and GX data docs."""
+    return Path(os.environ.get("NIANBAO_HOME") or "./data").expanduser().resolve()
+
+
+def raw_dir() -> Path:
+    """NIANBAO_RAW_DIR (default: the bundled sample corpus): the report files the pipeline reads."""
+    return Path(os.environ.get("NIANBAO_RAW_DIR") or DEFAULT_RAW_DIR).expanduser().resolve()
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse written by the pipeline (raw, staging, marts, audit)."""
+    return home() / "warehouse.duckdb"
+
+
+def snapshot_path() -> Path:
+    """The read-only BI snapshot (marts only) that BI tools open."""
+    return home() / "bi" / "nianbao.duckdb"
+
+
+def gx_dir() -> Path:
+    """Where GX Data Docs are written."""
+    return home() / "gx"
+
+
+def dagster_home() -> Path:
+    """DAGSTER_HOME if set, else NIANBAO_HOME/dagster_home."""
+    env = os.environ.get("DAGSTER_HOME")
+    return Path(env).resolve() if env else home() / "dagster_home"
+
+
+def extract_workers() -> int:
+    """NIANBAO_WORKERS (default 2): parser worker processes per batch."""
+    return int(os.environ.get("NIANBAO_WORKERS") or 2)
+
+
+def extract_timeout_s() -> float:
+    """NIANBAO_TIMEOUT_S (default 120): wall-clock limit for one file."""
+    return float(os.environ.get("NIANBAO_TIMEOUT_S") or 120)
+
+
+def extract_memory_mb() -> int:
+    """NIANBAO_MEMORY_MB (default 2048): memory limit for one parser worker."""
+    return int(os.environ.get("NIANBAO_MEMORY_MB") or 2048)
+
+
+def prepare_dagster_home() -> Path:
+    """Create DAGSTER_HOME with our dagster.yaml (telemetry off, pools) and export it; returns the path."""
+    path = dagster_home()
+    path.mkdir(parents=True, exist_ok=True)
+    target = path / "dagster.yaml"
+    text = DAGSTER_YAML_TEMPLATE.read_text(encoding="utf-8")
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(path)
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    return path
