@@ -22,7 +22,11 @@ def _error(kind: str, message: str) -> Exception:
 
 
 def soffice_path() -> str | None:
-    return os.environ.get("NIANBAO_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice binary: $NIANBAO_SOFFICE when set (None if it is not executable), else from PATH."""
+    forced = os.environ.get("NIANBAO_SOFFICE")
+    if forced:
+        return forced if os.access(forced, os.X_OK) else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 class Converter:
@@ -32,14 +36,17 @@ class Converter:
         self.profile_dir = profile_dir or os.path.join(tempfile.gettempdir(), f"nianbao-lo-{os.getuid()}-{os.getpid()}")
 
     def convert(self, items: list[bytes], target: str = "docx", timeout_s: float | None = None,
-                in_ext: str = "doc") -> list[bytes | None]:
-        """Convert every item in one soffice invocation; None where LibreOffice produced nothing."""
+                in_ext: str = "doc", filter_spec: str | None = None) -> list[bytes | None]:
+        """Convert every item in one soffice invocation; None where LibreOffice produced nothing.
+
+        `filter_spec` overrides the --convert-to argument (e.g. PDF export options as JSON)."""
         exe = soffice_path()
         if not exe:
             raise _error("ConverterMissing", INSTALL_HINT)
         if not items:
             return []
-        filt = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf:writer_pdf_Export", "doc": "doc:MS Word 97"}[target]
+        filt = filter_spec or {"docx": "docx:MS Word 2007 XML", "pdf": "pdf:writer_pdf_Export",
+                               "doc": "doc:MS Word 97"}[target]
         timeout_s = timeout_s or (40 + 8 * len(items))
         with tempfile.TemporaryDirectory(prefix="nianbao-conv-") as tmp:
             src, out = Path(tmp, "in"), Path(tmp, "out")

@@ -267,6 +267,20 @@ def _flush_para(blocks: list, cur: list[str]) -> None:
             blocks.append(Paragraph(text))
 
 
+def page_title(root, meta: dict, container) -> str | None:
+    """The article title: <meta name=ArticleTitle>, else an <h1>/<h2> outside the container, else <title>."""
+    title = (meta.get("html_meta") or {}).get("ArticleTitle")
+    if not title:
+        for h in root.iter("h1", "h2"):
+            if container not in h.iterancestors() and h is not container:
+                title = clean(h.text_content())
+                if title:
+                    break
+    if not title and meta.get("title"):
+        title = re.split(r"\s*[-_|—]\s*", meta["title"])[0]
+    return clean(title) if title else None
+
+
 def read_html(data: bytes) -> Document:
     """Read an HTML page (bytes) into a Document with its content paragraphs and statistics tables."""
     text, encoding = decode_html(data)
@@ -292,6 +306,9 @@ def read_html(data: bytes) -> Document:
         for child in container:
             walk(child, blocks, cur)
     _flush_para(blocks, cur)
+    title = page_title(root, meta, container)
+    if title and not any(isinstance(b, Paragraph) and title in b.text for b in blocks[:3]):
+        blocks.insert(0, Paragraph(title))  # the article title sits outside the content container
     if not blocks:
         warnings.append("no content found in the HTML page")
     imgs = len(container.xpath(".//img"))
