@@ -47,7 +47,8 @@ def short_name(name: str) -> str | None:
     for suf in _SUFFIXES:
         if name.endswith(suf) and len(name) - len(suf) >= 2:
             stem = name[: -len(suf)]
-            return None if stem in _COMMON_WORDS else stem
+            # 内乡 (内乡县) reads as a township inside 参内乡人民政府: such stems only count in full
+            return None if stem in _COMMON_WORDS or stem[-1] in "乡镇" else stem
     return None
 
 

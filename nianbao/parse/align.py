@@ -6,11 +6,16 @@ repeated labels (（一）维持… under 复议, 诉讼 and 投诉) resolve by 
 n_children × K values (the （三）不予公开 block flattened without its sub-row labels) fills its children in order.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from nianbao.parse.labels import core, matches
 from nianbao.parse.stream import Token
 from nianbao.report import Figure
+
+
+# tables whose last column is 总计: a row's cells are flush right in the printed grid
+RIGHT_ALIGNED = frozenset({"t3_applications", "t4_review_litigation"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +74,17 @@ def collect(toks: list[Token], i: int, limit: int | None, row_key, skip_units: b
     return vals, i
 
 
-def window(vals: list[Token], k: int) -> int:
+def window(vals: list[Token], k: int, right: bool = False) -> int:
     """Where a row's K cells start among its value cells: covered cells of a merged label print as blanks
-    before them, padding as blanks after. The best-filled window wins; a tie goes to the first window after
-    the leading blanks."""
+    before them, padding as blanks after. The best-filled window wins; a tie goes to the rightmost window
+    for right-aligned tables (表三 and 表四 end in 总计) and to the leftmost otherwise."""
     if len(vals) <= k:
         return 0
     filled = [0 if v.is_blank else 1 for v in vals]
-    lead = next((n for n, f in enumerate(filled) if f), len(vals))
     best, best_n = 0, -1
     for s in range(len(vals) - k + 1):
         n = sum(filled[s:s + k])
-        if n > best_n or (n == best_n and best < lead <= s):
+        if n > best_n or (right and n == best_n):
             best, best_n = s, n
     return best
 
@@ -94,6 +98,15 @@ def value_run(toks: list[Token], i: int) -> tuple[list[Token], int]:
     return vals, i
 
 
+@functools.lru_cache(maxsize=100_000)
+def _matching_rows(row_cores: tuple[str, ...], text: str) -> tuple[int, ...]:
+    """Indexes of the template rows a printed label can name (memoised: labels repeat across documents)."""
+    c = core(text)
+    if len(c) > max((len(r) for r in row_cores), default=0) + 40:
+        return ()
+    return tuple(j for j, rc in enumerate(row_cores) if matches(text, rc))
+
+
 class Aligner:
     """Walks tokens once, matching labels to rows from a cursor; subclasses add layout-specific rules."""
 
@@ -105,13 +118,14 @@ class Aligner:
         self.groups = list(groups)
         self.header_cores = {core(h) for h in headers}
         self.max_core = max((len(r.core) for r in rows), default=0) + 40
+        self.rows_key = tuple(r.core for r in rows)
 
     def match_row(self, tok: Token, cursor: int) -> int | None:
-        if len(tok.text) > 3 * self.max_core or len(core(tok.text)) > self.max_core:
+        if len(tok.text) > 3 * self.max_core:
             return None  # a prose paragraph, not a label
         end = len(self.rows) if self.window is None else min(len(self.rows), cursor + self.window)
-        for j in range(cursor, end):
-            if matches(tok.text, self.rows[j].core):
+        for j in _matching_rows(self.rows_key, tok.text):
+            if cursor <= j < end:
                 return j
         return None
 
@@ -164,7 +178,7 @@ class Aligner:
                 k = len(self.rows[j].columns)
                 # a table row's cells are its own; on plain lines the row's cells are the next K
                 vals, nxt = collect(toks, i + 1, None if tok.row_key is not None else k, tok.row_key, self.skip_units)
-                s = window(vals, k) if tok.row_key is not None else 0
+                s = window(vals, k, self.rows[j].table in RIGHT_ALIGNED) if tok.row_key is not None else 0
                 if self.accept(toks, i, vals[s:s + k], k, nxt, j + 1):
                     self.assign(al, j, vals[s:s + k])
                     extra = [v for v in vals[:s] + vals[s + k:] if not v.is_blank]

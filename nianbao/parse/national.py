@@ -120,7 +120,7 @@ def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
             row = [x for x in toks[i:] if x.row_key == t.row_key]
             end = i + len(row)
             if len(row) >= 15 and all(x.is_value for x in row):
-                s = window(row, 15)
+                s = window(row, 15, right=True)
                 return row[s:s + 15]
             i = end
             continue

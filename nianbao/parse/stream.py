@@ -5,7 +5,6 @@ single characters (vertical text of a merged cell, one character per line) are j
 """
 
 import re
-from dataclasses import dataclass
 
 from nianbao.document import Document, Paragraph
 from nianbao.parse.labels import compact
@@ -17,58 +16,61 @@ from nianbao.values import BLANK, TEXT, ZH_NUMERAL, Value, is_unit_word, parse_v
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
-@dataclass(slots=True)
 class Token:
-    """One cell or line: its printed text, parsed value, location, and the table row it sits in (if any)."""
+    """One cell or line: its printed text, parsed value, where it is, and the table row it sits in (if any).
 
-    text: str
-    value: Value
-    location: Location
-    row_key: tuple[int, int] | None
-    in_table: bool
+    The location is kept as a plain tuple (page, table_index, row_index, column_index, char_span) and made a
+    `Location` only for the tokens that become figures: most tokens never do.
+    """
+
+    __slots__ = ("text", "value", "loc", "row_key", "in_table", "is_value", "is_blank")
+
+    def __init__(self, text: str, value: Value, loc: tuple, row_key: tuple[int, int] | None, in_table: bool):
+        self.text = text
+        self.value = value
+        self.loc = loc
+        self.row_key = row_key
+        self.in_table = in_table
+        self.is_value = value.kind != TEXT
+        self.is_blank = value.kind == BLANK
 
     @property
-    def is_value(self) -> bool:
-        return self.value.kind != TEXT
-
-    @property
-    def is_blank(self) -> bool:
-        return self.value.kind == BLANK
+    def location(self) -> Location:
+        return Location(*self.loc)
 
     @property
     def is_unit(self) -> bool:
         return is_unit_word(self.text)
 
 
-def _cell_value(text: str) -> Value:
-    v = parse_value(text)
-    # a single Chinese numeral character inside a label run is text, not a value (三 of 三、本年度办理结果)
-    return v
-
-
 def tokens(doc: Document) -> list[Token]:
     """Flatten the document into tokens and re-join vertical text."""
     out: list[Token] = []
+    append = out.append
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            if PAGE_NUMBER.match(block.text):
+            text = block.text
+            if text and text[0] in _PAGE_START and PAGE_NUMBER.match(text):
                 continue
-            out.append(Token(block.text, _cell_value(block.text),
-                             Location(page=block.page, char_span=block.char_span), None, False))
+            append(Token(text, parse_value(text), (block.page, None, None, None, block.char_span), None, False))
             continue
+        page, index = block.page, block.index
         for row in block.rows():
             for c in row:
-                if c.text and PAGE_NUMBER.match(c.text):
+                text = c.text
+                if text and text[0] in _PAGE_START and PAGE_NUMBER.match(text):
                     continue
-                out.append(Token(c.text, _cell_value(c.text),
-                                 Location(page=block.page, table_index=block.index, row_index=c.row,
-                                          column_index=c.col, char_span=c.char_span),
-                                 (block.index, c.row), True))
+                append(Token(text, parse_value(text), (page, index, c.row, c.col, c.char_span), (index, c.row), True))
     return _join_vertical(out)
+
+
+_PAGE_START = set("-—–－第0123456789 \t")
 
 
 def _single_char(t: Token) -> bool:
     """One character of vertical text: not a digit, dash or 无, which are values of their own."""
+    if len(t.text) > 3:
+        return False
     s = compact(t.text)
     return len(s) == 1 and not s.isdigit() and t.value.kind in (TEXT, ZH_NUMERAL)
 
@@ -90,10 +92,9 @@ def _join_vertical(toks: list[Token]) -> list[Token]:
             if len(chars) >= 3 and any(parse_value(ch).kind == TEXT for ch in chars) and not toks[i].in_table:
                 first = toks[i]
                 span = None
-                if first.location.char_span and toks[last].location.char_span:
-                    span = (first.location.char_span[0], toks[last].location.char_span[1])
-                loc = Location(first.location.page, first.location.table_index, first.location.row_index,
-                               first.location.column_index, span)
+                if first.loc[4] and toks[last].loc[4]:
+                    span = (first.loc[4][0], toks[last].loc[4][1])
+                loc = first.loc[:4] + (span,)
                 text = "".join(chars)
                 out.append(Token(text, Value(None, TEXT, text), loc, first.row_key, first.in_table))
                 i = last + 1
