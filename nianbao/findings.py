@@ -30,14 +30,16 @@ class _Cells:
 
     def identity(self, rule: str, lhs: list[tuple], rhs: list[tuple], relation: str, label: str) -> Finding | None:
         """lhs (sum) relation rhs (sum); None when every cell involved is absent or blank."""
-        cells = [self.ref(*k) for k in lhs + rhs]
-        if all(c["value"] is None for c in cells):
+        lv = [self.get(*k) for k in lhs]
+        rv = [self.get(*k) for k in rhs]
+        if all(v is None for v in lv) and all(v is None for v in rv):
             return None
-        left = sum(self.get(*k) or 0 for k in lhs)
-        right = sum(self.get(*k) or 0 for k in rhs)
+        left = sum(v or 0 for v in lv)
+        right = sum(v or 0 for v in rv)
         ok = {"=": abs(left - right) < 1e-9, ">=": left >= right - 1e-9, "<=": left <= right + 1e-9}[relation]
         if ok:
             return None
+        cells = [self.ref(*k) for k in lhs + rhs]
         sev = codebook.rules()[rule]["severity"]
         return Finding(rule, sev, f"{label}: {_fmt(left)} {'≠' if relation == '=' else 'violates ' + relation} {_fmt(right)}",
                        cells)

@@ -3,19 +3,25 @@
 from dataclasses import dataclass, field
 
 
-@dataclass(slots=True)
-class Location:
-    """Where a value was read: page, table and cell indexes, and/or a character span in Document.text."""
+class Location(tuple):
+    """Where a value was read: (page, table_index, row_index, column_index, char_span); char_span points into
+    Document.text. A tuple, because a report has hundreds of them."""
 
-    page: int | None = None
-    table_index: int | None = None
-    row_index: int | None = None
-    column_index: int | None = None
-    char_span: tuple[int, int] | None = None
+    __slots__ = ()
+
+    def __new__(cls, page=None, table_index=None, row_index=None, column_index=None, char_span=None):
+        return tuple.__new__(cls, (page, table_index, row_index, column_index, char_span))
+
+    page = property(lambda self: self[0])
+    table_index = property(lambda self: self[1])
+    row_index = property(lambda self: self[2])
+    column_index = property(lambda self: self[3])
+    char_span = property(lambda self: self[4])
 
     def to_json(self) -> dict:
-        return {"page": self.page, "table_index": self.table_index, "row_index": self.row_index,
-                "column_index": self.column_index, "char_span": list(self.char_span) if self.char_span else None}
+        page, table, row, col, span = self
+        return {"page": page, "table_index": table, "row_index": row, "column_index": col,
+                "char_span": [span[0], span[1]] if span else None}
 
 
 @dataclass(slots=True)

@@ -20,10 +20,15 @@ class _Pattern:
     row: str
     regex: re.Pattern
     zero: bool = False
+    needs: str = ""  # a character every match contains: a cheap test before the regex
+
+
+_NEEDS = {"proactive_disclosed": "主", "applications_received": "申", "administrative_reviews": "复",
+          "administrative_litigations": "诉", "fees_collected": "费"}
 
 
 def _p(row: str, pattern: str, zero: bool = False) -> _Pattern:
-    return _Pattern(row, re.compile(pattern), zero)
+    return _Pattern(row, re.compile(pattern), zero, _NEEDS[row])
 
 
 # first match wins, in this order, per row
@@ -70,7 +75,7 @@ def _scan(paragraphs: list[Paragraph], patterns, found: dict[str, Figure]) -> No
     for block in paragraphs:
         text, base = block.text, block.char_span[0]
         for pat in patterns:
-            if pat.row in found:
+            if pat.row in found or pat.needs not in text:
                 continue
             m = pat.regex.search(text)
             if not m:

@@ -36,7 +36,7 @@ class Token:
 
     @property
     def location(self) -> Location:
-        return Location(*self.loc)
+        return Location(*self.loc)  # tuple.__new__ on the stored tuple: no copy of fields
 
     @property
     def is_unit(self) -> bool:
@@ -80,7 +80,7 @@ def _join_vertical(toks: list[Token]) -> list[Token]:
     out: list[Token] = []
     i = 0
     while i < len(toks):
-        if _single_char(toks[i]):
+        if not toks[i].in_table and _single_char(toks[i]):
             j, chars, last = i, [], i
             while j < len(toks) and (_single_char(toks[j]) or (toks[j].is_blank and j + 1 < len(toks)
                                                                 and _single_char(toks[j + 1]))):

@@ -134,8 +134,10 @@ def _is_tsv_line(line: str) -> bool:
 
 def _wrapped_label(lines, i: int) -> bool:
     """A short label fragment whose row continues, TAB-separated, on the next line (5.要求…重新⏎出具…\t0\t0)."""
+    if i + 1 >= len(lines) or "\t" not in lines[i + 1][0]:
+        return False
     line = lines[i][0].strip()
-    if not line or len(line) > 30 or line[-1] in "。：:；;，," or i + 1 >= len(lines):
+    if not line or len(line) > 30 or line[-1] in "。：:；;，,":
         return False
     nxt = lines[i + 1][0]
     first = nxt.split("\t", 1)[0].strip()

@@ -1,0 +1,48 @@
+"""Parse throughput on generated text reports, per core: `python bench/bench_parse.py [--count N]`.
+
+Generates a corpus of every era and layout in memory-backed temp files, then times `extract_bytes` in one
+process (one core). The issue's bar is 300 documents per second per core on text reports.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nianbao.extract import extract_bytes
+from nianbao.synth.corpus import write_corpus
+
+TARGET = 300.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--count", type=int, default=1600)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        truth = write_corpus(Path(tmp), args.count, seed=99, formats=["txt"])
+        docs = [(t["file"], (Path(tmp) / t["file"]).read_bytes()) for t in truth]
+    size = sum(len(d) for _, d in docs)
+    wall, cpu = [], []
+    for _ in range(args.rounds):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for name, data in docs:
+            extract_bytes(data, name)
+        wall.append(len(docs) / (time.perf_counter() - t0))
+        cpu.append(len(docs) / (time.process_time() - c0))
+    best = max(cpu)
+    load = os.getloadavg()[0]
+    print(f"parse throughput, text reports, 1 process: {len(docs)} docs ({size / len(docs) / 1024:.1f} KiB avg)")
+    print(f"  per CPU-second (docs/s/core): {', '.join(f'{r:.0f}' for r in cpu)} | best {best:.0f} | "
+          f"median {statistics.median(cpu):.0f} | target {TARGET:.0f}: {'PASS' if best >= TARGET else 'BELOW'}")
+    print(f"  per wall-second: {', '.join(f'{r:.0f}' for r in wall)} (load average {load:.1f}: "
+          f"other processes on the machine lower this, not the per-core figure)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
