@@ -76,7 +76,6 @@ def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
         if batch is None:
             return
         for index, path, docx_path in batch:
-            oom = False
             try:
                 data = Path(path).read_bytes()
                 if docx_path:
@@ -84,15 +83,13 @@ def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
                 result = fn(data, path)
             except MemoryError:
                 data = None
-                result, oom = ("MemoryLimit", f"the reader ran out of memory (limit {memory_mb} MB)"), True
+                result = ("MemoryLimit", f"the reader ran out of memory (limit {memory_mb} MB)")
             except OSError as e:
                 result = ("Unreadable", f"{type(e).__name__}: {e}")
             except Exception as e:  # the job should not raise; record it anyway
                 result = ("WorkerError", f"{type(e).__name__}: {e}")
             docreader.CONVERTED.clear()
-            conn.send((index, result))
-            if oom:
-                os._exit(3)  # a fresh process for the next task
+            conn.send((index, result))  # the failed allocation was freed while the exception unwound
 
 
 def worker_main(argv: list[str]) -> None:
@@ -106,12 +103,13 @@ def worker_main(argv: list[str]) -> None:
 class _Slot:
     """One worker process (its own session, so a LibreOffice child dies with it) with its socket and tasks."""
 
-    def __init__(self, job: str, memory_mb: int | None, lo_profile: str):
+    def __init__(self, job: str, memory_mb: int | None, lo_profile: str, threads: int = 1):
         parent, child = socket.socketpair()
         fd = child.fileno()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "nianbao.isolation", "--worker", str(fd), job, str(memory_mb or 0), lo_profile],
-            pass_fds=(fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
+            pass_fds=(fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, "NIANBAO_OCR_THREADS": os.environ.get("NIANBAO_OCR_THREADS", str(threads))})
         child.close()
         self.conn = Connection(parent.detach())
         self.inflight: deque = deque()
@@ -188,7 +186,7 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
     nxt = 0
 
     def start(k: int) -> _Slot:
-        return _Slot(job, memory_mb, os.path.join(tmp, f"lo-{k}"))
+        return _Slot(job, memory_mb, os.path.join(tmp, f"lo-{k}"), max(1, (os.cpu_count() or 1) // workers))
 
     def fail(slot: _Slot, kind: str, message: str) -> None:
         """The task the worker was on gets the error; the rest of its batch goes back to the queue."""

@@ -1,6 +1,7 @@
 """Scanned pages and images to the document model: ruling-line table grids (numpy) plus one RapidOCR pass per page."""
 
 import io
+import os
 
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
@@ -22,7 +23,12 @@ def engine():
     global _engine
     if _engine is None:
         from rapidocr import RapidOCR
-        _engine = RapidOCR(params={"Global.log_level": "warning"})
+        params = {"Global.log_level": "warning"}
+        threads = int(os.environ.get("NIANBAO_OCR_THREADS", "0") or 0)
+        if threads > 0:  # set by the isolation pool: cores shared among its workers
+            params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+            params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+        _engine = RapidOCR(params=params)
     return _engine
 
 
