@@ -1,0 +1,54 @@
+# nianbao: `make run` builds the warehouse and the BI snapshot; `make test` runs every test.
+# Needs only python3 on a fresh machine (uv is installed with pip --user when missing).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+export NIANBAO_HOME ?= $(CURDIR)/data
+export DAGSTER_HOME ?= $(NIANBAO_HOME)/dagster_home
+export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+export DAGSTER_DISABLE_TELEMETRY := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export UV_NO_PROGRESS := 1
+export PATH := $(CURDIR)/.venv/bin:$(HOME)/.local/bin:$(PATH)
+
+PY := $(CURDIR)/.venv/bin/python
+
+.PHONY: run test dev bench system-deps uv sync manifest clean
+
+uv:  ## install uv if missing
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
+	@uv --version
+
+sync: uv  ## the locked environment (.venv)
+	uv sync --frozen --extra dev
+
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f 2>/dev/null) \
+	dbt_project/dbt_project.yml dbt_project/profiles.yml
+
+manifest: sync dbt_project/target/manifest.json  ## the dbt manifest, before any code location loads
+
+dbt_project/target/manifest.json: $(DBT_SOURCES)
+	NIANBAO_WAREHOUSE_PATH="$${NIANBAO_WAREHOUSE_PATH:-$(abspath $(NIANBAO_HOME))/warehouse.duckdb}" \
+	  dagster-dbt project prepare-and-package --file assets/dbt.py
+	touch $@
+
+run: manifest  ## one in-process run of every asset and check over NIANBAO_RAW_DIR, then a summary
+	$(PY) -m orchestration.run
+
+test: manifest  ## the whole pytest suite
+	$(PY) -m pytest -q
+
+dev: manifest  ## the Dagster UI on 127.0.0.1:3000 (schedule and sensor running)
+	$(PY) -c "from orchestration import settings; settings.prepare_dagster_home()"
+	dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+bench:  ## benchmarks written under bench/ (each bench/*.py is run in turn)
+	@if ls bench/*.py >/dev/null 2>&1; then for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done; \
+	 else echo "bench/: no benchmarks yet"; fi
+
+system-deps:  ## LibreOffice and CJK fonts for the DOC/WPS readers (needs root)
+	bash scripts/system-deps.sh
+
+clean:  ## remove the warehouse, snapshot and Dagster home under NIANBAO_HOME (raw files are never touched)
+	rm -rf "$(NIANBAO_HOME)/warehouse.duckdb" "$(NIANBAO_HOME)/warehouse.duckdb.wal" "$(NIANBAO_HOME)/bi" \
+	  "$(NIANBAO_HOME)/gx" "$(NIANBAO_HOME)/dagster_home"

@@ -1,0 +1,162 @@
+"""The whole graph on the real stack over the sample corpus: raw files -> marts -> checks -> BI snapshot.
+
+Tests in this module run in order on one warehouse (a full run costs about a minute on 2 cores):
+build, compare with the CLI and the truth, then a run under an open BI reader, then a run whose blocking
+check fails.
+"""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import ROOT, check_results, make_pipeline, materialized
+
+FIGURE_COLUMNS = ("table_code", "row_code", "column_code", "value", "raw_text", "is_approximate",
+                  "page", "table_index", "row_index", "column_index", "char_start", "char_end")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One full run into a temp NIANBAO_HOME over a copy of the sample corpus."""
+    mp = pytest.MonkeyPatch()
+    p = make_pipeline(tmp_path_factory.mktemp("e2e") / "home", mp)
+    result = p.run()
+    yield p, result
+    mp.undo()
+
+
+def cli_extract(paths) -> list[dict]:
+    """`nianbao extract --json` on the files, one dict per file."""
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "extract", "--json", *map(str, paths)],
+                         capture_output=True, text=True, check=False)
+    assert out.returncode in (0, 1), out.stderr
+    return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+
+
+def test_full_run_succeeds_and_publishes_the_snapshot(built):
+    p, result = built
+    assert result.success
+    done = materialized(result)
+    assert {"ingest/raw_documents", "raw/figures", "marts/fct_report_figures", "marts/dim_reports",
+            "marts/fct_findings", "bi/snapshot"} <= done
+    checks = check_results(result)
+    assert checks["marts/fct_report_figures:structural_contract"] is True
+    assert all(checks.values()), [k for k, v in checks.items() if not v]
+    assert p.snapshot.exists() and not p.snapshot.with_name("nianbao.duckdb.tmp").exists()
+
+
+def test_mart_agrees_with_the_cli_on_every_figure_of_every_document(built):
+    p, _ = built
+    docs = cli_extract(sorted(p.raw.iterdir()))
+    assert len(docs) == 5 and all(d["status"] == "ok" for d in docs)
+    for d in docs:
+        expected = sorted(
+            (f["table"], f["row"], f["column"], None if f["value"] is None else float(f["value"]), f["raw"],
+             bool(f["approximate"]), f["location"].get("page"), f["location"].get("table_index"),
+             f["location"].get("row_index"), f["location"].get("column_index"),
+             *(f["location"].get("char_span") or (None, None)))
+            for f in d["figures"])
+        got = sorted(p.query(f"select {', '.join(FIGURE_COLUMNS)} from marts.fct_report_figures "
+                             "where report_id = ?", [d["sha256"]]))
+        assert got == expected, d["source"]
+        meta = p.query("select agency_name, report_year, template, cast(published_date as varchar), region_code "
+                       "from marts.dim_reports where report_id = ?", [d["sha256"]])
+        r = d["report"]
+        assert meta == [(r["agency"], r["report_year"], r["template"], r["published_on"], r["region"]["code"])]
+    assert p.query("select count(*) from marts.fct_report_figures")[0][0] == sum(len(d["figures"]) for d in docs)
+
+
+def test_every_truth_figure_is_in_the_mart_with_its_value(built, seed_truth):
+    p, _ = built
+    for name, truth in seed_truth.items():
+        rows = p.query("select table_code, row_code, column_code, value from marts.fct_report_figures "
+                       "where source_path = ?", [str((p.raw / name).resolve())])
+        cells = {(t, r, c): v for t, r, c, v in rows}
+        assert cells, name
+        for f in truth["figures"]:
+            key = (f["table"], f["row"], f["column"])
+            assert key in cells, (name, key)
+            assert cells[key] == (None if f["value"] is None else float(f["value"])), (name, key)
+        for f in truth.get("blank", []):
+            assert cells[(f["table"], f["row"], f["column"])] is None, (name, f)
+
+
+def test_marts_carry_labels_counts_and_findings(built):
+    p, _ = built
+    unlabeled = p.query("select count(*) from marts.fct_report_figures where is_mapped and row_label_zh is null")
+    assert unlabeled == [(0,)]
+    counts = p.query("select sum(n_figures), sum(n_findings) from marts.dim_reports")[0]
+    assert counts == (p.query("select count(*) from marts.fct_report_figures")[0][0],
+                      p.query("select count(*) from marts.fct_findings")[0][0])
+    assert p.query("select count(*) from marts.fct_findings where rule_statement is null "
+                   "and rule_id not like 'X%'") == [(0,)]
+
+
+def test_gx_results_are_recorded_with_data_docs(built):
+    p, _ = built
+    rows = p.query("select suite, success, evaluated, data_docs from audit.gx_results")
+    assert rows and rows[-1][:2] == ("fct_report_figures_structure", True) and rows[-1][2] >= 10
+    assert (p.home / "gx" / "index.html").exists()
+
+
+READER = textwrap.dedent("""
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("select count(distinct report_id) from marts.fct_report_figures").fetchone()[0], flush=True)
+    sys.stdin.readline()   # hold the snapshot open until told
+    print(con.execute("select count(distinct report_id) from marts.fct_report_figures").fetchone()[0], flush=True)
+""")
+
+
+def test_open_bi_reader_does_not_block_a_run_and_new_data_is_published(built):
+    p, _ = built
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(p.snapshot)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "5"
+        new = p.raw / "later" / "new_report.txt"
+        new.parent.mkdir()
+        new.write_bytes((p.raw / "002_e30e2049e38d0093.txt").read_bytes() + "\n（完）\n".encode())
+        result = p.run()
+        assert result.success and "bi/snapshot" in materialized(result)
+        out, _ = reader.communicate("\n", timeout=60)
+        assert out.strip() == "5"  # the reader kept its consistent (old) snapshot
+    finally:
+        reader.kill()
+    fresh = subprocess.run([sys.executable, "-c", "import duckdb,sys; print(duckdb.connect(sys.argv[1], "
+                            "read_only=True).execute('select count(*) from marts.dim_reports').fetchone()[0])",
+                            str(p.snapshot)], capture_output=True, text=True, check=True)
+    assert fresh.stdout.strip() == "6"
+
+
+def test_snapshot_is_not_published_when_a_blocking_check_fails(built, monkeypatch):
+    p, _ = built
+    import assets.extract
+
+    real = assets.extract.extract_many
+
+    def corrupting():
+        inner = real()
+
+        def extract_many(paths, **kw):
+            for ex in inner(paths, **kw):
+                if ex["source"].endswith("negative.txt"):
+                    fig = next(f for f in ex["figures"] if f["column"] != "change" and f["value"] is not None)
+                    fig["value"] = -5  # a negative count: rules.csv R9, checked by the GX contract only
+                yield ex
+        return extract_many
+
+    monkeypatch.setattr(assets.extract, "extract_many", corrupting)
+    before = p.snapshot.read_bytes()
+    bad = p.raw / "negative.txt"
+    bad.write_bytes((p.raw / "004_7f3569336a1c441f.txt").read_bytes() + "\n（完）\n".encode())
+    result = p.run()
+    assert not result.success
+    assert check_results(result)["marts/fct_report_figures:structural_contract"] is False
+    assert "bi/snapshot" not in materialized(result)
+    assert p.snapshot.read_bytes() == before
+    failed = json.loads(p.query("select failed_json from audit.gx_results order by validated_at desc limit 1")[0][0])
+    assert any(f["column"] == "unsigned_value" for f in failed)
