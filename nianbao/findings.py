@@ -174,16 +174,35 @@ def _o10(header_values: list[Figure]) -> list[Finding]:
                       "location": f.location.to_json()}]) for f in header_values]
 
 
-def check(report: Report, header_values: list[Figure] = ()) -> list[Finding]:
+def _x9(local_totals) -> list[Finding]:
+    """A local form's 总数 row against the numbered 其中 rows under it (domain.md O9; ours: X9)."""
+    out = []
+    for total, kids in local_totals:
+        values = [k.value.value for k in kids]
+        if total.value.value is None and all(v is None for v in values):
+            continue
+        t, s = total.value.value or 0, sum(v or 0 for v in values)
+        if abs(t - s) > 1e-9:
+            cells = [{"table": "local_form", "row": tok.text, "column": "value", "value": tok.value.value,
+                      "location": tok.location.to_json()} for tok in [total, *kids]]
+            out.append(Finding("X9", "warning", f"本地统计表 total {_fmt(t)} ≠ the sum of its 其中 rows {_fmt(s)}", cells))
+    return out
+
+
+def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> list[Finding]:
+    """Every rule one report can show; local forms get their own totals check instead of the national ones."""
     c = _Cells(report)
     found: list[Finding | None] = []
     if report.template in ("2019", "2021"):
         found += _national(c, report.template)
+    elif report.template == "pre2019_table" and report.variant == "local_form":
+        found += _x9(local_totals)
     elif report.template == "pre2019_table":
         found += _legacy(c)
         found += _o10(list(header_values))
     found += _r8(c, report.template)
     found += _r9(report)
     found += _r12(report)
-    found += _s1(report)
+    if report.variant != "local_form":
+        found += _s1(report)
     return [f for f in found if f is not None]

@@ -68,6 +68,7 @@ class Report:
     region: dict = field(default_factory=lambda: {"province": None, "city": None, "county": None, "code": None})
     report_year: int | None = None
     template: str = "prose"
+    variant: str = "national"  # or local_form: a pre-2019 local 统计表 mapped as far as it fits
     published_on: str | None = None
     figures: list[Figure] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -75,7 +76,7 @@ class Report:
 
     def meta_json(self) -> dict:
         return {"agency": self.agency, "region": dict(self.region), "report_year": self.report_year,
-                "template": self.template, "published_on": self.published_on}
+                "template": self.template, "template_variant": self.variant, "published_on": self.published_on}
 
     def value(self, table: str, row: str, column: str = "value"):
         """The value of a mapped cell, or None when absent or blank."""

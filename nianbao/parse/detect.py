@@ -2,6 +2,7 @@
 
 from nianbao.parse.labels import core
 from nianbao.parse.legacy import row_sequence as legacy_rows
+from nianbao.parse.local_forms import find_header
 from nianbao.parse.stream import Token
 
 _T3_ROWS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理", "予以公开",
@@ -15,6 +16,7 @@ _LEGACY_MIN_ROWS = 8
 
 
 def detect_template(toks: list[Token], report_year: int | None = None) -> str:
+    """One of 2019, 2021, pre2019_table (national or local 统计表), prose."""
     cores = [core(t.text) for t in toks if not t.is_value and len(t.text) <= 120]
     seen = set(cores)
     national = sum(1 for r in _T3_ROWS if r in seen) + sum(1 for c in seen if c.startswith("第二十条第"))
@@ -27,4 +29,12 @@ def detect_template(toks: list[Token], report_year: int | None = None) -> str:
     legacy_cores = {r.core for r in legacy_rows()}
     if sum(1 for c in seen if c in legacy_cores) >= _LEGACY_MIN_ROWS:
         return "pre2019_table"
+    if find_header(toks) is not None:  # a local 统计表 (指标名称 | 单位 | …) from before the national one
+        return "pre2019_table"
     return "prose"
+
+
+def is_local_form(toks: list[Token]) -> bool:
+    """A pre-2019 统计表 that is not the national form (fewer than a handful of its rows)."""
+    legacy_cores = {r.core for r in legacy_rows()}
+    return sum(1 for t in toks if not t.is_value and core(t.text) in legacy_cores) < _LEGACY_MIN_ROWS

@@ -2,8 +2,9 @@
 
 from nianbao import findings
 from nianbao.document import Document
-from nianbao.parse.detect import detect_template
+from nianbao.parse.detect import detect_template, is_local_form
 from nianbao.parse.legacy import parse_legacy
+from nianbao.parse.local_forms import find_header, local_totals, parse_local_form
 from nianbao.parse.metadata import parse_metadata
 from nianbao.parse.national import parse_national
 from nianbao.parse.prose import prose_figures
@@ -17,9 +18,13 @@ def parse_document(doc: Document) -> Report:
     template = detect_template(toks, meta["report_year"])
     report = Report(agency=meta["agency"], region=meta["region"], report_year=meta["report_year"],
                     template=template, published_on=meta["published_on"])
-    header_values = []
+    header_values, local = [], []
     if template in ("2019", "2021"):
         al = parse_national(toks, template)
+    elif template == "pre2019_table" and is_local_form(toks) and (header := find_header(toks)) is not None:
+        report.variant = "local_form"
+        al = parse_local_form(toks, header)
+        local = local_totals(al, toks, header)
     elif template == "pre2019_table":
         al = parse_legacy(toks)
     else:
@@ -30,5 +35,5 @@ def parse_document(doc: Document) -> Report:
         report.figures.extend(al.header_values)
         header_values = al.header_values
     report.figures.extend(prose_figures(doc))
-    report.findings = findings.check(report, header_values)
+    report.findings = findings.check(report, header_values, local)
     return report

@@ -22,7 +22,7 @@ def core(text: str) -> str:
     s = unicodedata.normalize("NFKC", text or "")
     s = re.sub(r"\s+", "", s)
     s = _ANNOTATION.sub("", s)
-    s = s.replace("其中", "", 1) if s.startswith("其中") else s
+    s = s.replace("其中", "", 1).lstrip(":：,，、") if s.startswith("其中") else s
     m = _ENUM.match(s)
     if m:
         s = s[m.end():]
