@@ -86,10 +86,17 @@ def report_year(doc: Document, lines: list[str], title: str | None, published: s
     return counts.most_common(1)[0][0] if counts else None
 
 
+_SIGNED_DATE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}?(?P<date>{_DATE.pattern})$")
+
+
 def _standalone_date(line: str) -> str | None:
+    """A date alone on its line, or after the signature on the same line (PDF text joins the two)."""
     s = re.sub(r"[\s()（）]", "", line)
     if _DATE.fullmatch(s) or _ISO_DATE.fullmatch(s):
         return parse_date(s)
+    m = _SIGNED_DATE.match(s)
+    if m and not re.search(r"[，。；：、]", s):
+        return parse_date(m.group("date"))
     m = re.match(r"(?:发布日期|发文日期|成文日期|日期)[:：](.+)$", s)
     return parse_date(m.group(1)) if m else None
 

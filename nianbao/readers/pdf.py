@@ -84,10 +84,45 @@ def table_from_plumber(t, page_no: int) -> Table | None:
             continue
         cells.append(Cell(r0, c0, texts.get(tuple(bbox), ""), r1 - r0, c1 - c0))
         taken.update((r, c) for r in range(r0, r1) for c in range(c0, c1))
-    table = Table(cells=cells, page=page_no, source="pdfplumber")
+    table = Table(cells=_split_fused_cells(cells), page=page_no, source="pdfplumber")
     if table.n_cols < 2 and table.n_rows < 2:
         return None  # a framed paragraph, not a table
     return table
+
+
+def _numeric_rows(cells: list[Cell]) -> set[int]:
+    """Rows that hold a number in a cell of their own: data rows, not header rows."""
+    from nianbao.values import BLANK, TEXT, parse_value
+
+    return {c.row for c in cells if c.rowspan == 1 and parse_value(c.text).kind not in (TEXT, BLANK)}
+
+
+def _split_fused_cells(cells: list[Cell]) -> list[Cell]:
+    """A header cell fused with the data cells below it when a rule is missing ('总计\n0' spanning into the
+    first data row): its trailing number lines go back to the bottom rows it covers, one per line."""
+    from nianbao.values import BLANK, TEXT, parse_value
+
+    numeric_rows = _numeric_rows(cells)
+    out: list[Cell] = []
+    for c in cells:
+        lines = [x for x in c.text.split("\n") if x.strip()]
+        tail = 0
+        while tail < len(lines) - 1 and parse_value(lines[len(lines) - 1 - tail]).kind not in (TEXT, BLANK):
+            tail += 1
+        # a header cell (its top row holds no numbers) that reaches down into data rows: those rows are cells
+        # of their own, holding the trailing numbers, or blank
+        data = 0
+        while (data < c.rowspan - 1 and c.row not in numeric_rows
+               and c.row + c.rowspan - 1 - data in numeric_rows):
+            data += 1
+        if c.rowspan < 2 or not data or tail > data:
+            out.append(c)
+            continue
+        bottom = list(range(c.row + c.rowspan - data, c.row + c.rowspan))
+        values = [""] * (data - tail) + lines[len(lines) - tail:]
+        out.append(Cell(c.row, c.col, "\n".join(lines[:len(lines) - tail]), c.rowspan - data, c.colspan))
+        out.extend(Cell(r, c.col, v, 1, c.colspan) for r, v in zip(bottom, values))
+    return out
 
 
 def _join(a: str, b: str) -> str:
@@ -186,8 +221,11 @@ def _regrid(t: Table, xs: list[float], union: list[float]) -> None:
 
 
 def _vertical(text: str) -> bool:
+    """Text set one or two characters per line; a number on its own ('0' under 总计) is a value, not that."""
+    from nianbao.values import TEXT, ZH_NUMERAL, parse_value
+
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    return bool(lines) and all(len(ln.strip()) <= 2 for ln in lines)
+    return bool(lines) and all(len(ln.strip()) <= 2 and parse_value(ln).kind in (TEXT, ZH_NUMERAL) for ln in lines)
 
 
 def _append_rows(a: Table, b: Table, xs_of: dict[int, list[float]]) -> None:
@@ -206,12 +244,16 @@ def _append_rows(a: Table, b: Table, xs_of: dict[int, list[float]]) -> None:
     skip = 1 if ga and gb and ga[0] == gb[0] and any(gb[0]) else 0
     offset = a.n_rows - skip
     bottom = {(c.col, c.colspan): c for c in a.cells if c.row + c.rowspan == a.n_rows}
+    data_rows = _numeric_rows(a.cells)
     for c in sorted(b.cells, key=lambda c: (c.row, c.col)):
         if c.row < skip:
             continue
         top = bottom.get((c.col, c.colspan)) if c.row == skip else None
-        if top is not None and (not c.text and top.rowspan > 1 or _vertical(top.text) and _vertical(c.text)
-                                and (top.rowspan > 1 or c.rowspan > 1)):
+        # an empty continuation extends a label that already spans data rows (三、本年度办理结果), never a
+        # header cell (自然人) sitting above the first data row
+        spans_data = top is not None and any(r in data_rows for r in range(top.row, top.row + top.rowspan))
+        if top is not None and (not c.text and top.rowspan > 1 and spans_data
+                                or _vertical(top.text) and _vertical(c.text) and (top.rowspan > 1 or c.rowspan > 1)):
             top.rowspan += c.rowspan
             top.text = "\n".join(filter(None, (top.text, c.text)))
             continue
