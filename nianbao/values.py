@@ -110,6 +110,11 @@ def parse_value(raw: str | None) -> Value:
     return Value(None, TEXT, raw)
 
 
+_UNITS_ONLY = re.compile(rf"^(?:{_UNIT_ALT})+$")
+
+
+@functools.lru_cache(maxsize=4096)
 def is_unit_word(raw: str) -> bool:
-    """True when a cell holds only a unit (条, 件, 万元 …), as in the 单位 column of the 统计表."""
-    return normalize(raw) in UNIT_WORDS
+    """True when a cell holds only a unit (条, 件, 万元 …), as in the 单位 column of the 统计表; OCR may repeat it."""
+    s = normalize(raw)
+    return s in UNIT_WORDS or bool(s and _UNITS_ONLY.match(s))

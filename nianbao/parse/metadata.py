@@ -48,11 +48,14 @@ def _lines(doc: Document) -> list[str]:
 
 
 def title_line(lines: list[str]) -> str | None:
-    """The title: among the first lines, one that names the annual report."""
-    for line in lines[:4]:
-        if re.search(r"(?:信息公开|政务公开).{0,8}(?:报告|年报)", line) and len(line) <= 80:
+    """The title: among the first lines, one that names the annual report; a generic one (a portal's page
+    title '政府信息公开工作年度报告') gives way to a later one that names the body or the year."""
+    titles = [line for line in lines[:5]
+              if re.search(r"(?:信息公开|政务公开).{0,8}(?:报告|年报)", line) and len(line) <= 80]
+    for line in titles:
+        if agency_from_title(line) or _TITLE_YEAR.search(re.sub(r"\s+", "", line)):
             return line
-    return None
+    return titles[0] if titles else None
 
 
 def agency_from_title(title: str) -> str | None:
