@@ -2,17 +2,28 @@
 
 import argparse
 import json
+import os
 import sys
 
 EXIT_OK, EXIT_FILE_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def _extract(args: argparse.Namespace) -> int:
-    from nianbao.extract import extract_path
+def _results(args: argparse.Namespace):
+    """Results in input order: in isolated workers (time and memory limits), as the pipeline runs them."""
+    if args.in_process:
+        from nianbao.extract import extract_path
 
+        return (extract_path(p) for p in args.paths)
+    from nianbao.isolation import extract_many
+
+    workers = args.workers or min(os.cpu_count() or 1, len(args.paths))
+    return extract_many(args.paths, workers=workers, timeout_s=args.timeout, memory_mb=args.memory_mb)
+
+
+def _extract(args: argparse.Namespace) -> int:
     status = EXIT_OK
-    for path in args.paths:
-        result = extract_path(path)
+    for path, result in zip(args.paths, _results(args)):
+        result["source"] = path
         if result["status"] != "ok":
             status = EXIT_FILE_ERROR
         if args.json:
@@ -47,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     ex = sub.add_parser("extract", help="extract figures, metadata and findings from report files")
     ex.add_argument("paths", nargs="+", help="report files (any supported format)")
     ex.add_argument("--json", action="store_true", help="one JSON object per file per line (spec/cli.md)")
+    ex.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
+    ex.add_argument("--timeout", type=float, default=120.0, help="seconds per file before it is given up")
+    ex.add_argument("--memory-mb", type=int, default=4096, help="memory limit per worker process")
+    ex.add_argument("--in-process", action="store_true", help="no worker processes (debugging)")
     sub.add_parser("synth", help="write a synthetic corpus with truth (see `nianbao synth --help`)")
     try:
         args = parser.parse_args(argv)
@@ -57,5 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_USAGE
 
 
+def run() -> int:
+    """Console entry point: a reader that closes the pipe early (| head) ends the command quietly."""
+    try:
+        return main()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -1,0 +1,47 @@
+"""`nianbao extract --json` as spec/cli.md defines it: JSON Lines in input order, exit 0 / 1 / 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import CORPUS
+
+CLI = [str(Path(sys.executable).parent / "nianbao")]
+
+
+def _run(*args, cwd=None):
+    return subprocess.run(CLI + list(args), capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_json_lines_in_input_order_with_the_contract_fields():
+    files = [str(p) for p in sorted(CORPUS.glob("*.txt"), reverse=True)]
+    proc = _run("extract", "--json", *files)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [x["source"] for x in lines] == files
+    for x in lines:
+        assert {"source", "sha256", "format", "status", "error", "report", "figures", "findings"} <= set(x)
+        assert set(x["report"]) >= {"agency", "region", "report_year", "template", "published_on"}
+        assert x["status"] == "ok" and x["error"] is None
+        for f in x["figures"]:
+            assert {"table", "row", "column", "value", "raw", "approximate", "location"} <= set(f)
+
+
+def test_a_file_that_cannot_be_read_gives_an_error_line_and_exit_1(tmp_path):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(bytes(range(256)) * 20)
+    good = CORPUS / "004_7f3569336a1c441f.txt"
+    proc = _run("extract", "--json", str(empty), str(good), str(junk))
+    assert proc.returncode == 1
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [x["status"] for x in lines] == ["error", "ok", "error"]
+    assert lines[0]["error"]["kind"] == "EmptyFile"
+    assert lines[1]["report"]["template"] == "2019"
+
+
+def test_bad_arguments_exit_2():
+    assert _run("extract").returncode == 2
+    assert _run("frobnicate").returncode == 2
