@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from conftest import ROOT, check_results, make_pipeline, materialized
+from pipeline_support import ROOT, check_results, make_pipeline, materialized
 
 FIGURE_COLUMNS = ("table_code", "row_code", "column_code", "value", "raw_text", "is_approximate",
                   "page", "table_index", "row_index", "column_index", "char_start", "char_end")

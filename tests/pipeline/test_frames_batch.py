@@ -9,7 +9,7 @@ import polars as pl
 from nianbao import batch, frames
 from nianbao.extract import extract_path
 
-from conftest import CORPUS
+from pipeline_support import CORPUS
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 

@@ -3,8 +3,15 @@
 import shutil
 
 import nianbao
+import pytest
 
-from conftest import metadata
+from pipeline_support import Pipeline, make_pipeline, metadata
+
+
+@pytest.fixture
+def pipeline(tmp_path, monkeypatch) -> Pipeline:
+    """A fresh pipeline (temp NIANBAO_HOME and raw dir) per test (no conftest here: tests/ imports `conftest`)."""
+    return make_pipeline(tmp_path / "home", monkeypatch)
 
 
 def test_second_run_with_no_new_files_parses_nothing(pipeline):

@@ -1,4 +1,4 @@
-"""Pipeline fixtures: a temp NIANBAO_HOME, a copy of the sample corpus, and helpers to run the job in-process."""
+"""Pipeline test support: a temp NIANBAO_HOME, a copy of the sample corpus, and helpers to run the job in-process."""
 
 import shutil
 from collections.abc import Callable
@@ -76,12 +76,6 @@ def make_pipeline(home: Path, mp: pytest.MonkeyPatch, corrupt: Callable[[dict], 
 
     mp.setattr(assets.extract, "extract_many", counting)
     return Pipeline(home, raw, parsed)
-
-
-@pytest.fixture
-def pipeline(tmp_path, monkeypatch) -> Pipeline:
-    """A fresh pipeline per test."""
-    return make_pipeline(tmp_path / "home", monkeypatch)
 
 
 def materialized(result) -> set[str]:
