@@ -33,15 +33,10 @@ def read_cache(duckdb: DuckDBResource, version: str) -> dict[str, dict]:
     return cache
 
 
-def extract_many(context: dg.AssetExecutionContext):
-    """nianbao.isolation.extract_many (worker processes, time and memory limits)."""
-    try:
-        from nianbao import isolation
-    except ImportError:  # TEMPORARY until nianbao/isolation.py lands: in-process, no limits
-        from nianbao.extract import extract_path
+def extract_many():
+    """nianbao.isolation.extract_many: worker processes with time and memory limits (tests wrap this)."""
+    from nianbao import isolation
 
-        context.log.warning("nianbao.isolation is missing: parsing in-process without time or memory limits")
-        return lambda paths, **_: (extract_path(p) for p in paths)
     return isolation.extract_many
 
 
@@ -54,7 +49,7 @@ def report_extractions(context: dg.AssetExecutionContext, raw_documents: list[ba
     settings.home().mkdir(parents=True, exist_ok=True)
     cache = read_cache(duckdb, version)
     plan = batch.plan(raw_documents, cache)
-    extractions = batch.extract(plan.to_parse, extract_many(context), workers=settings.extract_workers(),
+    extractions = batch.extract(plan.to_parse, extract_many(), workers=settings.extract_workers(),
                                 timeout_s=settings.extract_timeout_s(), memory_mb=settings.extract_memory_mb())
     failed = [ex for ex in extractions if ex.get("status") != "ok"]
     for ex in failed:
