@@ -42,7 +42,7 @@ dev: manifest  ## the Dagster UI on 127.0.0.1:3000 (schedule and sensor running)
 	$(PY) -c "from orchestration import settings; settings.prepare_dagster_home()"
 	dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-bench:  ## benchmarks written under bench/ (each bench/*.py is run in turn)
+bench:  ## every bench/*.py in turn (today: bench_formats.py, bench_parse.py; written by others)
 	@if ls bench/*.py >/dev/null 2>&1; then for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done; \
 	 else echo "bench/: no benchmarks yet"; fi
 

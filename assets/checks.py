@@ -30,8 +30,7 @@ def record(conn, run_id: str, asset: str, summary: dict) -> None:
 @dg.asset_check(asset=FIGURES_MART, name=STRUCTURAL_CONTRACT, blocking=True, pool="duckdb_writer")
 def fct_report_figures_structural_contract(context: dg.AssetCheckExecutionContext,
                                            duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    """BLOCKING: codes in the codebook, one row per report and cell, non-negative counts (except `change`),
-    report_year in range, provenance (sha256 and a location) on every row; failing it stops the BI snapshot."""
+    """BLOCKING GX contract on fct_report_figures (codebook codes, grain, signs, years, provenance); stops bi/snapshot."""
     from expectations import run
     from expectations.suites import fct_report_figures as suite
 

@@ -48,8 +48,7 @@ def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNA
 @dg.asset(key=["bi", "snapshot"], group_name="bi", kinds={"duckdb"}, pool="duckdb_writer",
           deps=[dg.AssetKey(k) for k in MARTS])
 def bi_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """One file, bi/nianbao.duckdb: a read-only copy of every marts table for BI tools (published only after
-    the blocking checks on the marts passed)."""
+    """One file, bi/nianbao.duckdb: a copy of every marts table for BI tools, published after blocking checks pass."""
     target = settings.snapshot_path()
     counts = publish(duckdb.database, target)
     return dg.MaterializeResult(metadata={"path": str(target), **{k: v for k, v in counts.items()}})

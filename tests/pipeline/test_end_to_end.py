@@ -1,9 +1,7 @@
-"""The whole graph on the real stack over the sample corpus: raw files -> marts -> checks -> BI snapshot.
+"""The whole graph on the real stack over the sample corpus: raw files -> marts -> checks -> BI snapshot."""
 
-Tests in this module run in order on one warehouse (a full run costs about a minute on 2 cores):
-build, compare with the CLI and the truth, then a run under an open BI reader, then a run whose blocking
-check fails.
-"""
+# Tests in this module run in order on one warehouse (a full run costs about a minute on 2 cores): build,
+# compare with the CLI and the truth, then a run under an open BI reader, then a run whose blocking check fails.
 
 import json
 import subprocess
