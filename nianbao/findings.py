@@ -3,7 +3,7 @@
 from datetime import date
 
 from nianbao import codebook
-from nianbao.report import Figure, Finding, Report
+from nianbao.report import Figure, Finding, Report, location_json
 
 T2, T3, T4, LEG, PROSE = "t2_proactive", "t3_applications", "t4_review_litigation", "legacy_stats", "prose_metrics"
 APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
@@ -25,7 +25,7 @@ class _Cells:
 
     def ref(self, table, row, col="value") -> dict:
         f = self.by_key.get((table, row, col))
-        loc = f.location.to_json() if f else None
+        loc = location_json(f.location) if f else None
         return {"table": table, "row": row, "column": col, "value": None if f is None else f.value, "location": loc}
 
     def identity(self, rule: str, lhs: list[tuple], rhs: list[tuple], relation: str, label: str) -> Finding | None:
@@ -131,7 +131,7 @@ def _r9(report: Report) -> list[Finding]:
         if bad:
             out.append(Finding("R9", "error", f"{f.table}/{f.row}/{f.column} = {f.raw!r} is not a non-negative whole count",
                                [{"table": f.table, "row": f.row, "column": f.column, "value": f.value,
-                                 "location": f.location.to_json()}]))
+                                 "location": location_json(f.location)}]))
     return out
 
 
@@ -171,7 +171,7 @@ def _s1(report: Report) -> list[Finding]:
 def _o10(header_values: list[Figure]) -> list[Finding]:
     return [Finding("O10", "warning", f"section header row '{f.label}' carries a value: {f.raw}",
                     [{"table": f.table, "row": f.row, "column": f.column, "value": f.value,
-                      "location": f.location.to_json()}]) for f in header_values]
+                      "location": location_json(f.location)}]) for f in header_values]
 
 
 def _x9(local_totals) -> list[Finding]:
@@ -184,7 +184,7 @@ def _x9(local_totals) -> list[Finding]:
         t, s = total.value.value or 0, sum(v or 0 for v in values)
         if abs(t - s) > 1e-9:
             cells = [{"table": "local_form", "row": tok.text, "column": "value", "value": tok.value.value,
-                      "location": tok.location.to_json()} for tok in [total, *kids]]
+                      "location": location_json(tok.loc)} for tok in [total, *kids]]
             out.append(Finding("X9", "warning", f"本地统计表 total {_fmt(t)} ≠ the sum of its 其中 rows {_fmt(s)}", cells))
     return out
 

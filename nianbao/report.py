@@ -3,25 +3,18 @@
 from dataclasses import dataclass, field
 
 
-class Location(tuple):
-    """Where a value was read: (page, table_index, row_index, column_index, char_span); char_span points into
-    Document.text. A tuple, because a report has hundreds of them."""
+Location = tuple  # (page, table_index, row_index, column_index, char_span): hundreds per report, so a tuple
 
-    __slots__ = ()
 
-    def __new__(cls, page=None, table_index=None, row_index=None, column_index=None, char_span=None):
-        return tuple.__new__(cls, (page, table_index, row_index, column_index, char_span))
+def location(page=None, table_index=None, row_index=None, column_index=None, char_span=None) -> Location:
+    """Where a value was read; char_span points into Document.text."""
+    return (page, table_index, row_index, column_index, char_span)
 
-    page = property(lambda self: self[0])
-    table_index = property(lambda self: self[1])
-    row_index = property(lambda self: self[2])
-    column_index = property(lambda self: self[3])
-    char_span = property(lambda self: self[4])
 
-    def to_json(self) -> dict:
-        page, table, row, col, span = self
-        return {"page": page, "table_index": table, "row_index": row, "column_index": col,
-                "char_span": [span[0], span[1]] if span else None}
+def location_json(loc: Location) -> dict:
+    page, table, row, col, span = loc
+    return {"page": page, "table_index": table, "row_index": row, "column_index": col,
+            "char_span": [span[0], span[1]] if span else None}
 
 
 @dataclass(slots=True)
@@ -44,7 +37,7 @@ class Figure:
     def to_json(self) -> dict:
         return {"table": self.table, "row": self.row, "column": self.column, "value": self.value,
                 "raw": self.raw, "approximate": self.approximate, "unit": self.unit, "kind": self.kind,
-                "mapped": self.mapped, "label": self.label, "location": self.location.to_json()}
+                "mapped": self.mapped, "label": self.label, "location": location_json(self.location)}
 
 
 @dataclass(slots=True)

@@ -80,6 +80,8 @@ def _as_number(text: str) -> int | float:
 def parse_value(raw: str | None) -> Value:
     """Classify and parse one printed value; never raises. `raw` is kept as printed."""
     raw = "" if raw is None else str(raw)
+    if len(raw) > 40 and len(raw.strip()) > 30:  # a sentence or a label, never a printed value
+        return Value(None, TEXT, raw)
     s = normalize(raw)
     if not s:
         return Value(None, BLANK, raw)

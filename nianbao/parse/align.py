@@ -51,7 +51,7 @@ class Alignment:
 
 def figure(row: RowSpec, column: str, tok: Token) -> Figure:
     v = tok.value
-    return Figure(row.table, row.code, column, v.value, tok.text.strip(), tok.location,
+    return Figure(row.table, row.code, column, v.value, tok.text.strip(), tok.loc,
                   approximate=v.approximate, unit=v.unit, kind=v.kind, label=row.label)
 
 

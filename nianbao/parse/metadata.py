@@ -107,7 +107,7 @@ def _standalone_date(line: str) -> str | None:
 def published_on(lines: list[str]) -> str | None:
     """A date standing on its own line: the last one (the signature; before any attached 统计表), else none."""
     for line in reversed(lines):
-        if len(line) <= 40:
+        if len(line) <= 40 and ("日" in line or "-" in line or "/" in line or "." in line):
             d = _standalone_date(line)
             if d:
                 return d

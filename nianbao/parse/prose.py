@@ -8,7 +8,7 @@ from nianbao import codebook
 from nianbao.parse.labels import core
 
 from nianbao.document import Document, Paragraph
-from nianbao.report import Figure, Location
+from nianbao.report import Figure, location
 from nianbao.values import parse_value
 
 _N = r"(?P<num>(?:约|近)?\s*[0-9０-９]+(?:\.[0-9]+)?\s*(?:余|多)?|[零〇一二两三四五六七八九十百千]+)"
@@ -82,7 +82,7 @@ def _scan(paragraphs: list[Paragraph], patterns, found: dict[str, Figure]) -> No
                 continue
             if pat.zero:
                 span = (base + m.start(), base + m.end())
-                fig = Figure("prose_metrics", pat.row, "value", 0, m.group(0), Location(page=block.page, char_span=span),
+                fig = Figure("prose_metrics", pat.row, "value", 0, m.group(0), location(page=block.page, char_span=span),
                              kind="none_word")
             else:
                 raw = m.group("num")
@@ -93,5 +93,5 @@ def _scan(paragraphs: list[Paragraph], patterns, found: dict[str, Figure]) -> No
                 approx = v.approximate or "余" in tail[:2] or "多" in tail[:2]
                 span = (base + m.start("num"), base + m.end("num"))
                 fig = Figure("prose_metrics", pat.row, "value", v.value, raw.strip(),
-                             Location(page=block.page, char_span=span), approximate=approx, kind=v.kind)
+                             location(page=block.page, char_span=span), approximate=approx, kind=v.kind)
             found[pat.row] = fig

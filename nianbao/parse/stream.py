@@ -8,7 +8,6 @@ import re
 
 from nianbao.document import Document, Paragraph
 from nianbao.parse.labels import compact
-from nianbao.report import Location
 from nianbao.values import BLANK, TEXT, ZH_NUMERAL, Value, is_unit_word, parse_value
 
 
@@ -19,8 +18,7 @@ PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d
 class Token:
     """One cell or line: its printed text, parsed value, where it is, and the table row it sits in (if any).
 
-    The location is kept as a plain tuple (page, table_index, row_index, column_index, char_span) and made a
-    `Location` only for the tokens that become figures: most tokens never do.
+    The location is a plain tuple (page, table_index, row_index, column_index, char_span), as in reports.
     """
 
     __slots__ = ("text", "value", "loc", "row_key", "in_table", "is_value", "is_blank")
@@ -33,10 +31,6 @@ class Token:
         self.in_table = in_table
         self.is_value = value.kind != TEXT
         self.is_blank = value.kind == BLANK
-
-    @property
-    def location(self) -> Location:
-        return Location(*self.loc)  # tuple.__new__ on the stored tuple: no copy of fields
 
     @property
     def is_unit(self) -> bool:

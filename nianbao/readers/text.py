@@ -171,8 +171,15 @@ def blocks_from_text(text: str) -> list:
     lines = _Lines(text).items
     blocks: list = []
     i = 0
-    while i < len(lines):
+    n = len(lines)
+    while i < n:
         line, start = lines[i]
+        if "|" not in line and "\t" not in line and (i + 1 == n or "\t" not in lines[i + 1][0]):
+            stripped = line.strip()  # the common case: a plain line
+            lead = len(line) - len(line.lstrip()) if stripped else 0
+            blocks.append(Paragraph(stripped, char_span=(start + lead, start + lead + len(stripped))))
+            i += 1
+            continue
         if "|" in line and line.count("|") >= 2:
             table, i = _pipe_table(lines, i)
             blocks.append(table)
