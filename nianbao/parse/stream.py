@@ -4,6 +4,7 @@ Paragraph lines and table cells (anchors, row-major) become tokens carrying thei
 single characters (vertical text of a merged cell, one character per line) are joined back into one label.
 """
 
+import operator
 import re
 
 from nianbao.document import Document, Paragraph
@@ -44,21 +45,29 @@ def tokens(doc: Document) -> list[Token]:
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             text = block.text
-            if text and text[0] in _PAGE_START and PAGE_NUMBER.match(text):
+            if is_page_number(text):
                 continue
             append(Token(text, parse_value(text), (block.page, None, None, None, block.char_span), None, False))
             continue
         page, index = block.page, block.index
-        for row in block.rows():
-            for c in row:
-                text = c.text
-                if text and text[0] in _PAGE_START and PAGE_NUMBER.match(text):
-                    continue
-                append(Token(text, parse_value(text), (page, index, c.row, c.col, c.char_span), (index, c.row), True))
+        for c in sorted(block.cells, key=_ROW_COL):  # anchors in row-major order
+            text = c.text
+            if is_page_number(text):
+                continue
+            append(Token(text, parse_value(text), (page, index, c.row, c.col, c.char_span), (index, c.row), True))
     return _join_vertical(out)
 
 
-_PAGE_START = set("-—–－第0123456789 \t")
+_ROW_COL = operator.attrgetter("row", "col")
+def is_page_number(text: str) -> bool:
+    """A page-number line ('- 5 -', '第 3 页', '3/12'): it starts with a dash or 第, or has a slash."""
+    if not text or len(text) > 24:
+        return False
+    first = text.lstrip()[:1]
+    return (first in _PAGE_FIRST or "/" in text) and first != "" and PAGE_NUMBER.match(text) is not None
+
+
+_PAGE_FIRST = frozenset("-—–－第")
 
 
 def _single_char(t: Token) -> bool:
@@ -71,6 +80,8 @@ def _single_char(t: Token) -> bool:
 
 def _join_vertical(toks: list[Token]) -> list[Token]:
     """Join runs of ≥3 one-character tokens (blank tokens between them allowed) into one text token."""
+    if not any(not t.in_table and len(t.text) <= 3 and not t.is_value for t in toks):
+        return toks  # no vertical text possible: a run needs a character that is not a value (、 本 年)
     out: list[Token] = []
     i = 0
     while i < len(toks):

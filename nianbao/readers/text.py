@@ -10,7 +10,7 @@ import codecs
 import re
 
 from nianbao.document import Cell, Document, Paragraph, Table
-from nianbao.parse.stream import PAGE_NUMBER
+from nianbao.parse.stream import is_page_number
 from nianbao.values import TEXT, parse_value
 
 _CONTINUATION_MAX = 24
@@ -91,7 +91,7 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
                 break
             i += 1
             continue
-        if PAGE_NUMBER.match(line):  # a page break inside the table: not a cell, not a continuation
+        if is_page_number(line):  # a page break inside the table: not a cell, not a continuation
             i += 1
             continue
         if _is_tab_line(line):
