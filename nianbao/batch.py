@@ -3,7 +3,7 @@
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,13 +72,21 @@ def fingerprint(raw_dir: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def plan(files: Iterable[RawFile], cached_sha256: Iterable[str]) -> Plan:
+# failures of the run, not of the file: tried again on the next run (the file itself may be fine)
+TRANSIENT_ERRORS = frozenset({"Timeout", "WorkerCrashed", "MemoryLimit", "ConverterTimeout"})
+
+
+def plan(files: Iterable[RawFile], cached: Mapping[str, dict] | Iterable[str]) -> Plan:
     """Parse each content (sha256) not in the cache once, at its first path; everything else is cached.
 
-    `cached_sha256` are the contents already extracted with the current PARSER_VERSION (from raw.documents),
-    whether they parsed or failed: a failed file is retried only when the parser changes.
+    `cached` holds the contents already extracted with the current PARSER_VERSION (raw.documents rows by
+    sha256, or just the sha256s). A file that failed is retried when the parser changes, or on the next run
+    when the failure was the run's (a timeout, a crashed worker, the memory limit), not the file's.
     """
-    known = set(cached_sha256)
+    if isinstance(cached, Mapping):
+        known = {sha for sha, row in cached.items() if (row or {}).get("error_kind") not in TRANSIENT_ERRORS}
+    else:
+        known = set(cached)
     to_parse: list[RawFile] = []
     cached: list[RawFile] = []
     for f in files:

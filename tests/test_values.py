@@ -22,3 +22,11 @@ def test_units_and_approximation_are_kept():
     assert parse_value("0.5万元").unit == "万元"
     assert parse_value("42余").approximate and parse_value("约44").approximate
     assert not parse_value("44").approximate
+
+
+def test_rules_csv_formula_kept_whole_despite_unquoted_commas():
+    from nianbao import codebook
+
+    r9 = codebook.rules()["R9"]
+    assert r9["severity"] == "error"
+    assert r9["formula"].endswith("(procurement_amount, fee_amount, fees_collected, special_funding)")
