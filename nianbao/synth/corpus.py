@@ -64,9 +64,17 @@ def plan(i: int) -> tuple[str, str]:
 
 
 def write_corpus(out: Path, count: int, seed: int, formats: list[str],
-                 violation_rate: float = VIOLATION_RATE) -> list[dict]:
-    """Write the documents and truth.json; returns the truth list."""
+                 violation_rate: float = VIOLATION_RATE, series: bool = False) -> list[dict]:
+    """Write the documents and truth.json; returns the truth list.
+
+    With `series`, `count` is a number of bodies, each reporting 2019–2023 (nianbao.synth.series); cross-report
+    breaks are injected at `violation_rate`."""
     out.mkdir(parents=True, exist_ok=True)
+    if series:
+        from .series import write_series
+        truth = write_series(out, count, seed, [f for f in formats if f != "pdf"] or ["txt"], violation_rate)
+        (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+        return truth
     fns = [render_docx if f == "pdf" else renderer(f) for f in formats]
     truth, pdfs = [], []
     for i in range(count):
@@ -96,13 +104,15 @@ def synth_main(argv: list[str]) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--formats", default="txt", help="comma-separated, cycled over the documents (default txt)")
     ap.add_argument("--violation-rate", type=float, default=VIOLATION_RATE)
+    ap.add_argument("--series", action="store_true",
+                    help="--count bodies, each reporting 2019-2023 with chained carry-over and stocks")
     try:
         args = ap.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     try:
-        truth = write_corpus(args.out, args.count, args.seed, formats, args.violation_rate)
+        truth = write_corpus(args.out, args.count, args.seed, formats, args.violation_rate, args.series)
     except ValueError as e:
         print(f"nianbao synth: {e}", file=sys.stderr)
         return 2
