@@ -17,12 +17,12 @@ _LEGACY_MIN_ROWS = 8
 
 def detect_template(toks: list[Token], report_year: int | None = None) -> str:
     """One of 2019, 2021, pre2019_table (national or local 统计表), prose."""
-    cores = [core(t.text) for t in toks if not t.is_value and len(t.text) <= 120]
-    seen = set(cores)
+    seen = {core(t.text) for t in toks if not t.is_value and len(t.text) <= 120}
+    heads6, heads5 = {c[:6] for c in seen}, {c[:5] for c in seen}
     national = sum(1 for r in _T3_ROWS if r in seen) + sum(1 for c in seen if c.startswith("第二十条第"))
     if national >= 3:
-        n21 = sum(1 for m in _MARK_2021 if any(c.startswith(m[:6]) for c in seen))
-        n19 = sum(1 for m in _MARK_2019 if any(c.startswith(m[:5]) for c in seen))
+        n21 = sum(1 for m in _MARK_2021 if m[:6] in heads6)
+        n19 = sum(1 for m in _MARK_2019 if m[:5] in heads5)
         if n21 > n19 or (n21 == n19 and report_year and report_year >= 2021):
             return "2021"
         return "2019"
