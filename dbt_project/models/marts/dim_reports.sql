@@ -1,66 +1,54 @@
--- One row per report whose source file is currently under NIANBAO_RAW_DIR.
-with reports as (
-    select * from {{ ref('stg_annual_reports__reports') }}
+-- One row per body (canonical agency + region code) and report year: the chosen report, how it was chosen,
+-- and whether it was published on time (R12).
+with deduplicated as (
+    select * from {{ ref('int_reports__deduplicated') }}
 ),
 
-current_sources as (
-    select
-        source_sha256,
-        min(source_path) as source_path,
-        count(*) as n_copies
-    from {{ ref('stg_annual_reports__documents') }}
-    where is_current and extract_status = 'ok'
-    group by source_sha256
-),
-
-figure_counts as (
-    select
-        report_id,
-        count(*) as n_figures,
-        count(value) as n_figures_with_value,
-        count(*) filter (where not is_mapped) as n_figures_unmapped
-    from {{ ref('stg_annual_reports__figures') }}
-    group by report_id
-),
-
-finding_counts as (
-    select
-        report_id,
-        count(*) as n_findings,
-        count(*) filter (where severity = 'error') as n_error_findings
-    from {{ ref('stg_annual_reports__findings') }}
-    group by report_id
+agencies as (
+    select * from {{ ref('dim_agencies') }}
 ),
 
 final as (
     select
         ---------- ids
-        reports.report_id,
-        reports.source_sha256,
-        current_sources.source_path,
-        current_sources.n_copies,
+        deduplicated.report_id,
+        deduplicated.agency_id,
+        deduplicated.chosen_source_sha256 as source_sha256,
+        deduplicated.chosen_source_path as source_path,
+        ---------- choice
+        deduplicated.chosen_source_sha256,
+        deduplicated.chosen_source_path,
+        deduplicated.n_candidate_files,
+        deduplicated.n_candidate_contents,
+        deduplicated.choice_reason,
+        deduplicated.n_copies,
         ---------- publisher
-        reports.agency_name,
-        reports.province,
-        reports.city,
-        reports.county,
-        reports.region_code,
+        deduplicated.agency_name,
+        deduplicated.agency_name_printed,
+        agencies.level,
+        agencies.kind_of_body,
+        deduplicated.province,
+        deduplicated.city,
+        deduplicated.county,
+        deduplicated.region_code,
         ---------- report
-        reports.report_year,
-        reports.template,
-        reports.published_date,
-        reports.parser_version,
-        reports.extracted_at,
+        deduplicated.report_year,
+        deduplicated.template,
+        deduplicated.published_date,
+        deduplicated.deadline_date,
+        deduplicated.is_on_time,
+        deduplicated.days_late,
+        deduplicated.file_format,
+        deduplicated.parser_version,
+        deduplicated.extracted_at,
         ---------- counts
-        coalesce(figure_counts.n_figures, 0) as n_figures,
-        coalesce(figure_counts.n_figures_with_value, 0) as n_figures_with_value,
-        coalesce(figure_counts.n_figures_unmapped, 0) as n_figures_unmapped,
-        coalesce(finding_counts.n_findings, 0) as n_findings,
-        coalesce(finding_counts.n_error_findings, 0) as n_error_findings
-    from reports
-    inner join current_sources on reports.source_sha256 = current_sources.source_sha256
-    left join figure_counts on reports.report_id = figure_counts.report_id
-    left join finding_counts on reports.report_id = finding_counts.report_id
+        deduplicated.n_figures,
+        deduplicated.n_figures_with_value,
+        deduplicated.n_figures_unmapped,
+        deduplicated.n_findings,
+        deduplicated.n_error_findings
+    from deduplicated
+    left join agencies on deduplicated.agency_id = agencies.agency_id
 )
 
 select * from final

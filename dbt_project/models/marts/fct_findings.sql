@@ -4,7 +4,7 @@ with findings as (
 ),
 
 reports as (
-    select * from {{ ref('dim_reports') }}
+    select * from {{ ref('int_reports__current') }}
 ),
 
 rules as (

@@ -1,0 +1,59 @@
+-- One row per mapped cell of a chosen report (one report per body and year), with the body, year and template
+-- and the codebook labels of the row and column for the report's era.
+with figures as (
+    select * from {{ ref('stg_annual_reports__figures') }}
+    where is_mapped
+),
+
+reports as (
+    select * from {{ ref('int_reports__deduplicated') }}
+),
+
+codebook as (
+    select * from {{ ref('stg_reference__codebook') }}
+),
+
+final as (
+    select
+        ---------- ids
+        figures.report_id,
+        reports.agency_id,
+        reports.agency_name,
+        reports.report_year,
+        reports.template,
+        ---------- cell
+        figures.table_code,
+        figures.row_code,
+        figures.column_code,
+        row_labels.label_zh as row_label_zh,
+        row_labels.parent_code as row_parent_code,
+        column_labels.label_zh as column_label_zh,
+        column_labels.parent_code as column_parent_code,
+        coalesce(figures.unit, column_labels.unit, row_labels.unit) as unit,
+        ---------- values
+        figures.value,
+        figures.raw_text,
+        figures.value is null as is_blank,
+        coalesce(figures.value, 0) as value_or_zero,
+        ---------- location
+        figures.page,
+        figures.table_index,
+        figures.row_index,
+        figures.column_index,
+        figures.char_start,
+        figures.char_end
+    from figures
+    inner join reports on figures.report_id = reports.report_id
+    left join codebook as row_labels
+        on row_labels.dimension = 'row'
+        and row_labels.table_code = figures.table_code
+        and row_labels.code = figures.row_code
+        and row_labels.template_era in (reports.template_era, 'any')
+    left join codebook as column_labels
+        on column_labels.dimension = 'column'
+        and column_labels.table_code = figures.table_code
+        and column_labels.code = figures.column_code
+        and column_labels.template_era in (reports.template_era, 'any')
+)
+
+select * from final

@@ -1,0 +1,111 @@
+-- One row per copy-paste finding (rule X_COPY) and non-zero cell involved: a chosen report whose statistics tables
+-- (表二/表三/表四, or the 统计表) equal, cell for cell and not all zero or blank, those of the same body's previous
+-- year or of another body's report of the same year (the later published of the two is the copy).
+with figures as (
+    select * from {{ ref('int_figures__chosen') }}
+),
+
+reports as (
+    select * from {{ ref('int_reports__deduplicated') }}
+),
+
+statistics_cells as (
+    select *
+    from figures
+    where table_code in ('t2_proactive', 't3_applications', 't4_review_litigation', 'legacy_stats')
+),
+
+fingerprints as (
+    select
+        report_id,
+        md5(string_agg(table_code || '.' || row_code || '.' || column_code || '=' || value_or_zero, ';'
+                       order by table_code, row_code, column_code)) as tables_fingerprint,
+        count(*) as n_cells,
+        count(*) filter (where value_or_zero <> 0) as n_nonzero_cells
+    from statistics_cells
+    group by report_id
+),
+
+candidates as (
+    select
+        reports.report_id,
+        reports.agency_id,
+        reports.report_year,
+        reports.template,
+        reports.published_date,
+        fingerprints.tables_fingerprint,
+        fingerprints.n_cells
+    from reports
+    inner join fingerprints on reports.report_id = fingerprints.report_id
+    where fingerprints.n_nonzero_cells > 0
+),
+
+previous_year as (
+    select
+        this_year.report_id,
+        last_year.report_id as related_report_id,
+        'statistics tables identical, cell for cell (' || this_year.n_cells || ' cells), to the same body''s '
+            || last_year.report_year || ' report' as message
+    from candidates as this_year
+    inner join candidates as last_year
+        on this_year.agency_id = last_year.agency_id
+        and last_year.report_year = this_year.report_year - 1
+        and this_year.template = last_year.template
+        and this_year.tables_fingerprint = last_year.tables_fingerprint
+),
+
+same_year_ordered as (
+    select
+        *,
+        first_value(report_id) over (
+            partition by report_year, template, tables_fingerprint
+            order by published_date asc nulls last, report_id asc
+        ) as original_report_id,
+        count(distinct agency_id) over (partition by report_year, template, tables_fingerprint) as n_bodies
+    from candidates
+),
+
+other_body as (
+    select
+        copy.report_id,
+        copy.original_report_id as related_report_id,
+        'statistics tables identical, cell for cell (' || copy.n_cells || ' cells), to another body''s '
+            || copy.report_year || ' report published earlier' as message
+    from same_year_ordered as copy
+    inner join candidates as original on copy.original_report_id = original.report_id
+    where copy.n_bodies > 1
+        and copy.report_id <> copy.original_report_id
+        and copy.agency_id <> original.agency_id
+),
+
+instances as (
+    select * from previous_year
+    union all
+    select * from other_body
+),
+
+final as (
+    select
+        md5('X_COPY|' || instances.report_id || '|' || instances.related_report_id) as failure_id,
+        'X_COPY' as rule_id,
+        instances.report_id,
+        instances.related_report_id,
+        instances.message,
+        statistics_cells.report_id as cell_report_id,
+        statistics_cells.table_code,
+        statistics_cells.row_code,
+        statistics_cells.column_code,
+        statistics_cells.value,
+        statistics_cells.page,
+        statistics_cells.table_index,
+        statistics_cells.row_index,
+        statistics_cells.column_index,
+        statistics_cells.char_start,
+        statistics_cells.char_end
+    from instances
+    inner join statistics_cells
+        on statistics_cells.report_id = instances.report_id
+        and statistics_cells.value_or_zero <> 0
+)
+
+select * from final
