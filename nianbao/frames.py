@@ -20,7 +20,7 @@ REPORTS = {  # one row per parsed report; report_id is the sha256 of its source 
     "report_id": pl.String, "source_path": pl.String, "parser_version": pl.String,
     "agency": pl.String, "province": pl.String, "city": pl.String, "county": pl.String,
     "region_code": pl.String, "report_year": pl.Int32, "template": pl.String, "published_on": pl.Date,
-    "extracted_at": UTC_TS,
+    "extracted_at": UTC_TS, "template_variant": pl.String,
 }
 UNMAPPED_TABLE = "unmapped"  # the extractor's table for printed numbers that fit no codebook cell (kept)
 FIGURES = {  # one row per report and cell
@@ -109,6 +109,7 @@ def report_row(ex: dict, parser_version: str, extracted_at: dt.datetime, source_
         "county": region.get("county"), "region_code": region.get("code"),
         "report_year": _int(rep.get("report_year")), "template": rep.get("template"),
         "published_on": _date(rep.get("published_on")), "extracted_at": extracted_at,
+        "template_variant": rep.get("template_variant"),
     }
 
 

@@ -8,8 +8,18 @@ from nianbao import codebook
 from nianbao.frames import UNMAPPED_TABLE
 
 NAME = "fct_report_figures_structure"
+CHECK = "structural_contract"
+ASSET = ["marts", "fct_report_figures"]
+BLOCKING = True
+INDEX_COLUMNS = ("report_id", "figure_seq")
 FIRST_REPORT_YEAR = 2007  # the 条例 was issued in 2007; the first annual reports cover 2008
-SIGNED_COLUMNS = ("change",)  # 本年增/减 is the only column that may be negative (rules.csv R9)
+SIGNED_COLUMNS = ("change",)
+INT_TYPES = ("int8", "int16", "int32", "int64", "Int8", "Int16", "Int32", "Int64")
+TYPES = {  # pandas dtypes of DuckDB's .df(): nullable integers come back as Int32/Int64
+    # (GX 1.24 cannot match pandas 3's str dtype by name; text columns are held by the set/regex expectations)
+    "value": ("float64", "Float64"), "report_year": INT_TYPES, "is_mapped": ("bool", "boolean"),
+    "is_approximate": ("bool", "boolean"), "figure_seq": INT_TYPES,
+}  # 本年增/减 is the only column that may be negative (rules.csv R9)
 
 
 def allowed_cell_keys() -> list[str]:
@@ -20,6 +30,11 @@ def allowed_cell_keys() -> list[str]:
             keys |= {f"{template}|{t.table}|{r}|{c}" for r, c in t.cells()}
         keys |= {f"{template}|prose_metrics|{r.code}|value" for r in codebook.prose_rows()}
     return sorted(keys)
+
+
+def load(conn, raw_dir=None) -> pd.DataFrame:
+    """The mart as a pandas frame."""
+    return conn.sql("select * from marts.fct_report_figures").df()
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
@@ -57,4 +72,6 @@ def build():
     suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="has_location", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(codebook.TEMPLATES)))
+    for column, types in TYPES.items():
+        suite.add_expectation(gxe.ExpectColumnValuesToBeInTypeList(column=column, type_list=list(types)))
     return suite

@@ -1,0 +1,53 @@
+"""Persist GX validation results in the warehouse: audit.gx_results (per suite run), audit.gx_expectation_results."""
+
+import json
+
+SUITE_COLUMNS = {  # one row per suite validation
+    "validated_at": "TIMESTAMPTZ", "run_id": "VARCHAR", "asset": "VARCHAR", "suite": "VARCHAR",
+    "success": "BOOLEAN", "n_rows": "BIGINT", "evaluated": "INTEGER", "passed": "INTEGER",
+    "success_percent": "DOUBLE", "failed_json": "VARCHAR", "data_docs": "VARCHAR",
+    "check_name": "VARCHAR", "blocking": "BOOLEAN", "errors": "INTEGER", "warnings": "INTEGER",
+    "unexpected_total": "BIGINT",
+}
+EXPECTATION_COLUMNS = {  # one row per expectation of each suite validation
+    "validated_at": "TIMESTAMPTZ", "run_id": "VARCHAR", "asset": "VARCHAR", "suite": "VARCHAR",
+    "check_name": "VARCHAR", "expectation_index": "INTEGER", "expectation": "VARCHAR", "column_name": "VARCHAR",
+    "rule_id": "VARCHAR", "severity": "VARCHAR", "success": "BOOLEAN", "element_count": "BIGINT",
+    "unexpected_count": "BIGINT", "missing_count": "BIGINT", "observed_json": "VARCHAR",
+}
+
+
+def ensure_tables(conn) -> None:
+    """Create the audit tables, adding columns introduced since an older warehouse created them."""
+    conn.execute("create schema if not exists audit")
+    for table, columns in (("gx_results", SUITE_COLUMNS), ("gx_expectation_results", EXPECTATION_COLUMNS)):
+        cols = ", ".join(f"{c} {t}" for c, t in columns.items())
+        conn.execute(f"create table if not exists audit.{table} ({cols})")
+        for c, t in columns.items():
+            conn.execute(f"alter table audit.{table} add column if not exists {c} {t}")
+
+
+def _insert(conn, table: str, row: dict) -> None:
+    names = ", ".join(row)
+    conn.execute(f"insert into audit.{table} ({names}) values ({', '.join('?' for _ in row)})", list(row.values()))
+
+
+def record(conn, run_id: str, asset: str, summary: dict, check_name: str | None = None,
+           blocking: bool | None = None) -> None:
+    """Append one validation summary and each of its expectation results."""
+    ensure_tables(conn)
+    dumps = lambda v: json.dumps(v, ensure_ascii=False, default=str)  # noqa: E731
+    base = {"validated_at": summary["validated_at"], "run_id": run_id, "asset": asset, "suite": summary["suite"]}
+    _insert(conn, "gx_results", base | {
+        "success": summary["success"], "n_rows": summary["rows"], "evaluated": summary["evaluated"],
+        "passed": summary["passed"], "success_percent": summary["success_percent"],
+        "failed_json": dumps(summary["failed"]), "data_docs": summary["data_docs"], "check_name": check_name,
+        "blocking": blocking, "errors": summary.get("errors"), "warnings": summary.get("warnings"),
+        "unexpected_total": sum(r["unexpected_count"] or 0 for r in summary.get("results", []))})
+    for i, r in enumerate(summary.get("results", [])):
+        observed = {k: r[k] for k in ("observed_value", "partial_unexpected_list", "examples", "exception")}
+        _insert(conn, "gx_expectation_results", base | {
+            "check_name": check_name, "expectation_index": i, "expectation": r["expectation"],
+            "column_name": r["column"], "rule_id": r["rule"], "severity": r["severity"], "success": r["success"],
+            "element_count": r["element_count"], "unexpected_count": r["unexpected_count"],
+            "missing_count": r["missing_count"], "observed_json": dumps(observed)})

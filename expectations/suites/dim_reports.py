@@ -1,0 +1,59 @@
+"""Structural contract on marts.dim_reports: one row per report, keys present, accepted templates, sane dates."""
+
+import datetime as dt
+
+import pandas as pd
+
+from nianbao import codebook
+
+NAME = "dim_reports_structure"
+CHECK = "structural_contract"
+ASSET = ["marts", "dim_reports"]
+BLOCKING = True
+INDEX_COLUMNS = ("report_id",)
+FIRST_REPORT_YEAR = 2007
+WARN = {"severity": "warning"}
+
+
+def load(conn, raw_dir=None) -> pd.DataFrame:
+    """The mart as a pandas frame."""
+    return conn.sql("select * from marts.dim_reports").df()
+
+
+def prepare(df: pd.DataFrame) -> pd.DataFrame:
+    """Derived columns: id = content hash, publication after the year ended, the body-year key."""
+    out = df.copy()
+    out["id_is_source_sha256"] = out["report_id"].astype("string") == out["source_sha256"].astype("string")
+    year_end = pd.to_datetime(out["report_year"].astype("Int64").astype("string") + "-12-31", errors="coerce")
+    published = pd.to_datetime(out["published_date"], errors="coerce")
+    # null when either date is unknown: GX skips missing values
+    out["published_after_year_end"] = (published > year_end).astype("boolean").where(
+        published.notna() & year_end.notna())
+    out["body_year_key"] = (out["agency_name"].astype("string") + "|" + out["region_code"].astype("string")
+                            .fillna("") + "|" + out["report_year"].astype("Int64").astype("string"))
+    return out
+
+
+def build():
+    """The suite (GX imported here, lazily); publication timing and body-year duplicates are warnings."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    suite = gx.ExpectationSuite(name=NAME)
+    for column in ("report_id", "source_sha256", "source_path", "template", "parser_version"):
+        suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="report_id"))
+    suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="id_is_source_sha256", value_set=[True]))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(codebook.TEMPLATES)))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
+        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year))
+    for column in ("n_figures", "n_findings"):
+        suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="n_copies", min_value=1))
+    # warnings: a report posted before its year ended (rules.csv R12), a body-year reported twice, no year found
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="published_after_year_end", value_set=[True],
+                                                          meta=WARN | {"rule": "R12"}))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="body_year_key", meta=WARN))
+    suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="report_year", meta=WARN))
+    return suite

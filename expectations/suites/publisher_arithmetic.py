@@ -1,0 +1,50 @@
+"""Warnings: the publishers' arithmetic rules (R1–R4, O1–O8) on marts.fct_report_figures, one expectation per rule."""
+
+import pandas as pd
+
+from expectations import arithmetic
+
+NAME = "publisher_arithmetic"
+CHECK = "publisher_arithmetic"
+ASSET = ["marts", "fct_report_figures"]
+BLOCKING = False
+INDEX_COLUMNS = ("report_id",)
+FIGURES = """
+select f.report_id, f.template, f.table_code, f.row_code, f.column_code, f.value, f.is_mapped, r.template_variant
+from marts.fct_report_figures f left join raw.reports r on r.report_id = f.report_id
+where f.is_mapped and f.table_code in ('t3_applications', 't4_review_litigation', 'legacy_stats')
+"""
+
+
+def load(conn, raw_dir=None) -> pd.DataFrame:
+    """The mapped cells the rules read, with each report's template variant (local forms have no national rules)."""
+    return conn.sql(FIGURES).df()
+
+
+def prepare(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per report: the worst residual (lhs − rhs) of each rule; null where the rule was not evaluated."""
+    return arithmetic.wide_residuals(df)
+
+
+def build():
+    """The suite (GX imported here, lazily): every expectation is a warning, tagged with its rule id."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    suite = gx.ExpectationSuite(name=NAME)
+    for rule in arithmetic.RULES:
+        lo, hi = arithmetic.BOUNDS[arithmetic.RELATION[rule]]
+        suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
+            column=rule, min_value=lo, max_value=hi, meta={"severity": "warning", "rule": rule}))
+    return suite
+
+
+def rule_counts(summary: dict) -> dict[str, dict]:
+    """Per rule, from the GX results: reports evaluated, reports breaking it, and example report_ids."""
+    out = {}
+    for r in summary["results"]:
+        if r["rule"]:
+            out[r["rule"]] = {"reports_evaluated": (r["element_count"] or 0) - (r["missing_count"] or 0),
+                              "reports_broken": r["unexpected_count"] or 0,
+                              "examples": [e.get("report_id") for e in r["examples"]][:3]}
+    return out

@@ -1,0 +1,71 @@
+"""Structural contract on raw.documents: nothing lost, failures quarantined, hashes well-formed, one row per path+content."""
+
+import os
+
+import pandas as pd
+
+from nianbao import batch
+
+NAME = "raw_documents_structure"
+CHECK = "structural_contract"
+ASSET = ["raw", "documents"]
+BLOCKING = True
+INDEX_COLUMNS = ("path",)
+STATUSES = ("ok", "error")
+DOCUMENTS = """
+select d.*, true as has_document_row,
+       exists (select 1 from raw.quarantine q
+               where q.sha256 = d.sha256 and q.parser_version = d.parser_version
+                 and coalesce(trim(q.error_kind), '') <> '' and coalesce(trim(q.message), '') <> '') as quarantined,
+       exists (select 1 from raw.reports r where r.report_id = d.sha256) as has_report
+from raw.documents d
+"""
+
+
+def load(conn, raw_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """raw.documents (with quarantine and report flags) outer-joined with the files now under raw_dir."""
+    docs = conn.sql(DOCUMENTS).df()
+    if raw_dir is None:
+        return docs.assign(on_disk=pd.NA)
+    disk = pd.DataFrame({"path": [str(p) for p in batch.iter_files(raw_dir)], "on_disk": True})
+    out = docs.merge(disk, on="path", how="outer")
+    out["has_document_row"] = out["has_document_row"].astype("boolean").fillna(False)
+    out["on_disk"] = out["on_disk"].astype("boolean").fillna(False)
+    return out
+
+
+def prepare(df: pd.DataFrame) -> pd.DataFrame:
+    """Derived flags; each is null where it does not apply (GX skips missing values)."""
+    out = df.copy()
+    has_row = out["has_document_row"].astype("boolean").fillna(False)
+    current = out.groupby("path")["is_current"].transform("any").astype("boolean") if len(out) else out["is_current"]
+    on_disk = out["on_disk"].astype("boolean")
+    out["file_recorded"] = (has_row & current.fillna(False)).where(on_disk.fillna(False))
+    ok = out["status"] == "ok"
+    out["failure_quarantined"] = out["quarantined"].astype("boolean").where(has_row & ~ok.fillna(False))
+    out["parsed_report_present"] = out["has_report"].astype("boolean").where(has_row & ok.fillna(False))
+    out["grain_key"] = (out["sha256"].astype("string") + "|" + out["path"].astype("string")).where(has_row)
+    out["doc_row"] = has_row
+    return out
+
+
+def build():
+    """The suite (GX imported here, lazily)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    suite = gx.ExpectationSuite(name=NAME)
+    doc = {"row_condition": "doc_row==True", "condition_parser": "pandas"}
+    for column in ("sha256", "status", "parser_version", "is_current"):
+        suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column, **doc))
+    suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$"))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(STATUSES)))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="size", min_value=0))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="grain_key"))
+    # nothing lost: every file now under the raw dir has a current document row
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="file_recorded", value_set=[True]))
+    # every non-ok document is in raw.quarantine with an error kind and message
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="failure_quarantined", value_set=[True]))
+    # every ok document has its parsed report in raw.reports
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="parsed_report_present", value_set=[True]))
+    return suite

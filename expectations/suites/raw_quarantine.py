@@ -1,0 +1,46 @@
+"""Structural contract on raw.quarantine: every row names a failed document, its error kind and message."""
+
+import pandas as pd
+
+NAME = "raw_quarantine_structure"
+CHECK = "structural_contract"
+ASSET = ["raw", "quarantine"]
+BLOCKING = True
+INDEX_COLUMNS = ("path",)
+QUARANTINE = """
+select q.*,
+       exists (select 1 from raw.documents d where d.sha256 = q.sha256) as document_recorded,
+       (select bool_and(d.status <> 'ok') from raw.documents d
+        where d.sha256 = q.sha256 and d.parser_version = q.parser_version) as document_failed
+from raw.quarantine q
+"""
+
+
+def load(conn, raw_dir=None) -> pd.DataFrame:
+    """raw.quarantine with the status of the documents it names."""
+    return conn.sql(QUARANTINE).df()
+
+
+def prepare(df: pd.DataFrame) -> pd.DataFrame:
+    """Derived columns: the grain key; document_failed is null when that parser version left no document row."""
+    out = df.copy()
+    out["grain_key"] = (out["sha256"].astype("string") + "|" + out["path"].astype("string") + "|"
+                        + out["parser_version"].astype("string"))
+    return out
+
+
+def build():
+    """The suite (GX imported here, lazily)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    suite = gx.ExpectationSuite(name=NAME)
+    for column in ("sha256", "path", "parser_version", "error_kind", "message", "seen_at"):
+        suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
+    suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$"))
+    suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="error_kind", regex=r"\S"))
+    suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="message", regex=r"\S"))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="grain_key"))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="document_recorded", value_set=[True]))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="document_failed", value_set=[True]))
+    return suite
