@@ -9,8 +9,11 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration import settings
 
-MARTS = (["marts", "fct_report_figures"], ["marts", "dim_reports"], ["marts", "fct_findings"])
-SNAPSHOT_SCHEMAS = ("marts",)
+MARTS = (["marts", "fct_report_figures"], ["marts", "dim_reports"], ["marts", "fct_findings"],
+         ["marts", "dim_report_files"], ["marts", "dim_agencies"], ["marts", "fct_applications"],
+         ["marts", "fct_proactive_disclosure"], ["marts", "fct_review_litigation"], ["marts", "fct_legacy_statistics"],
+         ["marts", "rpt_agency_year"], ["marts", "rpt_rule_failures"], ["marts", "rpt_report_quality"])
+SNAPSHOT_SCHEMAS = ("marts", "audit")  # audit: the GX validation results, for BI users too
 
 
 def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNAPSHOT_SCHEMAS) -> dict[str, int]:

@@ -90,6 +90,16 @@ def check_results(result) -> dict[str, bool]:
             for ev in result.all_events if ev.event_type_value == "ASSET_CHECK_EVALUATION"}
 
 
+def failed_error_checks(result) -> list[str]:
+    """'asset:check' of every asset check that failed at severity ERROR (dbt tests at severity warn report
+    passed=False with severity WARN: a report that does not add up is a finding, not a pipeline failure)."""
+    import dagster as dg
+
+    return [f"{ev.event_specific_data.asset_key.to_user_string()}:{ev.event_specific_data.check_name}"
+            for ev in result.all_events if ev.event_type_value == "ASSET_CHECK_EVALUATION"
+            and not ev.event_specific_data.passed and ev.event_specific_data.severity == dg.AssetCheckSeverity.ERROR]
+
+
 def metadata(result, key: list[str]) -> dict:
     """Materialization metadata of one asset in a run."""
     import dagster as dg

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from pipeline_support import ROOT, check_results, make_pipeline, materialized
+from pipeline_support import ROOT, check_results, failed_error_checks, make_pipeline, materialized
 
 FIGURE_COLUMNS = ("table_code", "row_code", "column_code", "value", "raw_text", "is_approximate",
                   "page", "table_index", "row_index", "column_index", "char_start", "char_end")
@@ -42,7 +42,7 @@ def test_full_run_succeeds_and_publishes_the_snapshot(built):
             "marts/fct_findings", "bi/snapshot"} <= done
     checks = check_results(result)
     assert checks["marts/fct_report_figures:structural_contract"] is True
-    assert all(checks.values()), [k for k, v in checks.items() if not v]
+    assert failed_error_checks(result) == []      # warn-severity publisher identities may fail on the samples
     assert p.snapshot.exists() and not p.snapshot.with_name("nianbao.duckdb.tmp").exists()
 
 
@@ -95,7 +95,8 @@ def test_marts_carry_labels_counts_and_findings(built):
 
 def test_gx_results_are_recorded_with_data_docs(built):
     p, _ = built
-    rows = p.query("select suite, success, evaluated, data_docs from audit.gx_results")
+    rows = p.query("select suite, success, evaluated, data_docs from audit.gx_results "
+                   "where suite = 'fct_report_figures_structure'")
     assert rows and rows[-1][:2] == ("fct_report_figures_structure", True) and rows[-1][2] >= 10
     assert (p.home / "gx" / "index.html").exists()
 
@@ -156,5 +157,6 @@ def test_snapshot_is_not_published_when_a_blocking_check_fails(built, monkeypatc
     assert check_results(result)["marts/fct_report_figures:structural_contract"] is False
     assert "bi/snapshot" not in materialized(result)
     assert p.snapshot.read_bytes() == before
-    failed = json.loads(p.query("select failed_json from audit.gx_results order by validated_at desc limit 1")[0][0])
+    failed = json.loads(p.query("select failed_json from audit.gx_results where suite = 'fct_report_figures_structure' "
+                                "order by validated_at desc limit 1")[0][0])
     assert any(f["column"] == "unsigned_value" for f in failed)
