@@ -9,7 +9,7 @@ from nianbao.regions import resolve
 from nianbao.values import zh_to_int
 
 _ZH = "〇零一二三四五六七八九十"
-_YEAR = rf"(?P<y>(?:19|20)\d{{2}}|[〇零一二][〇零一二三四五六七八九]{{3}})"
+_YEAR = r"(?P<y>(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})"
 _DATE = re.compile(
     rf"{_YEAR}\s*年\s*(?P<m>\d{{1,2}}|[{_ZH}]{{1,2}})\s*月\s*(?P<d>\d{{1,2}}|[{_ZH}]{{1,3}})\s*日")
 _ISO_DATE = re.compile(r"(?P<y>20\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")

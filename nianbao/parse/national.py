@@ -3,7 +3,7 @@
 import functools
 
 from nianbao import codebook
-from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, value_run, window
+from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, window
 from nianbao.parse.labels import core, matches
 from nianbao.parse.stream import Token
 

@@ -6,7 +6,7 @@ import os
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from nianbao.document import Cell, Document, Paragraph, Table
+from nianbao.document import Cell, Document, Table
 
 DPI = 200
 DARK = 160  # grey level below which a pixel is ink

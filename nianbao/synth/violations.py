@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from nianbao import codebook
 
-from .check import APPLICANT_COLS, T4_PARTS, deadline
+from .check import APPLICANT_COLS, deadline
 from .model import ReportSpec
 
 T3, T4, T2, L = "t3_applications", "t4_review_litigation", "t2_proactive", "legacy_stats"
