@@ -24,7 +24,8 @@ def single(index: int, template: str, wanted: list[str]):
     """The first generated report of `template` (from `index` on) whose violations are exactly `wanted`."""
     for k in range(index * 1000, index * 1000 + 1000):
         spec = generate(SEED, k, template, "tab", violation_rate=1.0 if wanted else 0.0)
-        if spec.violations == wanted and spec.published_on is not None and not spec.published_also:
+        late = spec.published_on is not None and spec.published_on.year > spec.report_year
+        if spec.violations == wanted and late and not spec.published_also:     # R12: published late, not early
             return spec
     raise RuntimeError(f"no single report {template} {wanted}")
 
