@@ -1,47 +1,59 @@
-"""Checks: GX suites run as Dagster asset checks on the marts; results are kept in audit.gx_results."""
-
-import json
+"""Checks: every GX suite of expectations.registry as a Dagster asset check; results kept in audit.*."""
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from expectations import registry
 from orchestration import settings
 
 FIGURES_MART = dg.AssetKey(["marts", "fct_report_figures"])
 STRUCTURAL_CONTRACT = "structural_contract"
 
-AUDIT_DDL = """
-create schema if not exists audit;
-create table if not exists audit.gx_results (
-    validated_at TIMESTAMPTZ, run_id VARCHAR, asset VARCHAR, suite VARCHAR, success BOOLEAN, n_rows BIGINT,
-    evaluated INTEGER, passed INTEGER, success_percent DOUBLE, failed_json VARCHAR, data_docs VARCHAR)
-"""
+
+def check_metadata(summary: dict, suite) -> dict:
+    """Counts for the UI: rows, evaluated, passed, failed, unexpected_count per expectation, rule counts."""
+    meta = {"rows": summary["rows"], "evaluated": summary["evaluated"], "passed": summary["passed"],
+            "failed": len(summary["failed"]), "errors": summary["errors"], "warnings": summary["warnings"],
+            "success_percent": summary["success_percent"],
+            "unexpected_counts": dg.MetadataValue.json(
+                {f"{r['expectation']}({r['column']})": r["unexpected_count"] for r in summary["results"]}),
+            "failed_expectations": dg.MetadataValue.json(summary["failed"]),
+            "data_docs": summary["data_docs"] or ""}
+    if hasattr(suite, "rule_counts"):
+        rules = suite.rule_counts(summary)
+        meta["rules"] = dg.MetadataValue.json(rules)
+        meta |= {f"{rule}_reports_broken": c["reports_broken"] for rule, c in rules.items()}
+    return meta
 
 
-def record(conn, run_id: str, asset: str, summary: dict) -> None:
-    """Append one validation summary to audit.gx_results."""
-    conn.execute(AUDIT_DDL)
-    conn.execute("insert into audit.gx_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-        summary["validated_at"], run_id, asset, summary["suite"], summary["success"], summary["rows"],
-        summary["evaluated"], summary["passed"], summary["success_percent"],
-        json.dumps(summary["failed"], ensure_ascii=False, default=str), summary["data_docs"]])
-
-
-@dg.asset_check(asset=FIGURES_MART, name=STRUCTURAL_CONTRACT, blocking=True, pool="duckdb_writer")
-def fct_report_figures_structural_contract(context: dg.AssetCheckExecutionContext,
-                                           duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    """BLOCKING GX contract on fct_report_figures (codebook codes, grain, signs, years, provenance); stops bi/snapshot."""
-    from expectations import run
-    from expectations.suites import fct_report_figures as suite
-
-    with duckdb.get_connection() as conn:
-        df = conn.sql("select * from marts.fct_report_figures").df()
-    summary = run.validate(df, suite, settings.gx_dir())
-    with duckdb.get_connection() as conn:
-        record(conn, context.run.run_id, "marts.fct_report_figures", summary)
+def check_result(summary: dict, suite) -> dg.AssetCheckResult:
+    """Passed when nothing failed; ERROR severity when an error-level expectation failed, else WARN."""
     return dg.AssetCheckResult(
-        passed=summary["success"], severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"rows": summary["rows"], "evaluated": summary["evaluated"], "passed": summary["passed"],
-                  "success_percent": summary["success_percent"],
-                  "failed": dg.MetadataValue.json(summary["failed"]),
-                  "data_docs": summary["data_docs"] or ""})
+        passed=not summary["failed"],
+        severity=dg.AssetCheckSeverity.ERROR if summary["errors"] else dg.AssetCheckSeverity.WARN,
+        metadata=check_metadata(summary, suite))
+
+
+def build_check(suite) -> dg.AssetChecksDefinition:
+    """One asset check for one suite module (blocking when the suite is structural)."""
+    asset = dg.AssetKey(suite.ASSET)
+
+    @dg.asset_check(asset=asset, name=suite.CHECK, blocking=suite.BLOCKING, pool="duckdb_writer",
+                    description=(suite.__doc__ or suite.NAME).strip().splitlines()[0])
+    def _check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
+        """Validate the suite's table (pandas route), append the results to audit.*, return counts as metadata."""
+        from expectations import audit, run
+
+        with duckdb.get_connection() as conn:
+            df = suite.load(conn, settings.raw_dir())
+        summary = run.validate(df, suite, settings.gx_dir())
+        with duckdb.get_connection() as conn:
+            audit.record(conn, context.run.run_id, ".".join(suite.ASSET), summary, suite.CHECK, suite.BLOCKING)
+        return check_result(summary, suite)
+
+    return _check
+
+
+def build_checks() -> list[dg.AssetChecksDefinition]:
+    """Every GX suite's asset check."""
+    return [build_check(suite) for suite in registry.SUITES]

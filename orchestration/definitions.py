@@ -15,7 +15,7 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[ingest.raw_documents, extract.report_extractions, load.raw_tables,
                 dbt_assets_module.build_dbt_assets(), snapshot.bi_snapshot],
-        asset_checks=[checks.fct_report_figures_structural_contract],
+        asset_checks=checks.build_checks(),
         jobs=build_jobs(),
         schedules=build_schedules(),
         sensors=build_sensors(),

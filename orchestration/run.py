@@ -26,7 +26,10 @@ def summary(result, seconds: float) -> dict:
         "reports_parsed": meta(["extract", "report_extractions"]).get("parsed"),
         "failed_files": meta(["extract", "report_extractions"]).get("failed"),
         "checks_passed": sum(1 for c in checks if c.passed),
-        "checks_failed": [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if not c.passed],
+        "checks_failed": [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks
+                          if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR],
+        "checks_warned": [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks
+                          if not c.passed and c.severity == dg.AssetCheckSeverity.WARN],
         "snapshot_published": bool(meta(["bi", "snapshot"])),
         "warehouse": str(settings.warehouse_path()), "snapshot": str(settings.snapshot_path()),
     }

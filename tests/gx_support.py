@@ -18,7 +18,8 @@ select f.* exclude (template), r.agency as agency_name, r.province, r.city, r.co
        r.report_year, r.template
 from raw.figures f join raw.reports r using (report_id);
 create or replace view marts.dim_reports as
-select r.report_id, r.report_id as source_sha256, r.source_path, 1 as n_copies, r.agency as agency_name,
+select r.report_id, r.agency || '|' || coalesce(r.region_code, '') as agency_id, r.report_id as source_sha256,
+       r.source_path, 1 as n_copies, r.agency as agency_name,
        r.province, r.city, r.county, r.region_code, r.report_year, r.template, r.published_on as published_date,
        r.parser_version, r.extracted_at,
        (select count(*) from raw.figures f where f.report_id = r.report_id) as n_figures,

@@ -150,6 +150,13 @@ def test_reports_contract_blocks_duplicates_bad_templates_and_missing_keys(conn)
     dup = validate(conn, dim_reports, edit=lambda df: pd.concat([df, df.iloc[[0]]]))
     assert ("expect_column_values_to_be_unique", "report_id") in failed(dup) and not dup["success"]
 
+    def second_report_same_body_year(df):
+        row = df.iloc[[0]].copy()
+        row["report_id"] = row["source_sha256"] = "f" * 64
+        return pd.concat([df, row])
+    twice = failed(validate(conn, dim_reports, edit=second_report_same_body_year))
+    assert twice == {("expect_column_values_to_be_unique", "body_year_key")}
+
     def template(df):
         df.loc[df.index[0], "template"] = "2030"
         return df
