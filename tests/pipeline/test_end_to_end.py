@@ -60,8 +60,8 @@ def test_mart_agrees_with_the_cli_on_every_figure_of_every_document(built):
         got = sorted(p.query(f"select {', '.join(FIGURE_COLUMNS)} from marts.fct_report_figures "
                              "where report_id = ?", [d["sha256"]]))
         assert got == expected, d["source"]
-        meta = p.query("select agency_name, report_year, template, cast(published_date as varchar), region_code "
-                       "from marts.dim_reports where report_id = ?", [d["sha256"]])
+        meta = p.query("select agency_name_printed, report_year, template, cast(published_date as varchar), "
+                       "region_code from marts.dim_reports where report_id = ?", [d["sha256"]])
         r = d["report"]
         assert meta == [(r["agency"], r["report_year"], r["template"], r["published_on"], r["region"]["code"])]
     assert p.query("select count(*) from marts.fct_report_figures")[0][0] == sum(len(d["figures"]) for d in docs)
@@ -126,9 +126,9 @@ def test_open_bi_reader_does_not_block_a_run_and_new_data_is_published(built):
     finally:
         reader.kill()
     fresh = subprocess.run([sys.executable, "-c", "import duckdb,sys; print(duckdb.connect(sys.argv[1], "
-                            "read_only=True).execute('select count(*) from marts.dim_reports').fetchone()[0])",
+                            "read_only=True).execute('select count(*) from marts.dim_report_files').fetchone()[0])",
                             str(p.snapshot)], capture_output=True, text=True, check=True)
-    assert fresh.stdout.strip() == "6"
+    assert fresh.stdout.strip() == "6"   # the new file is published; dim_reports keeps one report per body-year
 
 
 def test_snapshot_is_not_published_when_a_blocking_check_fails(built, monkeypatch):
