@@ -44,8 +44,10 @@ def build_check(suite) -> dg.AssetChecksDefinition:
         """Validate the suite's table (pandas route), append the results to audit.*, return counts as metadata."""
         from expectations import audit, run
 
+        record = context.instance.get_run_record_by_id(context.run.run_id)
+        started_at = record.start_time if record is not None else None
         with duckdb.get_connection() as conn:
-            df = suite.load(conn, settings.raw_dir())
+            df = suite.load(conn, settings.raw_dir(), started_at)
         summary = run.validate(df, suite, settings.gx_dir())
         with duckdb.get_connection() as conn:
             audit.record(conn, context.run.run_id, ".".join(suite.ASSET), summary, suite.CHECK, suite.BLOCKING)

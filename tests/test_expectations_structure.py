@@ -199,6 +199,20 @@ def test_documents_contract_finds_a_file_that_was_never_recorded(conn, raw_dir, 
     assert f["examples"][0]["path"].endswith("new.txt")
 
 
+def test_a_file_that_arrived_after_the_run_started_waits_for_the_next_batch(conn, raw_dir):
+    import time
+
+    started = time.time() - 1
+    late = raw_dir / "late.txt"
+    late.write_text("运行开始后才到的文件", encoding="utf-8")
+    try:
+        assert validate(conn, raw_documents, raw_dir)["success"] is False  # no cutoff: it is a lost file
+        df = raw_documents.load(conn, raw_dir, started_at=started)
+        assert run.validate(df, raw_documents)["success"]
+    finally:
+        late.unlink()
+
+
 def test_documents_contract_requires_every_failure_in_quarantine(conn, raw_dir):
     conn.execute("delete from raw.quarantine")
     summary = validate(conn, raw_documents, raw_dir)

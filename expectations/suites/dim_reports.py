@@ -15,7 +15,7 @@ FIRST_REPORT_YEAR = 2007
 WARN = {"severity": "warning"}
 
 
-def load(conn, raw_dir=None) -> pd.DataFrame:
+def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
     """The mart as a pandas frame."""
     return conn.sql("select * from marts.dim_reports").df()
 

@@ -32,7 +32,7 @@ def allowed_cell_keys() -> list[str]:
     return sorted(keys)
 
 
-def load(conn, raw_dir=None) -> pd.DataFrame:
+def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
     """The mart as a pandas frame."""
     return conn.sql("select * from marts.fct_report_figures").df()
 

@@ -16,7 +16,7 @@ where f.is_mapped and f.table_code in ('t3_applications', 't4_review_litigation'
 """
 
 
-def load(conn, raw_dir=None) -> pd.DataFrame:
+def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
     """The mapped cells the rules read, with each report's template variant (local forms have no national rules)."""
     return conn.sql(FIGURES).df()
 

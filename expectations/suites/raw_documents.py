@@ -22,12 +22,17 @@ from raw.documents d
 """
 
 
-def load(conn, raw_dir: str | os.PathLike | None = None) -> pd.DataFrame:
-    """raw.documents (with quarantine and report flags) outer-joined with the files now under raw_dir."""
+def load(conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None) -> pd.DataFrame:
+    """raw.documents (with quarantine and report flags) outer-joined with the files now under raw_dir.
+
+    A file that arrived (ctime, which copying with preserved times does not fake) after started_at, the run's
+    start, belongs to the next batch and is left out: the sensor will pick it up.
+    """
     docs = conn.sql(DOCUMENTS).df()
     if raw_dir is None:
         return docs.assign(on_disk=pd.NA)
-    disk = pd.DataFrame({"path": [str(p) for p in batch.iter_files(raw_dir)], "on_disk": True})
+    paths = [p for p in batch.iter_files(raw_dir) if started_at is None or p.stat().st_ctime < started_at]
+    disk = pd.DataFrame({"path": [str(p) for p in paths], "on_disk": True})
     out = docs.merge(disk, on="path", how="outer")
     out["has_document_row"] = out["has_document_row"].astype("boolean").fillna(False)
     out["on_disk"] = out["on_disk"].astype("boolean").fillna(False)

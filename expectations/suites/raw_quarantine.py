@@ -16,7 +16,7 @@ from raw.quarantine q
 """
 
 
-def load(conn, raw_dir=None) -> pd.DataFrame:
+def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
     """raw.quarantine with the status of the documents it names."""
     return conn.sql(QUARANTINE).df()
 
