@@ -125,3 +125,9 @@ def test_a_violation_the_parser_never_saw_is_counted(synth):
     assert got["R4"]["reports_broken"] == parser + 1
     report_id = conn.execute("select report_id from raw.reports where source_path = ?", [target]).fetchone()[0]
     assert report_id in got["R4"]["examples"] or len(got["R4"]["examples"]) == 3
+
+
+def test_a_warehouse_loaded_before_template_variant_existed_still_validates(synth_tables):
+    conn = warehouse(synth_tables)
+    conn.execute("alter table raw.reports drop column template_variant")
+    assert gx_counts(conn)["R1"]["reports_broken"] == gx_counts(warehouse(synth_tables))["R1"]["reports_broken"]
