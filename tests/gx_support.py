@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -9,6 +10,8 @@ import polars as pl
 import nianbao
 from nianbao import batch, frames
 from nianbao.extract import extract_path
+
+CROSSWALK = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "outcome_crosswalk.csv"
 
 # the columns the suites read, as the dbt marts name them (the real models are tested in tests/pipeline)
 MART_VIEWS = """
@@ -25,6 +28,13 @@ select r.report_id, r.agency || '|' || coalesce(r.region_code, '') as agency_id,
        (select count(*) from raw.figures f where f.report_id = r.report_id) as n_figures,
        (select count(*) from raw.findings x where x.report_id = r.report_id) as n_findings
 from raw.reports r;
+create or replace view marts.fct_applications as
+select f.report_id, r.agency || '|' || coalesce(r.region_code, '') as agency_id, r.report_year, r.template,
+       f.column_code as applicant_type, f.row_code, x.outcome_group, f.value, f.raw_text, f.page, f.table_index,
+       f.row_index, f.column_index, f.char_start, f.char_end
+from raw.figures f join raw.reports r using (report_id)
+left join read_csv('{crosswalk}', all_varchar = true) x on x.template = r.template and x.row_code = f.row_code
+where f.table_code = 't3_applications' and r.template in ('2019', '2021');
 """
 
 
@@ -56,7 +66,7 @@ def warehouse(tables: dict[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
         conn.register("frame", df.to_arrow())
         conn.execute(f"insert into raw.{name} by name select * from frame")
         conn.unregister("frame")
-    conn.execute(MART_VIEWS)
+    conn.execute(MART_VIEWS.replace("{crosswalk}", str(CROSSWALK)))
     return conn
 
 

@@ -35,6 +35,7 @@ def test_structural_suites_block_and_the_arithmetic_warns(specs):
     assert gx == {("raw/documents", "structural_contract"): True, ("raw/quarantine", "structural_contract"): True,
                   ("marts/fct_report_figures", "structural_contract"): True,
                   ("marts/dim_reports", "structural_contract"): True,
+                  ("marts/fct_applications", "structural_contract"): True,
                   ("marts/fct_report_figures", "publisher_arithmetic"): False}
 
 

@@ -61,7 +61,8 @@ def test_every_gx_check_is_recorded_with_counts_in_the_event_log(built):
     _, result = built
     ev = evaluations(result)
     for key in ("raw/documents:structural_contract", "raw/quarantine:structural_contract",
-                "marts/fct_report_figures:structural_contract", "marts/dim_reports:structural_contract"):
+                "marts/fct_report_figures:structural_contract", "marts/dim_reports:structural_contract",
+                "marts/fct_applications:structural_contract"):
         meta = {k: v.value for k, v in ev[key].metadata.items()}
         assert ev[key].passed, (key, meta.get("failed_expectations"))
         assert meta["evaluated"] >= 7 and meta["failed"] == 0, key
@@ -74,7 +75,7 @@ def test_audit_tables_hold_every_expectation_of_the_run(built):
     suites = dict(p.query("select suite, count(*) from audit.gx_expectation_results where run_id = ? group by 1",
                           [result.run_id]))
     assert set(suites) == {"raw_documents_structure", "raw_quarantine_structure", "fct_report_figures_structure",
-                           "dim_reports_structure", "publisher_arithmetic"}
+                           "dim_reports_structure", "fct_applications_structure", "publisher_arithmetic"}
     (row,) = p.query("select success, unexpected_count, severity, observed_json from audit.gx_expectation_results "
                      "where run_id = ? and rule_id = 'R4'", [result.run_id])
     assert row[:3] == (False, 1, "warning")
