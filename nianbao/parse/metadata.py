@@ -150,5 +150,6 @@ def parse_metadata(doc: Document) -> dict:
     title = title_line(lines) or (title_line([page["title"]]) if page.get("title") else None)
     pub = published_on(lines) or _page_date(page)
     name = agency(doc, lines, title) or _page_value(page, "发布机构", "发文机关", "来源")
-    return {"agency": name, "region": resolve(doc.text, name),
+    prose = "\n".join(lines)  # place names are in the prose and the title, not in table cells
+    return {"agency": name, "region": resolve(prose, name),
             "report_year": report_year(doc, lines, title, pub), "published_on": pub}
