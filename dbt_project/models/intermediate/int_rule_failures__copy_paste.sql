@@ -1,5 +1,5 @@
 -- One row per copy-paste finding (rule X_COPY) and non-zero cell involved: a chosen report whose statistics tables
--- (表二/表三/表四, or the 统计表) equal, cell for cell and not all zero or blank, those of the same body's previous
+-- (表二/表三/表四, or the 统计表) equal, cell for cell and with at least 3 non-zero cells, those of the same body's previous
 -- year or of another body's report of the same year (the later published of the two is the copy).
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
@@ -37,7 +37,9 @@ candidates as (
         fingerprints.n_cells
     from reports
     inner join fingerprints on reports.report_id = fingerprints.report_id
-    where fingerprints.n_nonzero_cells > 0
+    -- "not all zero": a few non-zero cells can coincide by chance between small bodies, so a copy needs
+    -- var('copy_paste_min_nonzero_cells') (default 3) of them
+    where fingerprints.n_nonzero_cells >= {{ var('copy_paste_min_nonzero_cells', 3) }}
 ),
 
 previous_year as (
