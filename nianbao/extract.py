@@ -1,6 +1,7 @@
 """Extract one file: bytes → document model → report, as the JSON object of spec/cli.md. The CLI and the assets call this."""
 
 import hashlib
+import re
 import traceback
 from pathlib import Path
 
@@ -21,6 +22,14 @@ def error_result(source: str, data: bytes, fmt: str, kind: str, message: str) ->
     return out
 
 
+_ANNUAL_REPORT = re.compile(r"信息公开.{0,40}?(?:年度报告|年报|工作报告|报告|统计表)|(?:年度报告|年报).{0,40}?信息公开", re.S)
+
+
+def looks_like_annual_report(template: str, text: str) -> bool:
+    """A document is an annual report when it has a template table, or its text speaks of one (信息公开 … 报告)."""
+    return template != "prose" or _ANNUAL_REPORT.search(re.sub(r"\s+", "", text[:50_000])) is not None
+
+
 def extract_bytes(data: bytes, source: str) -> dict:
     """Read and parse one document; a file that cannot be read gives status 'error' with a kind and message."""
     fmt = sniff_format(data, source)
@@ -37,6 +46,9 @@ def extract_bytes(data: bytes, source: str) -> dict:
     except Exception as e:
         tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
         return error_result(source, data, fmt, "ParseFailed", f"{type(e).__name__}: {e} ({tb})")
+    if not looks_like_annual_report(report.template, doc.text):
+        return error_result(source, data, fmt, "NotAnAnnualReport",
+                            "no statistics table of any template era and no mention of a 信息公开 annual report")
     out = _base(source, data, fmt)
     out["encoding"] = doc.encoding
     out["ocr"] = doc.ocr

@@ -45,3 +45,16 @@ def test_a_file_that_cannot_be_read_gives_an_error_line_and_exit_1(tmp_path):
 def test_bad_arguments_exit_2():
     assert _run("extract").returncode == 2
     assert _run("frobnicate").returncode == 2
+
+
+def test_a_document_that_is_not_an_annual_report_is_quarantined(tmp_path):
+    notice = tmp_path / "notice.txt"
+    notice.write_text("关于做好2023年春节期间安全生产工作的通知\n各乡镇、各部门：\n春节将至，为切实做好节日期间安全生产工作，"
+                      "现将有关事项通知如下。\n一、高度重视\n二、加强检查\n2023年1月10日\n", encoding="utf-8")
+    english = tmp_path / "readme.html"
+    english.write_text("<html><body><p>Quarterly sales were 12 and 15.</p></body></html>", encoding="utf-8")
+    proc = _run("extract", "--json", str(notice), str(english), str(CORPUS / "000_a398e2631a481769.txt"))
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [x["status"] for x in lines] == ["error", "error", "ok"]
+    assert {x["error"]["kind"] for x in lines[:2]} == {"NotAnAnnualReport"}
+    assert proc.returncode == 1
