@@ -20,3 +20,17 @@ def test_copy_is_identical(shared, ours):
     if not (SHARED / shared).exists():
         pytest.skip("no ../shared in this checkout")
     assert (ROOT / ours).read_bytes() == (SHARED / shared).read_bytes()
+
+
+def test_rule_catalog_seed_says_what_the_spec_says():
+    """dbt_project/seeds/rule_catalog.csv is rules.csv with its formula field quoted, and nothing else changed."""
+    import csv
+
+    from nianbao import codebook
+
+    with (ROOT / "dbt_project/seeds/rule_catalog.csv").open(encoding="utf-8") as f:
+        seeded = {r["rule_id"]: r for r in csv.DictReader(f)}
+    spec = codebook.rules()
+    assert list(seeded) == list(spec)
+    for rule_id, row in spec.items():
+        assert {k: row[k] for k in seeded[rule_id]} == seeded[rule_id], rule_id
