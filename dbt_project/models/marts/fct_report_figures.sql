@@ -53,16 +53,7 @@ final as (
         figures.char_end
     from figures
     inner join reports on figures.report_id = reports.report_id
-    left join codebook as row_labels
-        on row_labels.dimension = 'row'
-        and row_labels.table_code = figures.table_code
-        and row_labels.code = figures.row_code
-        and row_labels.template_era in ({{ template_era('reports.template') }}, 'any')
-    left join codebook as column_labels
-        on column_labels.dimension = 'column'
-        and column_labels.table_code = figures.table_code
-        and column_labels.code = figures.column_code
-        and column_labels.template_era in ({{ template_era('reports.template') }}, 'any')
+    {{ codebook_label_joins('figures', 'codebook', template_era('reports.template')) }}
 )
 
 select * from final
