@@ -1,5 +1,6 @@
 """Findings: the rules of spec/rules.csv that one report's own numbers can break (R1–R4, R8, R9, R12, O1–O8, O10, S1)."""
 
+import functools
 from datetime import date
 
 from nianbao import codebook
@@ -16,27 +17,34 @@ class _Cells:
     """Figures of a report by (table, row, column), with helpers that treat blank as 0 inside a relation."""
 
     def __init__(self, report: Report):
-        self.by_key: dict[tuple[str, str, str], Figure] = {
-            (f.table, f.row, f.column): f for f in report.figures if f.mapped}
+        self.report = report
+        self.values = {(f.table, f.row, f.column): f.value for f in report.figures if f.mapped}
+
+    @functools.cached_property
+    def by_key(self) -> dict[tuple[str, str, str], Figure]:
+        return {(f.table, f.row, f.column): f for f in self.report.figures if f.mapped}
 
     def get(self, table, row, col="value"):
-        f = self.by_key.get((table, row, col))
-        return None if f is None else f.value
+        return self.values.get((table, row, col))
 
     def ref(self, table, row, col="value") -> dict:
         f = self.by_key.get((table, row, col))
         loc = location_json(f.location) if f else None
         return {"table": table, "row": row, "column": col, "value": None if f is None else f.value, "location": loc}
 
-    def identity(self, rule: str, lhs: list[tuple], rhs: list[tuple], relation: str, label: str) -> Finding | None:
+    def identity(self, rule: str, lhs: tuple, rhs: tuple, relation: str, label: str) -> Finding | None:
         """lhs (sum) relation rhs (sum); None when every cell involved is absent or blank."""
-        lv = [self.get(*k) for k in lhs]
-        rv = [self.get(*k) for k in rhs]
-        if all(v is None for v in lv) and all(v is None for v in rv):
+        get = self.values.get
+        lv = [get(k) for k in lhs]
+        rv = [get(k) for k in rhs]
+        if lv.count(None) == len(lv) and rv.count(None) == len(rv):
             return None
-        left = sum(v or 0 for v in lv)
-        right = sum(v or 0 for v in rv)
-        ok = {"=": abs(left - right) < 1e-9, ">=": left >= right - 1e-9, "<=": left <= right + 1e-9}[relation]
+        left = sum(filter(None, lv))
+        right = sum(filter(None, rv))
+        if relation == "=":
+            ok = abs(left - right) < 1e-9
+        else:
+            ok = left >= right - 1e-9 if relation == ">=" else left <= right + 1e-9
         if ok:
             return None
         cells = [self.ref(*k) for k in lhs + rhs]
@@ -44,58 +52,79 @@ class _Cells:
         return Finding(rule, sev, f"{label}: {_fmt(left)} {'≠' if relation == '=' else 'violates ' + relation} {_fmt(right)}",
                        cells)
 
+    def check(self, relations: tuple) -> list[Finding]:
+        """Findings of the relations (rule, lhs cells, rhs cells, relation, label) that do not hold."""
+        out = []
+        get = self.values.get
+        for relation in relations:
+            rule, lhs, rhs, rel, _ = relation
+            if rel == "=":  # the common case, decided here; a break is described by identity()
+                left = sum(filter(None, [get(k) for k in lhs]))
+                if abs(left - sum(filter(None, [get(k) for k in rhs]))) < 1e-9:
+                    continue
+            f = self.identity(*relation)
+            if f is not None:
+                out.append(f)
+        return out
+
 
 def _fmt(x):
     return int(x) if float(x).is_integer() else round(x, 4)
 
 
-def _national(c: _Cells, template: str) -> list[Finding]:
+@functools.cache
+def national_relations(template: str) -> tuple:
+    """R1–R4 of a national template as (rule, lhs cells, rhs cells, relation, label)."""
     out = []
     t3 = codebook.table(template, T3)
     leaves = [r.code for r in t3.rows if r.parent in ("outcome", "denied", "unavailable", "not_processed",
                                                        "other_handling") and r.code not in ("total_handled",)
               and not (template == "2021" and r.code == "other_handling")]
     for col in APPLICANTS + ("total",):
-        out.append(c.identity("R1", [(T3, "new_received", col), (T3, "carried_over", col)],
-                              [(T3, "total_handled", col), (T3, "carried_forward", col)], "=",
-                              f"表三 {col}: 一 + 二 vs （七）总计 + 四"))
-        out.append(c.identity("R3", [(T3, "total_handled", col)], [(T3, r, col) for r in leaves], "=",
-                              f"表三 {col}: （七）总计 vs the sum of the outcome rows"))
+        out.append(("R1", ((T3, "new_received", col), (T3, "carried_over", col)),
+                    ((T3, "total_handled", col), (T3, "carried_forward", col)), "=",
+                    f"表三 {col}: 一 + 二 vs （七）总计 + 四"))
+        out.append(("R3", ((T3, "total_handled", col),), tuple((T3, r, col) for r in leaves), "=",
+                    f"表三 {col}: （七）总计 vs the sum of the outcome rows"))
     for r in t3.rows:
-        out.append(c.identity("R2", [(T3, r.code, "total")], [(T3, r.code, a) for a in APPLICANTS], "=",
-                              f"表三 {r.code}: 总计 vs 自然人 + 法人或其他组织"))
+        out.append(("R2", ((T3, r.code, "total"),), tuple((T3, r.code, a) for a in APPLICANTS), "=",
+                    f"表三 {r.code}: 总计 vs 自然人 + 法人或其他组织"))
     for row in ("administrative_review", "litigation_direct", "litigation_after_review"):
-        out.append(c.identity("R4", [(T4, row, "total")],
-                              [(T4, row, k) for k in ("upheld", "corrected", "other_result", "pending")], "=",
-                              f"表四 {row}: 总计 vs 维持 + 纠正 + 其他 + 尚未审结"))
-    return out
+        out.append(("R4", ((T4, row, "total"),),
+                    tuple((T4, row, k) for k in ("upheld", "corrected", "other_result", "pending")), "=",
+                    f"表四 {row}: 总计 vs 维持 + 纠正 + 其他 + 尚未审结"))
+    return tuple(out)
 
 
-def _legacy(c: _Cells) -> list[Finding]:
-    L = lambda *rows: [(LEG, r) for r in rows]  # noqa: E731
-    return [
-        c.identity("O1", L("applications_received"), L("applications_in_person", "applications_fax",
-                   "applications_online", "applications_letter", "applications_other"), "=", "收到申请数 vs 五种渠道"),
-        c.identity("O2", L("applications_closed"), L("applications_closed_on_time", "applications_closed_extended"),
-                   "=", "申请办结数 vs 按时 + 延期"),
-        c.identity("O3", L("applications_answered"), L("answered_already_public", "answered_granted",
-                   "answered_partially_granted", "answered_denied", "answered_not_this_agency", "answered_not_exist",
-                   "answered_correction_requested", "answered_other_channel"), "=", "申请答复数 vs 1–8 项"),
-        c.identity("O4", L("answered_denied"), L("denied_state_secret", "denied_commercial_secret",
-                   "denied_personal_privacy", "denied_security_stability", "denied_not_government_info",
-                   "denied_other_legal"), ">=", "不同意公开答复数 vs 其中各项之和"),
-        c.identity("O5", L("review_total"), L("review_upheld", "review_corrected", "review_other"), "=",
-                   "行政复议数量 vs 三种结果"),
-        c.identity("O5", L("litigation_total"), L("litigation_upheld", "litigation_corrected", "litigation_other"),
-                   "=", "行政诉讼数量 vs 三种结果"),
-        c.identity("O5", L("complaints_total"), L("complaints_upheld", "complaints_corrected", "complaints_other"),
-                   "=", "被举报投诉数量 vs 三种结果"),
-        c.identity("O6", L("staff_total"), L("staff_full_time", "staff_part_time"), "=", "工作人员数 vs 专职 + 兼职"),
-        c.identity("O7", L("channel_gazette", "channel_website", "channel_weibo", "channel_wechat", "channel_other"),
-                   L("proactive_total"), ">=", "各渠道公开数之和 vs 主动公开政府信息数"),
-        c.identity("O8", L("proactive_normative_documents"), L("normative_documents_issued"), "<=",
-                   "主动公开规范性文件数 vs 制发规范性文件总数"),
-    ]
+def _legacy_relations() -> tuple:
+    """O1–O8 of the pre-2019 统计表 as (rule, lhs cells, rhs cells, relation, label)."""
+    L = lambda *rows: tuple((LEG, r, "value") for r in rows)  # noqa: E731
+    return (
+        ("O1", L("applications_received"), L("applications_in_person", "applications_fax",
+         "applications_online", "applications_letter", "applications_other"), "=", "收到申请数 vs 五种渠道"),
+        ("O2", L("applications_closed"), L("applications_closed_on_time", "applications_closed_extended"),
+         "=", "申请办结数 vs 按时 + 延期"),
+        ("O3", L("applications_answered"), L("answered_already_public", "answered_granted",
+         "answered_partially_granted", "answered_denied", "answered_not_this_agency", "answered_not_exist",
+         "answered_correction_requested", "answered_other_channel"), "=", "申请答复数 vs 1–8 项"),
+        ("O4", L("answered_denied"), L("denied_state_secret", "denied_commercial_secret",
+         "denied_personal_privacy", "denied_security_stability", "denied_not_government_info",
+         "denied_other_legal"), ">=", "不同意公开答复数 vs 其中各项之和"),
+        ("O5", L("review_total"), L("review_upheld", "review_corrected", "review_other"), "=",
+         "行政复议数量 vs 三种结果"),
+        ("O5", L("litigation_total"), L("litigation_upheld", "litigation_corrected", "litigation_other"),
+         "=", "行政诉讼数量 vs 三种结果"),
+        ("O5", L("complaints_total"), L("complaints_upheld", "complaints_corrected", "complaints_other"),
+         "=", "被举报投诉数量 vs 三种结果"),
+        ("O6", L("staff_total"), L("staff_full_time", "staff_part_time"), "=", "工作人员数 vs 专职 + 兼职"),
+        ("O7", L("channel_gazette", "channel_website", "channel_weibo", "channel_wechat", "channel_other"),
+         L("proactive_total"), ">=", "各渠道公开数之和 vs 主动公开政府信息数"),
+        ("O8", L("proactive_normative_documents"), L("normative_documents_issued"), "<=",
+         "主动公开规范性文件数 vs 制发规范性文件总数"),
+    )
+
+
+LEGACY_RELATIONS = _legacy_relations()
 
 
 def _r8(c: _Cells, template: str) -> list[Finding]:
@@ -111,7 +140,7 @@ def _r8(c: _Cells, template: str) -> list[Finding]:
     for prose_row, table_cells in pairs:
         p = c.get(PROSE, prose_row)
         vals = [c.get(*k) for k in table_cells]
-        if p is None or not any(k in c.by_key for k in table_cells):  # no such table cell printed at all
+        if p is None or not any(k in c.values for k in table_cells):  # no such table cell printed at all
             continue
         t = sum(v or 0 for v in vals)
         if abs(p - t) > 1e-9:
@@ -123,7 +152,8 @@ def _r8(c: _Cells, template: str) -> list[Finding]:
 def _r9(report: Report) -> list[Finding]:
     out = []
     for f in report.figures:
-        if not f.mapped or f.value is None:
+        v = f.value
+        if v is None or (v.__class__ is int and v >= 0) or not f.mapped:  # a whole count: the common case
             continue
         amount = f.column in AMOUNT_COLUMNS or (f.table, f.row) in AMOUNT_ROWS
         negative_ok = f.column == "change"
@@ -158,10 +188,15 @@ def _r12(report: Report) -> list[Finding]:
     return []
 
 
+@functools.cache
+def template_rows(template: str) -> tuple[tuple[str, str], ...]:
+    """(table, row) of every row the template prints."""
+    return tuple((t.table, r.code) for t in codebook.tables(template) for r in t.rows)
+
+
 def _s1(report: Report) -> list[Finding]:
     have = {(f.table, f.row) for f in report.figures if f.mapped}
-    missing = [f"{t.table}/{r.code}" for t in codebook.tables(report.template) for r in t.rows
-               if (t.table, r.code) not in have]
+    missing = [f"{t}/{r}" for t, r in template_rows(report.template) if (t, r) not in have]
     if not missing:
         return []
     return [Finding("S1", "error", f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
@@ -194,11 +229,11 @@ def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> 
     c = _Cells(report)
     found: list[Finding | None] = []
     if report.template in ("2019", "2021"):
-        found += _national(c, report.template)
+        found += c.check(national_relations(report.template))
     elif report.template == "pre2019_table" and report.variant == "local_form":
         found += _x9(local_totals)
     elif report.template == "pre2019_table":
-        found += _legacy(c)
+        found += c.check(LEGACY_RELATIONS)
         found += _o10(list(header_values))
     found += _r8(c, report.template)
     found += _r9(report)

@@ -75,6 +75,26 @@ def parent(code: str, level: str) -> Place | None:
     return g.get(code[:2] + "0000")
 
 
+@functools.cache
+def _name_index() -> tuple[frozenset[str], dict[str, tuple[int, ...]], frozenset[str], dict[str, tuple[int, ...]]]:
+    """Full names and short names, each with the lengths they come in by their last characters (longest first):
+    the scan tries only lengths some name has, not every slice before an anchor."""
+    full, short = set(), set()
+    for name, entries in _names().items():
+        if len(name) >= 2 and any(is_full for _, is_full in entries):
+            full.add(name)
+        if len(name) >= 2 and any(not is_full for _, is_full in entries):
+            short.add(name)
+
+    def lengths(names: set[str], tail: int) -> dict[str, tuple[int, ...]]:
+        out: dict[str, set[int]] = {}
+        for n in names:
+            out.setdefault(n[-tail:], set()).add(len(n))
+        return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
+
+    return frozenset(full), lengths(full, 2), frozenset(short), lengths(short, 1)
+
+
 def mentions(text: str, weight: float = 1.0) -> dict[str, float]:
     """Scores by code for the place names in a text.
 
@@ -82,22 +102,23 @@ def mentions(text: str, weight: float = 1.0) -> dict[str, float]:
     counts when a word like 政府, 门户, 市, 县 follows it, so the scan visits those anchors, not every character.
     """
     names = _names()
+    full_names, full_lengths, short_names, short_lengths = _name_index()
     scores: dict[str, float] = {}
     taken: set[int] = set()
     for m in _ANCHOR.finditer(text):
         j = m.start()
         hit = None
-        if len(m.group(0)) == 1 and m.group(0) in "省市县区州盟旗":  # a full name ending here
-            for k in range(min(_MAX_NAME, j + 1), 1, -1):
-                cand = text[j + 1 - k: j + 1]
-                if cand in names and any(full for _, full in names[cand]):
-                    hit = (j + 1 - k, cand, True, 3.0)
+        if m.end() == j + 1 and text[j] in "省市县区州盟旗":  # a full name ending here
+            limit = min(_MAX_NAME, j + 1)
+            for k in full_lengths.get(text[j - 1:j + 1], ()) if j >= 1 else ():
+                if k <= limit and text[j + 1 - k: j + 1] in full_names:
+                    hit = (j + 1 - k, text[j + 1 - k: j + 1], True, 3.0)
                     break
-        if hit is None:  # a short name right before the anchor
-            for k in range(min(6, j), 1, -1):
-                cand = text[j - k: j]
-                if cand in names and any(not full for _, full in names[cand]):
-                    hit = (j - k, cand, False, 2.0)
+        if hit is None and j >= 2:  # a short name right before the anchor
+            limit = min(6, j)
+            for k in short_lengths.get(text[j - 1], ()):
+                if k <= limit and text[j - k: j] in short_names:
+                    hit = (j - k, text[j - k: j], False, 2.0)
                     break
         if hit is None or hit[0] in taken:
             continue

@@ -6,7 +6,6 @@ repeated labels (（一）维持… under 复议, 诉讼 and 投诉) resolve by 
 n_children × K values (the （三）不予公开 block flattened without its sub-row labels) fills its children in order.
 """
 
-import functools
 from dataclasses import dataclass, field
 
 from nianbao.parse.labels import core, matches
@@ -51,8 +50,8 @@ class Alignment:
 
 def figure(row: RowSpec, column: str, tok: Token) -> Figure:
     v = tok.value
-    return Figure(row.table, row.code, column, v.value, tok.text.strip(), tok.loc,
-                  approximate=v.approximate, unit=v.unit, kind=v.kind, label=row.label)
+    return Figure(row.table, row.code, column, v.value, tok.text.strip(), tok.loc, v.approximate, v.unit, v.kind,
+                  True, row.label)
 
 
 def collect(toks: list[Token], i: int, limit: int | None, row_key, skip_units: bool) -> tuple[list[Token], int]:
@@ -98,13 +97,24 @@ def value_run(toks: list[Token], i: int) -> tuple[list[Token], int]:
     return vals, i
 
 
-@functools.lru_cache(maxsize=100_000)
 def _matching_rows(row_cores: tuple[str, ...], text: str) -> tuple[int, ...]:
-    """Indexes of the template rows a printed label can name (memoised: labels repeat across documents)."""
+    """Indexes of the template rows a printed label can name."""
     c = core(text)
     if len(c) > max((len(r) for r in row_cores), default=0) + 40:
         return ()
     return tuple(j for j, rc in enumerate(row_cores) if matches(text, rc))
+
+
+# label text → matching row indexes, one memo per row sequence: labels repeat across documents
+_MATCH_MEMO: dict[tuple[str, ...], dict[str, tuple[int, ...]]] = {}
+_MEMO_MAX = 100_000
+
+
+def _match_memo(row_cores: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    memo = _MATCH_MEMO.get(row_cores)
+    if memo is None or len(memo) > _MEMO_MAX:
+        memo = _MATCH_MEMO[row_cores] = {}
+    return memo
 
 
 class Aligner:
@@ -119,12 +129,17 @@ class Aligner:
         self.header_cores = {core(h) for h in headers}
         self.max_core = max((len(r.core) for r in rows), default=0) + 40
         self.rows_key = tuple(r.core for r in rows)
+        self.memo = _match_memo(self.rows_key)
 
     def match_row(self, tok: Token, cursor: int) -> int | None:
         if len(tok.text) > 3 * self.max_core:
             return None  # a prose paragraph, not a label
         end = len(self.rows) if self.window is None else min(len(self.rows), cursor + self.window)
-        for j in _matching_rows(self.rows_key, tok.text):
+        text = tok.text
+        found = self.memo.get(text)
+        if found is None:
+            found = self.memo[text] = _matching_rows(self.rows_key, text)
+        for j in found:
             if cursor <= j < end:
                 return j
         return None

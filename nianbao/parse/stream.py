@@ -4,6 +4,7 @@ Paragraph lines and table cells (anchors, row-major) become tokens carrying thei
 single characters (vertical text of a merged cell, one character per line) are joined back into one label.
 """
 
+import functools
 import operator
 import re
 
@@ -16,22 +17,34 @@ from nianbao.values import BLANK, TEXT, ZH_NUMERAL, Value, is_unit_word, parse_v
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
+@functools.lru_cache(maxsize=100_000)
+def _lexeme(text: str) -> tuple[Value, bool, bool, bool, bool]:
+    """What a printed text is, whatever its place: (value, is_value, is_blank, is_page_number, single_char).
+
+    Memoised: cell texts ('0', '', labels) repeat within and across documents.
+    """
+    value = parse_value(text)
+    return value, value.kind != TEXT, value.kind == BLANK, is_page_number(text), _one_char(text, value)
+
+
 class Token:
     """One cell or line: its printed text, parsed value, where it is, and the table row it sits in (if any).
 
     The location is a plain tuple (page, table_index, row_index, column_index, char_span), as in reports.
     """
 
-    __slots__ = ("text", "value", "loc", "row_key", "in_table", "is_value", "is_blank")
+    __slots__ = ("text", "value", "loc", "row_key", "in_table", "is_value", "is_blank", "single")
 
-    def __init__(self, text: str, value: Value, loc: tuple, row_key: tuple[int, int] | None, in_table: bool):
+    def __init__(self, text: str, value: Value, loc: tuple, row_key: tuple[int, int] | None, in_table: bool,
+                 is_value: bool, is_blank: bool, single: bool = False):
         self.text = text
         self.value = value
         self.loc = loc
         self.row_key = row_key
         self.in_table = in_table
-        self.is_value = value.kind != TEXT
-        self.is_blank = value.kind == BLANK
+        self.is_value = is_value
+        self.is_blank = is_blank
+        self.single = single  # one character of possible vertical text (outside tables)
 
     @property
     def is_unit(self) -> bool:
@@ -42,20 +55,26 @@ def tokens(doc: Document) -> list[Token]:
     """Flatten the document into tokens and re-join vertical text."""
     out: list[Token] = []
     append = out.append
+    singles = 0
     for block in doc.blocks:
-        if isinstance(block, Paragraph):
+        if block.__class__ is Paragraph:
             text = block.text
-            if is_page_number(text):
+            value, is_value, is_blank, page_number, single = _lexeme(text)
+            if page_number:
                 continue
-            append(Token(text, parse_value(text), (block.page, None, None, None, block.char_span), None, False))
+            singles += single
+            append(Token(text, value, (block.page, None, None, None, block.char_span), None, False,
+                         is_value, is_blank, single))
             continue
         page, index = block.page, block.index
         for c in sorted(block.cells, key=_ROW_COL):  # anchors in row-major order
             text = c.text
-            if is_page_number(text):
+            value, is_value, is_blank, page_number, _ = _lexeme(text)
+            if page_number:
                 continue
-            append(Token(text, parse_value(text), (page, index, c.row, c.col, c.char_span), (index, c.row), True))
-    return _join_vertical(out)
+            append(Token(text, value, (page, index, c.row, c.col, c.char_span), (index, c.row), True,
+                         is_value, is_blank))
+    return _join_vertical(out) if singles >= 3 else out
 
 
 _ROW_COL = operator.attrgetter("row", "col")
@@ -70,38 +89,35 @@ def is_page_number(text: str) -> bool:
 _PAGE_FIRST = frozenset("-—–－第")
 
 
-def _single_char(t: Token) -> bool:
+def _one_char(text: str, value: Value) -> bool:
     """One character of vertical text: not a digit, dash or 无, which are values of their own."""
-    if len(t.text) > 3:
+    if len(text) > 3:
         return False
-    s = compact(t.text)
-    return len(s) == 1 and not s.isdigit() and t.value.kind in (TEXT, ZH_NUMERAL)
+    s = compact(text)
+    return len(s) == 1 and not s.isdigit() and value.kind in (TEXT, ZH_NUMERAL)
 
 
 def _join_vertical(toks: list[Token]) -> list[Token]:
     """Join runs of ≥3 one-character tokens (blank tokens between them allowed) into one text token."""
-    if not any(not t.in_table and len(t.text) <= 3 and not t.is_value for t in toks):
-        return toks  # no vertical text possible: a run needs a character that is not a value (、 本 年)
     out: list[Token] = []
-    i = 0
-    while i < len(toks):
-        if not toks[i].in_table and _single_char(toks[i]):
+    i, n = 0, len(toks)
+    while i < n:
+        if toks[i].single:
             j, chars, last = i, [], i
-            while j < len(toks) and (_single_char(toks[j]) or (toks[j].is_blank and j + 1 < len(toks)
-                                                                and _single_char(toks[j + 1]))):
+            while j < n and (toks[j].single or (toks[j].is_blank and j + 1 < n and toks[j + 1].single)):
                 if not toks[j].is_blank:
                     chars.append(compact(toks[j].text))
                     last = j
                 j += 1
             # vertical text has words in it (三、本年度…); a run of 一 六 二 is numbers, one per cell
-            if len(chars) >= 3 and any(parse_value(ch).kind == TEXT for ch in chars) and not toks[i].in_table:
+            if len(chars) >= 3 and any(parse_value(ch).kind == TEXT for ch in chars):
                 first = toks[i]
                 span = None
                 if first.loc[4] and toks[last].loc[4]:
                     span = (first.loc[4][0], toks[last].loc[4][1])
                 loc = first.loc[:4] + (span,)
                 text = "".join(chars)
-                out.append(Token(text, Value(None, TEXT, text), loc, first.row_key, first.in_table))
+                out.append(Token(text, Value(None, TEXT, text), loc, first.row_key, first.in_table, False, False))
                 i = last + 1
                 continue
         out.append(toks[i])

@@ -8,6 +8,7 @@ itself, so every char_span points into what the file says.
 
 import codecs
 import re
+from itertools import accumulate
 
 from nianbao.document import Cell, Document, Paragraph, Table
 from nianbao.parse.stream import is_page_number
@@ -48,15 +49,11 @@ def _split_pipe(line: str, start: int, edge_left: bool) -> list[tuple[str, int, 
     return cells
 
 
-class _Lines:
+def _lines(text: str) -> list[tuple[str, int]]:
     """The text as (line, start offset) pairs."""
-
-    def __init__(self, text: str):
-        self.items: list[tuple[str, int]] = []
-        pos = 0
-        for line in text.split("\n"):
-            self.items.append((line, pos))
-            pos += len(line) + 1
+    lines = text.split("\n")
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]
+    return list(zip(lines, starts))
 
 
 def _pipe_table(lines, i: int) -> tuple[Table, int]:
@@ -68,7 +65,7 @@ def _pipe_table(lines, i: int) -> tuple[Table, int]:
     while i < end:
         line, start = lines[i]
         for col, (txt, s, e) in enumerate(_split_pipe(line, start, edge_left)):
-            cells.append(Cell(rows, col, txt, char_span=(s, e)))
+            cells.append(Cell(rows, col, txt, 1, 1, (s, e)))
         rows += 1
         i += 1
     return Table(cells, source="text-pipe"), i
@@ -120,7 +117,7 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
         else:
             break
         i += 1
-    cells = [Cell(r, c, t, char_span=(s, e)) for r, row in enumerate(r for r in rows if r)
+    cells = [Cell(r, c, t, 1, 1, (s, e)) for r, row in enumerate(r for r in rows if r)
              for c, (t, s, e) in enumerate(row)]
     # drop the trailing blank lines consumed (they are not part of the table)
     while i > 0 and not lines[i - 1][0].strip() and not _is_tab_line(lines[i - 1][0]):
@@ -159,7 +156,7 @@ def _tsv_table(lines, i: int) -> tuple[Table, int]:
             text, span = part.strip(), (pos, pos + len(part))
             if c == 0 and prefix:
                 text, span = f"{prefix[0].strip()}\n{text}", (prefix[1], pos + len(part))
-            cells.append(Cell(r, c, text, char_span=span))
+            cells.append(Cell(r, c, text, 1, 1, span))
             pos += len(part) + 1
         r += 1
         i += 1
@@ -168,16 +165,16 @@ def _tsv_table(lines, i: int) -> tuple[Table, int]:
 
 def blocks_from_text(text: str) -> list:
     """Split decoded text into paragraphs (one per line) and recovered tables, in order."""
-    lines = _Lines(text).items
+    lines = _lines(text)
+    if "|" not in text and "\t" not in text:  # no table layout at all: one paragraph per line
+        return [_paragraph(line, start) for line, start in lines]
     blocks: list = []
     i = 0
     n = len(lines)
     while i < n:
         line, start = lines[i]
         if "|" not in line and "\t" not in line and (i + 1 == n or "\t" not in lines[i + 1][0]):
-            stripped = line.strip()  # the common case: a plain line
-            lead = len(line) - len(line.lstrip()) if stripped else 0
-            blocks.append(Paragraph(stripped, char_span=(start + lead, start + lead + len(stripped))))
+            blocks.append(_paragraph(line, start))  # the common case: a plain line
             i += 1
             continue
         if "|" in line and line.count("|") >= 2:
@@ -190,15 +187,22 @@ def blocks_from_text(text: str) -> list:
             table, i = _tsv_table(lines, i)
             blocks.append(table)
         else:
-            stripped = line.strip()
-            lead = len(line) - len(line.lstrip())
-            blocks.append(Paragraph(stripped, char_span=(start + lead, start + lead + len(stripped))))
+            blocks.append(_paragraph(line, start))
             i += 1
-    for n, t in enumerate(b for b in blocks if isinstance(b, Table)):
+    for n, t in enumerate(b for b in blocks if b.__class__ is Table):
         t.index = n
         cs = [c.char_span for c in t.cells if c.char_span]
         t.char_span = (min(s for s, _ in cs), max(e for _, e in cs)) if cs else None
     return blocks
+
+
+def _paragraph(line: str, start: int) -> Paragraph:
+    """One line as a paragraph, stripped, its span on the stripped text."""
+    stripped = line.strip()
+    if not stripped:
+        return Paragraph("", None, (start, start))
+    lead = start + len(line) - len(line.lstrip())
+    return Paragraph(stripped, None, (lead, lead + len(stripped)))
 
 
 def read_text(data: bytes) -> Document:
