@@ -76,12 +76,17 @@ def _as_number(text: str) -> int | float:
     return float(text) if "." in text else int(text)
 
 
-@functools.lru_cache(maxsize=100_000)
 def parse_value(raw: str | None) -> Value:
     """Classify and parse one printed value; never raises. `raw` is kept as printed."""
     raw = "" if raw is None else str(raw)
     if len(raw) > 40 and len(raw.strip()) > 30:  # a sentence or a label, never a printed value
         return Value(None, TEXT, raw)
+    return _parse_short(raw)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _parse_short(raw: str) -> Value:
+    """parse_value of a short text, memoised: printed values repeat within and across documents."""
     s = normalize(raw)
     if not s:
         return Value(None, BLANK, raw)

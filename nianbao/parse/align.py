@@ -57,11 +57,12 @@ def figure(row: RowSpec, column: str, tok: Token) -> Figure:
 def collect(toks: list[Token], i: int, limit: int | None, row_key, skip_units: bool) -> tuple[list[Token], int]:
     """Value tokens from i on: same table row as the label (when it has one), until text or `limit`."""
     vals: list[Token] = []
-    while i < len(toks) and (limit is None or len(vals) < limit):
+    n = len(toks)
+    if limit is None:
+        limit = n
+    while i < n and len(vals) < limit:
         t = toks[i]
-        if row_key is not None and t.row_key != row_key:
-            break
-        if row_key is None and t.in_table:
+        if t.row_key != row_key:  # another table row; or, after a plain line, a table cell
             break
         if skip_units and t.is_unit:
             i += 1
@@ -167,8 +168,11 @@ class Aligner:
 
     def assign(self, al: Alignment, j: int, vals: list[Token]) -> None:
         row = self.rows[j]
+        table, code, label, figures = row.table, row.code, row.label, al.figures
         for col, tok in zip(row.columns, vals):
-            al.figures[(row.table, row.code, col)] = figure(row, col, tok)
+            v = tok.value
+            figures[(table, code, col)] = Figure(table, code, col, v.value, tok.text.strip(), tok.loc, v.approximate,
+                                                 v.unit, v.kind, True, label)
         al.seen_rows.add(j)
 
     def extra_values(self, al: Alignment, row: RowSpec, vals: list[Token]) -> None:
@@ -221,7 +225,7 @@ class Aligner:
 
     def flattened_rows(self, al: Alignment, toks: list[Token], i: int, cursor: int) -> tuple[int, int]:
         """After a row, a bare run of m × K more values fills the next m rows whose labels were lost."""
-        if cursor >= len(self.rows):
+        if cursor >= len(self.rows) or i >= len(toks) or not toks[i].is_value:
             return cursor, i
         k = len(self.rows[cursor].columns)
         run, _ = value_run(toks, i)

@@ -6,6 +6,7 @@ from nianbao import codebook
 from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, window
 from nianbao.parse.labels import core, matches
 from nianbao.parse.stream import Token
+from nianbao.report import Figure
 
 T4 = "t4_review_litigation"
 _T4_LABELS = {"administrative_review": "行政复议", "litigation_direct": "未经复议直接起诉",
@@ -42,14 +43,17 @@ class NationalAligner(Aligner):
 
     def assign(self, al: Alignment, j: int, vals: list[Token]) -> None:
         row = self.rows[j]
+        table, code, label, figures = row.table, row.code, row.label, al.figures
         for col, tok in zip(row.columns, vals):
-            f = figure(row, col, tok)
             if col.startswith("x_"):
-                f.table, f.row, f.mapped = "unmapped", f"{row.table}:{row.code}", False
                 if not tok.is_blank:
+                    f = figure(row, col, tok)
+                    f.table, f.row, f.mapped = "unmapped", f"{row.table}:{row.code}", False
                     al.unmapped.append(f)
                 continue
-            al.figures[(row.table, row.code, col)] = f
+            v = tok.value
+            figures[(table, code, col)] = Figure(table, code, col, v.value, tok.text.strip(), tok.loc, v.approximate,
+                                                 v.unit, v.kind, True, label)
         al.seen_rows.add(j)
 
 

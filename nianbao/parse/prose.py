@@ -53,11 +53,16 @@ def _label_cores() -> frozenset[str]:
     return frozenset(core(e.label) for e in codebook.entries())
 
 
+# a character every pattern needs: a paragraph without any of them states no metric
+_ANY_NEED = re.compile("[" + "".join(sorted(set(_NEEDS.values()))) + "]")
+
+
 def _prose_paragraphs(doc: Document) -> list[Paragraph]:
-    """Paragraphs that are prose: not a table label printed on its own line."""
+    """Paragraphs that can state a metric: prose, not a table label printed on its own line."""
     labels = _label_cores()
-    return [b for b in doc.blocks if isinstance(b, Paragraph) and b.text and b.char_span is not None
-            and core(b.text) not in labels]
+    needed = _ANY_NEED.search
+    return [b for b in doc.blocks if b.__class__ is Paragraph and b.text and b.char_span is not None
+            and needed(b.text) and core(b.text) not in labels]
 
 
 def prose_figures(doc: Document) -> list[Figure]:

@@ -17,14 +17,15 @@ from nianbao.values import BLANK, TEXT, ZH_NUMERAL, Value, is_unit_word, parse_v
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
-@functools.lru_cache(maxsize=100_000)
 def _lexeme(text: str) -> tuple[Value, bool, bool, bool, bool]:
-    """What a printed text is, whatever its place: (value, is_value, is_blank, is_page_number, single_char).
-
-    Memoised: cell texts ('0', '', labels) repeat within and across documents.
-    """
+    """What a printed text is, whatever its place: (value, is_value, is_blank, is_page_number, single_char)."""
     value = parse_value(text)
     return value, value.kind != TEXT, value.kind == BLANK, is_page_number(text), _one_char(text, value)
+
+
+# memoised for short texts (cell texts like '0', '', labels repeat within and across documents); a sentence
+# (over 40 characters) is classified afresh, so that the memo does not fill with prose
+_short_lexeme = functools.lru_cache(maxsize=100_000)(_lexeme)
 
 
 class Token:
@@ -33,15 +34,14 @@ class Token:
     The location is a plain tuple (page, table_index, row_index, column_index, char_span), as in reports.
     """
 
-    __slots__ = ("text", "value", "loc", "row_key", "in_table", "is_value", "is_blank", "single")
+    __slots__ = ("text", "value", "loc", "row_key", "is_value", "is_blank", "single")
 
-    def __init__(self, text: str, value: Value, loc: tuple, row_key: tuple[int, int] | None, in_table: bool,
-                 is_value: bool, is_blank: bool, single: bool = False):
+    def __init__(self, text: str, value: Value, loc: tuple, row_key: tuple[int, int] | None, is_value: bool,
+                 is_blank: bool, single: bool = False):
         self.text = text
         self.value = value
         self.loc = loc
-        self.row_key = row_key
-        self.in_table = in_table
+        self.row_key = row_key  # (table index, row index) of a table cell; None for a paragraph line
         self.is_value = is_value
         self.is_blank = is_blank
         self.single = single  # one character of possible vertical text (outside tables)
@@ -59,29 +59,34 @@ def tokens(doc: Document) -> list[Token]:
     for block in doc.blocks:
         if block.__class__ is Paragraph:
             text = block.text
-            value, is_value, is_blank, page_number, single = _lexeme(text)
+            value, is_value, is_blank, page_number, single = _short_lexeme(text) if len(text) <= 40 else _lexeme(text)
             if page_number:
                 continue
             singles += single
-            append(Token(text, value, (block.page, None, None, None, block.char_span), None, False,
-                         is_value, is_blank, single))
+            append(Token(text, value, (block.page, None, None, None, block.char_span), None, is_value, is_blank,
+                         single))
             continue
         page, index = block.page, block.index
         for c in sorted(block.cells, key=_ROW_COL):  # anchors in row-major order
             text = c.text
-            value, is_value, is_blank, page_number, _ = _lexeme(text)
+            value, is_value, is_blank, page_number, _ = _short_lexeme(text) if len(text) <= 40 else _lexeme(text)
             if page_number:
                 continue
-            append(Token(text, value, (page, index, c.row, c.col, c.char_span), (index, c.row), True,
-                         is_value, is_blank))
+            append(Token(text, value, (page, index, c.row, c.col, c.char_span), (index, c.row), is_value,
+                         is_blank))
     return _join_vertical(out) if singles >= 3 else out
 
 
 _ROW_COL = operator.attrgetter("row", "col")
+
+
 def is_page_number(text: str) -> bool:
     """A page-number line ('- 5 -', '第 3 页', '3/12'): it starts with a dash or 第, or has a slash."""
-    if not text or len(text) > 24:
-        return False
+    return 0 < len(text) <= 24 and _short_page_number(text)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _short_page_number(text: str) -> bool:
     first = text.lstrip()[:1]
     return (first in _PAGE_FIRST or "/" in text) and first != "" and PAGE_NUMBER.match(text) is not None
 
@@ -117,7 +122,7 @@ def _join_vertical(toks: list[Token]) -> list[Token]:
                     span = (first.loc[4][0], toks[last].loc[4][1])
                 loc = first.loc[:4] + (span,)
                 text = "".join(chars)
-                out.append(Token(text, Value(None, TEXT, text), loc, first.row_key, first.in_table, False, False))
+                out.append(Token(text, Value(None, TEXT, text), loc, first.row_key, False, False))
                 i = last + 1
                 continue
         out.append(toks[i])

@@ -43,9 +43,9 @@ def _split_pipe(line: str, start: int, edge_left: bool) -> list[tuple[str, int, 
         cells.append((part.strip(), pos, pos + len(part)))
         pos += len(part) + 1
     if edge_left and cells and not cells[0][0]:
-        cells = cells[1:]
+        del cells[0]
     if cells and not cells[-1][0] and line.rstrip().endswith("|"):
-        cells = cells[:-1]
+        del cells[-1]
     return cells
 
 
@@ -57,18 +57,15 @@ def _lines(text: str) -> list[tuple[str, int]]:
 
 
 def _pipe_table(lines, i: int) -> tuple[Table, int]:
-    rows, cells = 0, []
+    cells = []
     end = i
     while end < len(lines) and "|" in lines[end][0]:
         end += 1
     edge_left = all(lines[k][0].lstrip().startswith("|") for k in range(i, end))
-    while i < end:
-        line, start = lines[i]
-        for col, (txt, s, e) in enumerate(_split_pipe(line, start, edge_left)):
-            cells.append(Cell(rows, col, txt, 1, 1, (s, e)))
-        rows += 1
-        i += 1
-    return Table(cells, source="text-pipe"), i
+    for r in range(end - i):
+        line, start = lines[i + r]
+        cells.extend([Cell(r, col, txt, 1, 1, (s, e)) for col, (txt, s, e) in enumerate(_split_pipe(line, start, edge_left))])
+    return Table(cells, source="text-pipe"), end
 
 
 def _is_tab_line(line: str) -> bool:
@@ -78,11 +75,13 @@ def _is_tab_line(line: str) -> bool:
 def _tab_table(lines, i: int) -> tuple[Table, int]:
     """Seed 004's layout: TAB-led lines are cells; a blank line then a TAB line starts a row;
     short lines without TAB continue the cell; two blank lines end the table."""
-    rows: list[list[list]] = [[]]  # each cell: [text, start, end]
+    rows: list[list[tuple[str, int, int]]] = [[]]  # each cell: (text, start, end)
     blank_run = 0
-    while i < len(lines):
+    n = len(lines)
+    while i < n:
         line, start = lines[i]
-        if not line.strip() and not _is_tab_line(line):
+        tab = line[:1] == "\t"
+        if not tab and not line.strip():
             blank_run += 1
             if blank_run >= 2:
                 break
@@ -91,33 +90,38 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
         if is_page_number(line):  # a page break inside the table: not a cell, not a continuation
             i += 1
             continue
-        if _is_tab_line(line):
-            if blank_run and rows[-1]:
-                rows.append([])
+        if tab:
+            row = rows[-1]
+            if blank_run and row:
+                row = []
+                rows.append(row)
             blank_run = 0
-            # one cell per TAB line (seed 004); with inner TABs it is a whole row whose first cell is empty
-            parts, pos = (line.split("\t"), start) if "\t" in line[1:] else (line[1:].split("\t"), start + 1)
-            for part in parts:
-                rows[-1].append([part.strip(), pos, pos + len(part)])
-                pos += len(part) + 1
+            if line.find("\t", 1) < 0:  # one cell per TAB line (seed 004)
+                row.append((line[1:].strip(), start + 1, start + len(line)))
+            else:  # with inner TABs it is a whole row whose first cell is empty
+                pos = start
+                for part in line.split("\t"):
+                    row.append((part.strip(), pos, pos + len(part)))
+                    pos += len(part) + 1
         elif "\t" in line.strip():  # a TSV row among TAB cells (mixed layouts): a row of its own
-            if rows[-1]:
-                rows.append([])
+            row = rows[-1]
+            if row:
+                row = []
+                rows.append(row)
             pos = start
             for part in line.split("\t"):
-                rows[-1].append([part.strip(), pos, pos + len(part)])
+                row.append((part.strip(), pos, pos + len(part)))
                 pos += len(part) + 1
             rows.append([])
             blank_run = 0
         elif len(line.strip()) <= _CONTINUATION_MAX and rows[-1] and parse_value(rows[-1][-1][0]).kind == TEXT:
-            cell = rows[-1][-1]
-            cell[0] = f"{cell[0]}\n{line.strip()}" if cell[0] else line.strip()
-            cell[2] = start + len(line)
+            text, s, _ = rows[-1][-1]
+            rows[-1][-1] = (f"{text}\n{line.strip()}" if text else line.strip(), s, start + len(line))
             blank_run = 0
         else:
             break
         i += 1
-    cells = [Cell(r, c, t, 1, 1, (s, e)) for r, row in enumerate(r for r in rows if r)
+    cells = [Cell(r, c, t, 1, 1, (s, e)) for r, row in enumerate([r for r in rows if r])
              for c, (t, s, e) in enumerate(row)]
     # drop the trailing blank lines consumed (they are not part of the table)
     while i > 0 and not lines[i - 1][0].strip() and not _is_tab_line(lines[i - 1][0]):
@@ -165,9 +169,9 @@ def _tsv_table(lines, i: int) -> tuple[Table, int]:
 
 def blocks_from_text(text: str) -> list:
     """Split decoded text into paragraphs (one per line) and recovered tables, in order."""
-    lines = _lines(text)
     if "|" not in text and "\t" not in text:  # no table layout at all: one paragraph per line
-        return [_paragraph(line, start) for line, start in lines]
+        return _plain_paragraphs(text)
+    lines = _lines(text)
     blocks: list = []
     i = 0
     n = len(lines)
@@ -189,11 +193,27 @@ def blocks_from_text(text: str) -> list:
         else:
             blocks.append(_paragraph(line, start))
             i += 1
-    for n, t in enumerate(b for b in blocks if b.__class__ is Table):
+    for n, t in enumerate([b for b in blocks if b.__class__ is Table]):
         t.index = n
-        cs = [c.char_span for c in t.cells if c.char_span]
-        t.char_span = (min(s for s, _ in cs), max(e for _, e in cs)) if cs else None
+        spans = [c.char_span for c in t.cells]  # every cell of a text table has its span
+        t.char_span = (min(spans)[0], max([e for _, e in spans])) if spans else None
     return blocks
+
+
+def _plain_paragraphs(text: str) -> list[Paragraph]:
+    """Every line a paragraph (what _paragraph does, in one loop: most reports are lines only)."""
+    out = []
+    append = out.append
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = pos + len(line) - len(line.lstrip())
+            append(Paragraph(stripped, None, (lead, lead + len(stripped))))
+        else:
+            append(Paragraph("", None, (pos, pos)))
+        pos += len(line) + 1
+    return out
 
 
 def _paragraph(line: str, start: int) -> Paragraph:
