@@ -68,6 +68,8 @@ def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
     from nianbao.readers import doc as docreader
     docreader.use_profile(lo_profile)
     fn = _resolve(job)
+    from nianbao.runtime import tune_for_batch
+    tune_for_batch()
     while True:
         try:
             batch = conn.recv()

@@ -35,9 +35,12 @@ class Figure:
     label: str | None = None
 
     def to_json(self) -> dict:
+        page, table, row, col, span = self.location
         return {"table": self.table, "row": self.row, "column": self.column, "value": self.value,
                 "raw": self.raw, "approximate": self.approximate, "unit": self.unit, "kind": self.kind,
-                "mapped": self.mapped, "label": self.label, "location": location_json(self.location)}
+                "mapped": self.mapped, "label": self.label,
+                "location": {"page": page, "table_index": table, "row_index": row, "column_index": col,
+                             "char_span": [span[0], span[1]] if span else None}}  # location_json, inlined: hot
 
 
 @dataclass(slots=True)

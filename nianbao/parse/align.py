@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from nianbao.parse.labels import core, matches
 from nianbao.parse.stream import Token
 from nianbao.report import Figure
+from nianbao.values import is_unit_word
 
 
 # tables whose last column is 总计: a row's cells are flush right in the printed grid
@@ -58,18 +59,18 @@ def collect(toks: list[Token], i: int, limit: int | None, row_key, skip_units: b
     """Value tokens from i on: same table row as the label (when it has one), until text or `limit`."""
     vals: list[Token] = []
     n = len(toks)
-    if limit is None:
-        limit = n
-    while i < n and len(vals) < limit:
+    left = n if limit is None else limit
+    while i < n and left > 0:
         t = toks[i]
         if t.row_key != row_key:  # another table row; or, after a plain line, a table cell
             break
-        if skip_units and t.is_unit:
+        if skip_units and is_unit_word(t.text):
             i += 1
             continue
         if not t.is_value:
             break
         vals.append(t)
+        left -= 1
         i += 1
     return vals, i
 
@@ -131,15 +132,18 @@ class Aligner:
         self.max_core = max((len(r.core) for r in rows), default=0) + 40
         self.rows_key = tuple(r.core for r in rows)
         self.memo = _match_memo(self.rows_key)
+        self.longest_label = 3 * self.max_core
 
     def match_row(self, tok: Token, cursor: int) -> int | None:
-        if len(tok.text) > 3 * self.max_core:
-            return None  # a prose paragraph, not a label
-        end = len(self.rows) if self.window is None else min(len(self.rows), cursor + self.window)
         text = tok.text
+        if len(text) > self.longest_label:
+            return None  # a prose paragraph, not a label
         found = self.memo.get(text)
         if found is None:
             found = self.memo[text] = _matching_rows(self.rows_key, text)
+        if not found:
+            return None
+        end = len(self.rows) if self.window is None else min(len(self.rows), cursor + self.window)
         for j in found:
             if cursor <= j < end:
                 return j
@@ -187,17 +191,18 @@ class Aligner:
         al = Alignment()
         cursor, i = 0, start
         stop = len(toks) if stop is None else stop
-        while i < stop and cursor < len(self.rows):
+        rows, n_rows, match_row = self.rows, len(self.rows), self.match_row
+        while i < stop and cursor < n_rows:
             tok = toks[i]
             if tok.is_value:
                 i += 1
                 continue
-            j = self.match_row(tok, cursor)
+            j = match_row(tok, cursor)
             if j is not None:
-                k = len(self.rows[j].columns)
+                k = len(rows[j].columns)
                 # a table row's cells are its own; on plain lines the row's cells are the next K
                 vals, nxt = collect(toks, i + 1, None if tok.row_key is not None else k, tok.row_key, self.skip_units)
-                s = window(vals, k, self.rows[j].table in RIGHT_ALIGNED) if tok.row_key is not None else 0
+                s = window(vals, k, rows[j].table in RIGHT_ALIGNED) if tok.row_key is not None else 0
                 if self.accept(toks, i, vals[s:s + k], k, nxt, j + 1):
                     self.assign(al, j, vals[s:s + k])
                     extra = [v for v in vals[:s] + vals[s + k:] if not v.is_blank]

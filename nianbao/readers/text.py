@@ -149,19 +149,24 @@ def _wrapped_label(lines, i: int) -> bool:
 def _tsv_table(lines, i: int) -> tuple[Table, int]:
     """Rows written as cells separated by TABs on one line (no leading TAB); a wrapped first cell is re-joined."""
     cells, r = [], 0
-    while i < len(lines) and (_is_tsv_line(lines[i][0]) or _wrapped_label(lines, i)):
-        prefix = None
-        if not _is_tsv_line(lines[i][0]):
+    n = len(lines)
+    while i < n:
+        line = lines[i][0]
+        if "\t" in line.strip() and line[:1] != "\t":  # _is_tsv_line
+            prefix = None
+        elif _wrapped_label(lines, i):
             prefix = lines[i]
             i += 1
-        line, start = lines[i]
-        pos = start
+        else:
+            break
+        line, pos = lines[i]
         for c, part in enumerate(line.split("\t")):
-            text, span = part.strip(), (pos, pos + len(part))
+            end = pos + len(part)
             if c == 0 and prefix:
-                text, span = f"{prefix[0].strip()}\n{text}", (prefix[1], pos + len(part))
-            cells.append(Cell(r, c, text, 1, 1, span))
-            pos += len(part) + 1
+                cells.append(Cell(r, 0, f"{prefix[0].strip()}\n{part.strip()}", 1, 1, (prefix[1], end)))
+            else:
+                cells.append(Cell(r, c, part.strip(), 1, 1, (pos, end)))
+            pos = end + 1
         r += 1
         i += 1
     return Table(cells, source="text-tsv"), i
