@@ -9,7 +9,6 @@ also named, and a county is backed by mentions of its city and province.
 import csv
 import functools
 import importlib.metadata
-import re
 from dataclasses import dataclass
 
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "林区",
@@ -64,8 +63,29 @@ def _names() -> dict[str, list[tuple[str, bool]]]:
     return names
 
 
-_ANCHOR = re.compile("[省市县区州盟旗]|" + "|".join(f for f in _PLACE_FOLLOWERS if f not in ("市", "县", "区")))
+_ANCHORS = tuple("省市县区州盟旗") + tuple(f for f in _PLACE_FOLLOWERS if f not in ("市", "县", "区"))
+
+
+def _anchors(text: str) -> list[tuple[int, str]]:
+    """(position, anchor) of every anchor in the text, left to right, none overlapping another (党委 hides its 委).
+
+    str.find per anchor word: several times faster than one regex alternation over Chinese text.
+    """
+    hits = []
+    for word in _ANCHORS:
+        i = text.find(word)
+        while i >= 0:
+            hits.append((i, word))
+            i = text.find(word, i + 1)
+    hits.sort()
+    out, end = [], 0
+    for i, word in hits:
+        if i >= end:
+            out.append((i, word))
+            end = i + len(word)
+    return out
 _MAX_NAME = 12
+_FULL_ENDS = frozenset("省市县区州盟旗")
 
 
 def parent(code: str, level: str) -> Place | None:
@@ -105,10 +125,9 @@ def mentions(text: str, weight: float = 1.0) -> dict[str, float]:
     full_names, full_lengths, short_names, short_lengths = _name_index()
     scores: dict[str, float] = {}
     taken: set[int] = set()
-    for m in _ANCHOR.finditer(text):
-        j = m.start()
+    for j, anchor in _anchors(text):
         hit = None
-        if m.end() == j + 1 and text[j] in "省市县区州盟旗":  # a full name ending here
+        if anchor in _FULL_ENDS:  # a full name ending here
             limit = min(_MAX_NAME, j + 1)
             for k in full_lengths.get(text[j - 1:j + 1], ()) if j >= 1 else ():
                 if k <= limit and text[j + 1 - k: j + 1] in full_names:

@@ -203,11 +203,13 @@ class Aligner:
                 # a table row's cells are its own; on plain lines the row's cells are the next K
                 vals, nxt = collect(toks, i + 1, None if tok.row_key is not None else k, tok.row_key, self.skip_units)
                 s = window(vals, k, rows[j].table in RIGHT_ALIGNED) if tok.row_key is not None else 0
-                if self.accept(toks, i, vals[s:s + k], k, nxt, j + 1):
-                    self.assign(al, j, vals[s:s + k])
-                    extra = [v for v in vals[:s] + vals[s + k:] if not v.is_blank]
-                    if extra:
-                        self.extra_values(al, self.rows[j], extra)
+                cells = vals[s:s + k] if len(vals) > k else vals
+                if self.accept(toks, i, cells, k, nxt, j + 1):
+                    self.assign(al, j, cells)
+                    if len(vals) > k:
+                        extra = [v for v in vals[:s] + vals[s + k:] if not v.is_blank]
+                        if extra:
+                            self.extra_values(al, self.rows[j], extra)
                     if al.first_token is None:
                         al.first_token = i
                     cursor, i, al.last_token = j + 1, nxt, nxt

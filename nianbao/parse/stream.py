@@ -67,13 +67,15 @@ def tokens(doc: Document) -> list[Token]:
                          single))
             continue
         page, index = block.page, block.index
+        row_key = (index, -1)
         for c in sorted(block.cells, key=_ROW_COL):  # anchors in row-major order
             text = c.text
             value, is_value, is_blank, page_number, _ = _short_lexeme(text) if len(text) <= 40 else _lexeme(text)
             if page_number:
                 continue
-            append(Token(text, value, (page, index, c.row, c.col, c.char_span), (index, c.row), is_value,
-                         is_blank))
+            if c.row != row_key[1]:
+                row_key = (index, c.row)  # one key object per row: cells of a row compare by identity
+            append(Token(text, value, (page, index, c.row, c.col, c.char_span), row_key, is_value, is_blank))
     return _join_vertical(out) if singles >= 3 else out
 
 
