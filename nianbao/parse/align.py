@@ -128,6 +128,9 @@ class Aligner:
     def __init__(self, rows: list[RowSpec], groups: list[GroupSpec] = (), headers: list[str] = ()):
         self.rows = rows
         self.groups = list(groups)
+        self.groups_by_core: dict[str, list[GroupSpec]] = {}
+        for g in self.groups:
+            self.groups_by_core.setdefault(g.core, []).append(g)
         self.header_cores = {core(h) for h in headers}
         self.max_core = max((len(r.core) for r in rows), default=0) + 40
         self.rows_key = tuple(r.core for r in rows)
@@ -150,9 +153,8 @@ class Aligner:
         return None
 
     def match_group(self, tok: Token, cursor: int) -> GroupSpec | None:
-        c = core(tok.text)
-        for g in self.groups:
-            if c == g.core and g.children[-1] >= cursor:
+        for g in self.groups_by_core.get(core(tok.text), ()):
+            if g.children[-1] >= cursor:
                 return g
         return None
 
@@ -251,6 +253,9 @@ class Aligner:
     def unmatched_label(self, al: Alignment, toks: list[Token], i: int) -> None:
         """A label inside the table region that fits no template row: keep its printed numbers."""
         tok = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is None or nxt.row_key != tok.row_key or (not nxt.is_value and not self.skip_units):
+            return  # no value follows (what collect() would find, without calling it)
         vals, _ = collect(toks, i + 1, None, tok.row_key, self.skip_units)
         vals = [v for v in vals if not v.is_blank]
         if not vals or (tok.row_key is None and len(core(tok.text)) > 40):

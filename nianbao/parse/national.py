@@ -4,7 +4,7 @@ import functools
 
 from nianbao import codebook
 from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, window
-from nianbao.parse.labels import core, matches
+from nianbao.parse.labels import core
 from nianbao.parse.stream import Token
 from nianbao.report import Figure
 
@@ -92,16 +92,16 @@ def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> Non
         return
     # labelled rows: 行政复议 | 5 values, 未经复议直接起诉 | 5 values, 复议后起诉 | 5 values
     found = 0
+    by_core = {row.core: row for row in rows}  # a printed label names a row when its words are the row's
     for i in range(begin, len(toks)):
-        for row in rows:
-            if (row.table, row.code, row.columns[0]) in al.figures:
-                continue
-            if matches(toks[i].text, row.core) and core(toks[i].text) == row.core:
-                vals, _ = collect(toks, i + 1, 5, toks[i].row_key, False)
-                if len(vals) == 5:
-                    for col, tok in zip(row.columns, vals):
-                        al.figures[(T4, row.code, col)] = figure(row, col, tok)
-                    found += 1
+        tok = toks[i]
+        row = None if tok.is_value else by_core.get(core(tok.text))
+        if row is not None and (row.table, row.code, row.columns[0]) not in al.figures:
+            vals, _ = collect(toks, i + 1, 5, tok.row_key, False)
+            if len(vals) == 5:
+                for col, v in zip(row.columns, vals):
+                    al.figures[(T4, row.code, col)] = figure(row, col, v)
+                found += 1
         if found == 3:
             return
     if found:
@@ -121,8 +121,10 @@ def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
     while i < len(toks):
         t = toks[i]
         if t.row_key is not None:
-            row = [x for x in toks[i:] if x.row_key == t.row_key]
-            end = i + len(row)
+            end = i + 1
+            while end < len(toks) and toks[end].row_key == t.row_key:  # a table row's cells are consecutive
+                end += 1
+            row = toks[i:end]
             if len(row) >= 15 and all(x.is_value for x in row):
                 s = window(row, 15, right=True)
                 return row[s:s + 15]

@@ -57,14 +57,21 @@ def _lines(text: str) -> list[tuple[str, int]]:
 
 
 def _pipe_table(lines, i: int) -> tuple[Table, int]:
+    """Consecutive '|' lines as rows; cells as _split_pipe() cuts them, built in one pass (this layout is common)."""
     cells = []
     end = i
     while end < len(lines) and "|" in lines[end][0]:
         end += 1
     edge_left = all(lines[k][0].lstrip().startswith("|") for k in range(i, end))
     for r in range(end - i):
-        line, start = lines[i + r]
-        cells.extend([Cell(r, col, txt, 1, 1, (s, e)) for col, (txt, s, e) in enumerate(_split_pipe(line, start, edge_left))])
+        line, pos = lines[i + r]
+        parts = line.split("|")
+        first = 1 if edge_left and not parts[0].strip() else 0
+        last = len(parts) - 1 if not parts[-1].strip() and line.rstrip().endswith("|") else len(parts)
+        for k, part in enumerate(parts):
+            if first <= k < last:
+                cells.append(Cell(r, k - first, part.strip(), 1, 1, (pos, pos + len(part))))
+            pos += len(part) + 1
     return Table(cells, source="text-pipe"), end
 
 
@@ -75,7 +82,8 @@ def _is_tab_line(line: str) -> bool:
 def _tab_table(lines, i: int) -> tuple[Table, int]:
     """Seed 004's layout: TAB-led lines are cells; a blank line then a TAB line starts a row;
     short lines without TAB continue the cell; two blank lines end the table."""
-    rows: list[list[tuple[str, int, int]]] = [[]]  # each cell: (text, start, end)
+    cells: list[Cell] = []
+    r, c = 0, 0  # the row being filled and its next column (a row with no cell yet is not counted)
     blank_run = 0
     n = len(lines)
     while i < n:
@@ -87,42 +95,41 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
                 break
             i += 1
             continue
-        if is_page_number(line):  # a page break inside the table: not a cell, not a continuation
+        if len(line) <= 24 and is_page_number(line):  # a page break inside the table: not a cell, not a continuation
             i += 1
             continue
         if tab:
-            row = rows[-1]
-            if blank_run and row:
-                row = []
-                rows.append(row)
+            if blank_run and c:
+                r, c = r + 1, 0
             blank_run = 0
             if line.find("\t", 1) < 0:  # one cell per TAB line (seed 004)
-                row.append((line[1:].strip(), start + 1, start + len(line)))
+                cells.append(Cell(r, c, line[1:].strip(), 1, 1, (start + 1, start + len(line))))
+                c += 1
             else:  # with inner TABs it is a whole row whose first cell is empty
                 pos = start
                 for part in line.split("\t"):
-                    row.append((part.strip(), pos, pos + len(part)))
+                    cells.append(Cell(r, c, part.strip(), 1, 1, (pos, pos + len(part))))
+                    c += 1
                     pos += len(part) + 1
         elif "\t" in line.strip():  # a TSV row among TAB cells (mixed layouts): a row of its own
-            row = rows[-1]
-            if row:
-                row = []
-                rows.append(row)
+            if c:
+                r, c = r + 1, 0
             pos = start
             for part in line.split("\t"):
-                row.append((part.strip(), pos, pos + len(part)))
+                cells.append(Cell(r, c, part.strip(), 1, 1, (pos, pos + len(part))))
+                c += 1
                 pos += len(part) + 1
-            rows.append([])
+            if c:
+                r, c = r + 1, 0
             blank_run = 0
-        elif len(line.strip()) <= _CONTINUATION_MAX and rows[-1] and parse_value(rows[-1][-1][0]).kind == TEXT:
-            text, s, _ = rows[-1][-1]
-            rows[-1][-1] = (f"{text}\n{line.strip()}" if text else line.strip(), s, start + len(line))
+        elif len(line.strip()) <= _CONTINUATION_MAX and c and parse_value(cells[-1].text).kind == TEXT:
+            cell = cells[-1]
+            cell.text = f"{cell.text}\n{line.strip()}" if cell.text else line.strip()
+            cell.char_span = (cell.char_span[0], start + len(line))
             blank_run = 0
         else:
             break
         i += 1
-    cells = [Cell(r, c, t, 1, 1, (s, e)) for r, row in enumerate([r for r in rows if r])
-             for c, (t, s, e) in enumerate(row)]
     # drop the trailing blank lines consumed (they are not part of the table)
     while i > 0 and not lines[i - 1][0].strip() and not _is_tab_line(lines[i - 1][0]):
         i -= 1
