@@ -27,7 +27,10 @@ _ANNUAL_REPORT = re.compile(r"信息公开.{0,40}?(?:年度报告|年报|工作�
 
 def looks_like_annual_report(template: str, text: str) -> bool:
     """A document is an annual report when it has a template table, or its text speaks of one (信息公开 … 报告)."""
-    return template != "prose" or _ANNUAL_REPORT.search(re.sub(r"\s+", "", text[:50_000])) is not None
+    if template != "prose":
+        return True
+    head = "".join(text[:50_000].split())  # no whitespace, as the title may be spaced out
+    return "信息公开" in head and _ANNUAL_REPORT.search(head) is not None
 
 
 def extract_bytes(data: bytes, source: str) -> dict:

@@ -1,5 +1,7 @@
 """Which template a document follows: the 2019 or 2021 national format, the pre-2019 统计表, or prose only."""
 
+import functools
+
 from nianbao.parse.labels import core
 from nianbao.parse.legacy import row_sequence as legacy_rows
 from nianbao.parse.local_forms import find_header
@@ -18,16 +20,15 @@ _LEGACY_MIN_ROWS = 8
 def detect_template(toks: list[Token], report_year: int | None = None) -> str:
     """One of 2019, 2021, pre2019_table (national or local 统计表), prose."""
     seen = {core(t.text) for t in toks if not t.is_value and len(t.text) <= 120}
-    heads6, heads5 = {c[:6] for c in seen}, {c[:5] for c in seen}
     national = sum(1 for r in _T3_ROWS if r in seen) + sum(1 for c in seen if c.startswith("第二十条第"))
     if national >= 3:
+        heads6, heads5 = {c[:6] for c in seen}, {c[:5] for c in seen}
         n21 = sum(1 for m in _MARK_2021 if m[:6] in heads6)
         n19 = sum(1 for m in _MARK_2019 if m[:5] in heads5)
         if n21 > n19 or (n21 == n19 and report_year and report_year >= 2021):
             return "2021"
         return "2019"
-    legacy_cores = {r.core for r in legacy_rows()}
-    if sum(1 for c in seen if c in legacy_cores) >= _LEGACY_MIN_ROWS:
+    if len(seen & _legacy_cores()) >= _LEGACY_MIN_ROWS:
         return "pre2019_table"
     if find_header(toks) is not None:  # a local 统计表 (指标名称 | 单位 | …) from before the national one
         return "pre2019_table"
@@ -36,5 +37,10 @@ def detect_template(toks: list[Token], report_year: int | None = None) -> str:
 
 def is_local_form(toks: list[Token]) -> bool:
     """A pre-2019 统计表 that is not the national form (fewer than a handful of its rows)."""
-    legacy_cores = {r.core for r in legacy_rows()}
+    legacy_cores = _legacy_cores()
     return sum(1 for t in toks if not t.is_value and core(t.text) in legacy_cores) < _LEGACY_MIN_ROWS
+
+
+@functools.cache
+def _legacy_cores() -> frozenset[str]:
+    return frozenset(r.core for r in legacy_rows())

@@ -22,6 +22,15 @@ _SIGNATURE = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(?:局|委员会|委|办
 _BODY_WORDS = ("局", "委", "办", "政府", "办事处", "协会", "科协", "中心", "院", "厅", "署", "街道", "镇", "乡", "部", "会")
 
 
+_NAMES_REPORT = re.compile(r"(?:信息公开|政务公开).{0,8}(?:报告|年报)")
+_BRACKET_EDGE = re.compile(r"^[（(【\[]|[）)】\]]$")
+
+
+def _no_space(s: str) -> str:
+    """The text without any whitespace (str.split's whitespace is regex \\s: both are str.isspace)."""
+    return "".join(s.split())
+
+
 def _num(s: str) -> int | None:
     if s.isdigit():
         return int(s)
@@ -45,33 +54,32 @@ def parse_date(text: str) -> str | None:
 
 
 def _lines(doc: Document) -> list[str]:
-    return [b.text.strip() for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()]
+    return [s for b in doc.blocks if b.__class__ is Paragraph and (s := b.text.strip())]
 
 
 def title_line(lines: list[str]) -> str | None:
     """The title: among the first lines, one that names the annual report; a generic one (a portal's page
     title '政府信息公开工作年度报告') gives way to a later one that names the body or the year."""
     titles = [line for line in lines[:5]
-              if re.search(r"(?:信息公开|政务公开).{0,8}(?:报告|年报)", line) and len(line) <= 80]
+              if len(line) <= 80 and _NAMES_REPORT.search(line)]
     for line in titles:
-        if agency_from_title(line) or _TITLE_YEAR.search(re.sub(r"\s+", "", line)):
+        if agency_from_title(line) or _TITLE_YEAR.search(_no_space(line)):
             return line
     return titles[0] if titles else None
 
 
 def agency_from_title(title: str) -> str | None:
-    s = re.sub(r"\s+", "", title)
-    s = re.sub(r"^[（(【\[]|[）)】\]]$", "", s)
+    s = _no_space(title)
+    s = _BRACKET_EDGE.sub("", s)
     s = _TITLE_TAIL.sub("", s)
     s = _TITLE_YEAR.sub("", s)
-    s = re.sub(r"(?:关于)?$", "", s).strip("的：:，, ")
-    s = re.sub(r"^关于", "", s)
+    s = s.removesuffix("关于").strip("的：:，, ").removeprefix("关于")
     return s if len(s) >= 2 and any(w in s for w in _BODY_WORDS) else None
 
 
 def report_year(doc: Document, lines: list[str], title: str | None, published: str | None) -> int | None:
     if title:
-        m = _TITLE_YEAR.search(re.sub(r"\s+", "", title))
+        m = _TITLE_YEAR.search(_no_space(title))
         if m and _year(m["y"]):
             return _year(m["y"])
     m = _PERIOD.search(doc.text)
@@ -90,18 +98,21 @@ def report_year(doc: Document, lines: list[str], title: str | None, published: s
     return counts.most_common(1)[0][0] if counts else None
 
 
+_DATE_NOISE = re.compile(r"[\s()（）]")
+_CLAUSE_PUNCT = re.compile(r"[，。；：、]")
+_DATE_LABEL = re.compile(r"(?:发布日期|发文日期|成文日期|日期)[:：](.+)$")
 _SIGNED_DATE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}?(?P<date>{_DATE.pattern})$")
 
 
 def _standalone_date(line: str) -> str | None:
     """A date alone on its line, or after the signature on the same line (PDF text joins the two)."""
-    s = re.sub(r"[\s()（）]", "", line)
+    s = _DATE_NOISE.sub("", line)
     if _DATE.fullmatch(s) or _ISO_DATE.fullmatch(s):
         return parse_date(s)
     m = _SIGNED_DATE.match(s)
-    if m and not re.search(r"[，。；：、]", s):
+    if m and not _CLAUSE_PUNCT.search(s):
         return parse_date(m.group("date"))
-    m = re.match(r"(?:发布日期|发文日期|成文日期|日期)[:：](.+)$", s)
+    m = _DATE_LABEL.match(s)
     return parse_date(m.group(1)) if m else None
 
 
