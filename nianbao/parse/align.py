@@ -109,7 +109,7 @@ def _matching_rows(row_cores: tuple[str, ...], text: str) -> tuple[int, ...]:
 
 # label text → matching row indexes, one memo per row sequence: labels repeat across documents
 _MATCH_MEMO: dict[tuple[str, ...], dict[str, tuple[int, ...]]] = {}
-_MEMO_MAX = 100_000
+_MEMO_MAX = 50_000
 
 
 def _match_memo(row_cores: tuple[str, ...]) -> dict[str, tuple[int, ...]]:

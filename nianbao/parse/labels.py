@@ -16,11 +16,19 @@ def compact(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
-@functools.lru_cache(maxsize=200_000)
+_MEMO_MAX_LEN = 200  # a longer text is prose, never a label: its key is computed afresh, not kept in the memo
+
+
 def core(text: str) -> str:
     """The words of a label: no enumerator (一、 （一） 1. 其中：), no trailing annotation in brackets, no punctuation."""
+    if text and len(text) > _MEMO_MAX_LEN:
+        return _core(text)
+    return _core_memo(text)
+
+
+def _core(text: str) -> str:
     s = unicodedata.normalize("NFKC", text or "")
-    s = re.sub(r"\s+", "", s)
+    s = "".join(s.split())  # no whitespace (str.split's whitespace is regex \s)
     s = _ANNOTATION.sub("", s)
     s = s.replace("其中", "", 1).lstrip(":：,，、") if s.startswith("其中") else s
     m = _ENUM.match(s)
@@ -29,7 +37,11 @@ def core(text: str) -> str:
     return _PUNCT.sub("", s)
 
 
-@functools.lru_cache(maxsize=500_000)
+# labels repeat within and across documents
+_core_memo = functools.lru_cache(maxsize=200_000)(_core)
+
+
+@functools.lru_cache(maxsize=100_000)
 def matches(printed: str, label_core: str) -> bool:
     """A printed label names a codebook label: equal words, an annotated variant, or a truncation (≥4 chars)."""
     p = core(printed)

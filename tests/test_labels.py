@@ -1,0 +1,28 @@
+"""Label keys (nianbao.parse.labels): what a printed label reduces to, and that prose never fills the memo."""
+
+from nianbao.parse import labels
+from nianbao.parse.labels import core, matches
+
+
+def test_core_strips_enumerators_annotations_punctuation_and_spacing():
+    assert core("（一）维持行政行为") == "维持行政行为"
+    assert core("三、本年度办理结果") == "本年度办理结果"
+    assert core("其中：1.本年新收政府信息公开申请数量") == "本年新收政府信息公开申请数量"
+    assert core("其他主动公开文件（含政策解读、新闻发布）") == "其他主动公开文件"  # Hubei's annotated label
+    assert core("本 年 新\n收 政 府 信 息 公 开 申 请 数 量") == "本年新收政府信息公开申请数量"
+    assert core("１．行政复议") == "行政复议"  # full-width enumerator, NFKC
+
+
+def test_truncated_and_annotated_labels_match_their_codebook_row():
+    assert matches("本年新", "本年新制作数量") is False  # too short to stand for a row
+    assert matches("本年新制作", "本年新制作数量")  # a truncated header cell
+    assert matches("其他主动公开文件（说明）", "其他主动公开文件")
+
+
+def test_a_paragraph_is_keyed_but_not_memoised():
+    paragraph = "本机关" + "严格按照条例要求做好政府信息公开工作，" * 20
+    before = labels._core_memo.cache_info().currsize
+    assert core(paragraph).startswith("本机关严格按照条例要求做好政府信息公开工作")
+    assert labels._core_memo.cache_info().currsize == before
+    core("行政复议")
+    assert labels._core_memo.cache_info().currsize <= before + 1
