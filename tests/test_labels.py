@@ -1,6 +1,5 @@
-"""Label keys (nianbao.parse.labels): what a printed label reduces to, and that prose never fills the memo."""
+"""Label keys (nianbao.parse.labels): what a printed label reduces to, and which printed labels name a row."""
 
-from nianbao.parse import labels
 from nianbao.parse.labels import core, matches
 
 
@@ -17,12 +16,3 @@ def test_truncated_and_annotated_labels_match_their_codebook_row():
     assert matches("本年新", "本年新制作数量") is False  # too short to stand for a row
     assert matches("本年新制作", "本年新制作数量")  # a truncated header cell
     assert matches("其他主动公开文件（说明）", "其他主动公开文件")
-
-
-def test_a_paragraph_is_keyed_but_not_memoised():
-    paragraph = "本机关" + "严格按照条例要求做好政府信息公开工作，" * 20
-    before = labels._core_memo.cache_info().currsize
-    assert core(paragraph).startswith("本机关严格按照条例要求做好政府信息公开工作")
-    assert labels._core_memo.cache_info().currsize == before
-    core("行政复议")
-    assert labels._core_memo.cache_info().currsize <= before + 1

@@ -8,7 +8,7 @@ n_children × K values (the （三）不予公开 block flattened without its su
 
 from dataclasses import dataclass, field
 
-from nianbao.parse.labels import core, matches
+from nianbao.parse.labels import LABEL_MAX, core, matches
 from nianbao.parse.stream import Token
 from nianbao.report import Figure
 from nianbao.values import is_unit_word
@@ -153,6 +153,8 @@ class Aligner:
         return None
 
     def match_group(self, tok: Token, cursor: int) -> GroupSpec | None:
+        if len(tok.text) > LABEL_MAX:
+            return None
         for g in self.groups_by_core.get(core(tok.text), ()):
             if g.children[-1] >= cursor:
                 return g
@@ -227,7 +229,7 @@ class Aligner:
                         self.assign(al, j, run[n * k:(n + 1) * k])
                     cursor, i, al.last_token = g.children[-1] + 1, i + 1 + need, i + 1 + need
                     continue
-            if al.first_token is not None or core(tok.text) in self.header_cores:
+            if al.first_token is not None or (len(tok.text) <= LABEL_MAX and core(tok.text) in self.header_cores):
                 self.unmatched_label(al, toks, i)
             i += 1
         return al
@@ -258,7 +260,7 @@ class Aligner:
             return  # no value follows (what collect() would find, without calling it)
         vals, _ = collect(toks, i + 1, None, tok.row_key, self.skip_units)
         vals = [v for v in vals if not v.is_blank]
-        if not vals or (tok.row_key is None and len(core(tok.text)) > 40):
+        if not vals or (tok.row_key is None and (len(tok.text) > LABEL_MAX or len(core(tok.text)) > 40)):
             return
         is_header = core(tok.text) in self.header_cores
         for n, v in enumerate(vals):

@@ -38,7 +38,8 @@ def detect_template(toks: list[Token], report_year: int | None = None) -> str:
 def is_local_form(toks: list[Token]) -> bool:
     """A pre-2019 统计表 that is not the national form (fewer than a handful of its rows)."""
     legacy_cores = _legacy_cores()
-    return sum(1 for t in toks if not t.is_value and core(t.text) in legacy_cores) < _LEGACY_MIN_ROWS
+    return sum(1 for t in toks if not t.is_value and len(t.text) <= 120 and core(t.text) in legacy_cores) \
+        < _LEGACY_MIN_ROWS
 
 
 @functools.cache

@@ -16,17 +16,14 @@ def compact(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
-_MEMO_MAX_LEN = 200  # a longer text is prose, never a label: its key is computed afresh, not kept in the memo
+# A longer text is prose, never a label: callers that meet paragraphs skip them without keying them, which saves
+# the work and keeps the memo of core() for labels.
+LABEL_MAX = 300
 
 
+@functools.lru_cache(maxsize=50_000)
 def core(text: str) -> str:
     """The words of a label: no enumerator (一、 （一） 1. 其中：), no trailing annotation in brackets, no punctuation."""
-    if text and len(text) > _MEMO_MAX_LEN:
-        return _core(text)
-    return _core_memo(text)
-
-
-def _core(text: str) -> str:
     s = unicodedata.normalize("NFKC", text or "")
     s = "".join(s.split())  # no whitespace (str.split's whitespace is regex \s)
     s = _ANNOTATION.sub("", s)
@@ -35,10 +32,6 @@ def _core(text: str) -> str:
     if m:
         s = s[m.end():]
     return _PUNCT.sub("", s)
-
-
-# labels repeat within and across documents
-_core_memo = functools.lru_cache(maxsize=200_000)(_core)
 
 
 @functools.lru_cache(maxsize=100_000)

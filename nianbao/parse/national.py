@@ -4,7 +4,7 @@ import functools
 
 from nianbao import codebook
 from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, window
-from nianbao.parse.labels import core
+from nianbao.parse.labels import LABEL_MAX, core
 from nianbao.parse.stream import Token
 from nianbao.report import Figure
 
@@ -70,6 +70,8 @@ def with_subtotal_column(rows: tuple[RowSpec, ...]) -> list[RowSpec]:
 
 def has_subtotal_column(toks: list[Token]) -> bool:
     for t in toks:
+        if len(t.text) > LABEL_MAX:
+            continue
         c = core(t.text)
         if c.startswith("本年新收政府信息公开申请数量"):
             return False
@@ -87,7 +89,8 @@ def _t4_rows(template: str) -> list[RowSpec]:
 def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> None:
     """表四: three labelled rows of five, or (as the template prints it) one row of fifteen after the header."""
     rows = _t4_rows(template)
-    begin = next((i for i in range(start, len(toks)) if core(toks[i].text) == "行政复议"), None)
+    begin = next((i for i in range(start, len(toks))
+                  if len(toks[i].text) <= LABEL_MAX and core(toks[i].text) == "行政复议"), None)
     if begin is None:
         return
     # labelled rows: 行政复议 | 5 values, 未经复议直接起诉 | 5 values, 复议后起诉 | 5 values
@@ -95,7 +98,7 @@ def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> Non
     by_core = {row.core: row for row in rows}  # a printed label names a row when its words are the row's
     for i in range(begin, len(toks)):
         tok = toks[i]
-        row = None if tok.is_value else by_core.get(core(tok.text))
+        row = None if tok.is_value or len(tok.text) > LABEL_MAX else by_core.get(core(tok.text))
         if row is not None and (row.table, row.code, row.columns[0]) not in al.figures:
             vals, _ = collect(toks, i + 1, 5, tok.row_key, False)
             if len(vals) == 5:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from nianbao import codebook
-from nianbao.parse.labels import core
+from nianbao.parse.labels import LABEL_MAX, core
 
 from nianbao.document import Document, Paragraph
 from nianbao.report import Figure, location
@@ -65,7 +65,7 @@ def _prose_paragraphs(doc: Document) -> list[Paragraph]:
     """Paragraphs that can state a metric: prose, not a table label printed on its own line."""
     labels = _label_cores()
     return [b for b in doc.blocks if b.__class__ is Paragraph and b.text and b.char_span is not None
-            and _may_state_metric(b.text) and core(b.text) not in labels]
+            and _may_state_metric(b.text) and (len(b.text) > LABEL_MAX or core(b.text) not in labels)]
 
 
 def prose_figures(doc: Document) -> list[Figure]:
