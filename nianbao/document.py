@@ -30,6 +30,7 @@ class Table:
     index: int = 0
     source: str = ""
     char_span: tuple[int, int] | None = None
+    row_major: bool = False  # the reader made the cells in reading order (row by row, left to right)
 
     @property
     def n_rows(self) -> int:

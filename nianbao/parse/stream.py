@@ -68,7 +68,7 @@ def tokens(doc: Document) -> list[Token]:
             continue
         page, index = block.page, block.index
         row_key = (index, -1)
-        for c in sorted(block.cells, key=_ROW_COL):  # anchors in row-major order
+        for c in block.cells if block.row_major else sorted(block.cells, key=_ROW_COL):  # anchors in row-major order
             text = c.text
             value, is_value, is_blank, page_number, _ = _short_lexeme(text) if len(text) <= 40 else _lexeme(text)
             if page_number:

@@ -72,7 +72,7 @@ def _pipe_table(lines, i: int) -> tuple[Table, int]:
             if first <= k < last:
                 cells.append(Cell(r, k - first, part.strip(), 1, 1, (pos, pos + len(part))))
             pos += len(part) + 1
-    return Table(cells, source="text-pipe"), end
+    return Table(cells, source="text-pipe", row_major=True), end
 
 
 def _is_tab_line(line: str) -> bool:
@@ -133,7 +133,7 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
     # drop the trailing blank lines consumed (they are not part of the table)
     while i > 0 and not lines[i - 1][0].strip() and not _is_tab_line(lines[i - 1][0]):
         i -= 1
-    return Table(cells, source="text-tab"), i
+    return Table(cells, source="text-tab", row_major=True), i
 
 
 def _is_tsv_line(line: str) -> bool:
@@ -176,7 +176,7 @@ def _tsv_table(lines, i: int) -> tuple[Table, int]:
             pos = end + 1
         r += 1
         i += 1
-    return Table(cells, source="text-tsv"), i
+    return Table(cells, source="text-tsv", row_major=True), i
 
 
 def blocks_from_text(text: str) -> list:
