@@ -79,6 +79,15 @@ def _is_tab_line(line: str) -> bool:
     return line.startswith("\t")
 
 
+def _tab_cells(line: str, start: int, r: int, c: int) -> list[Cell]:
+    """The TAB-separated cells of one line (at offset `start`) as row r from column c, with their spans."""
+    out, pos = [], start
+    for k, part in enumerate(line.split("\t"), start=c):
+        out.append(Cell(r, k, part.strip(), 1, 1, (pos, pos + len(part))))
+        pos += len(part) + 1
+    return out
+
+
 def _tab_table(lines, i: int) -> tuple[Table, int]:
     """Seed 004's layout: TAB-led lines are cells; a blank line then a TAB line starts a row;
     short lines without TAB continue the cell; two blank lines end the table."""
@@ -106,19 +115,15 @@ def _tab_table(lines, i: int) -> tuple[Table, int]:
                 cells.append(Cell(r, c, line[1:].strip(), 1, 1, (start + 1, start + len(line))))
                 c += 1
             else:  # with inner TABs it is a whole row whose first cell is empty
-                pos = start
-                for part in line.split("\t"):
-                    cells.append(Cell(r, c, part.strip(), 1, 1, (pos, pos + len(part))))
-                    c += 1
-                    pos += len(part) + 1
+                row = _tab_cells(line, start, r, c)
+                cells += row
+                c += len(row)
         elif "\t" in line.strip():  # a TSV row among TAB cells (mixed layouts): a row of its own
             if c:
                 r, c = r + 1, 0
-            pos = start
-            for part in line.split("\t"):
-                cells.append(Cell(r, c, part.strip(), 1, 1, (pos, pos + len(part))))
-                c += 1
-                pos += len(part) + 1
+            row = _tab_cells(line, start, r, c)
+            cells += row
+            c += len(row)
             if c:
                 r, c = r + 1, 0
             blank_run = 0
