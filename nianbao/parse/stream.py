@@ -10,7 +10,7 @@ import re
 
 from nianbao.document import Document, Paragraph
 from nianbao.parse.labels import compact
-from nianbao.values import BLANK, TEXT, ZH_NUMERAL, Value, is_unit_word, parse_value
+from nianbao.values import BLANK, TEXT, ZH_NUMERAL, Value, parse_value
 
 
 # a page number line left by a page break: "- 5 -", "第 3 页", "3/12"
@@ -45,10 +45,6 @@ class Token:
         self.is_value = is_value
         self.is_blank = is_blank
         self.single = single  # one character of possible vertical text (outside tables)
-
-    @property
-    def is_unit(self) -> bool:
-        return is_unit_word(self.text)
 
 
 def tokens(doc: Document) -> list[Token]:

@@ -35,20 +35,6 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode(guess, errors="replace"), guess.lower()
 
 
-def _split_pipe(line: str, start: int, edge_left: bool) -> list[tuple[str, int, int]]:
-    """Cells of a '|' row with their spans. A trailing '|' ends the row (seed 002); a leading '|' is an edge only
-    when every row of the table has one (markdown style), else it follows an empty first cell."""
-    cells, pos = [], start
-    for part in line.split("|"):
-        cells.append((part.strip(), pos, pos + len(part)))
-        pos += len(part) + 1
-    if edge_left and cells and not cells[0][0]:
-        del cells[0]
-    if cells and not cells[-1][0] and line.rstrip().endswith("|"):
-        del cells[-1]
-    return cells
-
-
 def _lines(text: str) -> list[tuple[str, int]]:
     """The text as (line, start offset) pairs."""
     lines = text.split("\n")
@@ -57,7 +43,8 @@ def _lines(text: str) -> list[tuple[str, int]]:
 
 
 def _pipe_table(lines, i: int) -> tuple[Table, int]:
-    """Consecutive '|' lines as rows; cells as _split_pipe() cuts them, built in one pass (this layout is common)."""
+    """Consecutive '|' lines as rows of cells with their spans. A trailing '|' ends the row (seed 002); a leading
+    '|' is an edge only when every row of the table has one (markdown style), else it follows an empty first cell."""
     cells = []
     end = i
     while end < len(lines) and "|" in lines[end][0]:
