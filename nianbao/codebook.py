@@ -91,8 +91,6 @@ def rules() -> dict[str, dict[str, str]]:
     """rules.csv by rule id."""
     with spec_path("rules.csv").open(encoding="utf-8") as f:
         out = {}
-        for r in csv.DictReader(f, restkey="_rest"):
-            # R9's formula has unquoted commas in the spec: its tail lands in the rest fields
-            r["formula"] = ",".join([r["formula"], *r.pop("_rest", [])])
+        for r in csv.DictReader(f, strict=True):
             out[r["rule_id"]] = r
         return out
