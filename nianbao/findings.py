@@ -91,8 +91,9 @@ def national_relations(template: str) -> tuple:
     out = []
     t3 = codebook.table(template, T3)
     leaves = [r.code for r in t3.rows if r.parent in ("outcome", "denied", "unavailable", "not_processed",
-                                                       "other_handling") and r.code not in ("total_handled",)
-              and not (template == "2021" and r.code == "other_handling")]
+                                                       "other_handling") and r.code not in ("total_handled",)]
+    if "other_handling" not in leaves:  # a 2021 table printing 2019's single （六）其他处理 row (a hybrid, S1)
+        leaves.append("other_handling")
     for col in APPLICANTS + ("total",):
         out.append(_relation("R1", ((T3, "new_received", col), (T3, "carried_over", col)),
                     ((T3, "total_handled", col), (T3, "carried_forward", col)), "=",

@@ -27,12 +27,21 @@ def row_sequence(template: str) -> tuple[tuple[RowSpec, ...], tuple[GroupSpec, .
                                 r.label))
     groups = []
     t3 = codebook.table(template, "t3_applications")
+    cols = tuple(c.code for c in t3.columns)
     for parent in _GROUP_PARENTS:
         kids = [r for r in t3.rows if r.parent == parent]
         if kids:
             idx = tuple(n for n, r in enumerate(rows) if r.table == "t3_applications" and r.code in {k.code for k in kids})
-            groups.append(GroupSpec(core(kids[0].note), idx))
+            alone = _parent_row(parent)  # the parent as a row of its own in another era of the template
+            row = RowSpec(t3.table, parent, core(alone.label), cols, alone.label) if alone else None
+            groups.append(GroupSpec(core(kids[0].note), idx, row))
     return tuple(rows), tuple(groups)
+
+
+def _parent_row(code: str) -> codebook.Entry | None:
+    """The 表三 row coded `code` in any national era (2019's single （六）其他处理 is a 2021 group)."""
+    return next((e for e in codebook.entries() if e.table == "t3_applications" and e.dimension == "row"
+                 and e.code == code), None)
 
 
 SUBTOTAL = "x_legal_person_subtotal"
