@@ -107,9 +107,11 @@ def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> Non
     by_core = {row.core: row for row in rows}  # a printed label names a row when its words are the row's
     for i in range(begin, len(toks)):
         tok = toks[i]
-        row = None if tok.is_value or len(tok.text) > LABEL_MAX else by_core.get(core(tok.text))
+        row = None if tok.is_value or len(tok.text) > LABEL_MAX else _t4_row(tok.text, by_core)
         if row is not None and (row.table, row.code, row.columns[0]) not in al.figures:
             vals, _ = collect(toks, i + 1, 5, tok.row_key, False)
+            if not vals:
+                vals = _under_column_header(toks, i + 1)
             if len(vals) == 5:
                 for col, v in zip(row.columns, vals):
                     al.figures[(T4, row.code, col)] = figure(row, col, v)
@@ -124,6 +126,35 @@ def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> Non
         for n, row in enumerate(rows):
             for col, tok in zip(row.columns, run[n * 5:(n + 1) * 5]):
                 al.figures[(T4, row.code, col)] = figure(row, col, tok)
+
+
+_T4_COLUMNS = frozenset(core(c) for c in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))
+
+
+def _t4_row(text: str, by_core: dict[str, RowSpec]) -> RowSpec | None:
+    """The 表四 row a label names: its words, or the words in its brackets (行政诉讼（未经复议直接起诉）)."""
+    c = core(text)
+    row = by_core.get(c)
+    if row is None and c == "行政诉讼":
+        inner = core(text.replace("（", "").replace("）", "").replace("(", "").replace(")", ""))[len(c):]
+        row = by_core.get(inner)
+    return row
+
+
+def _under_column_header(toks: list[Token], i: int) -> list[Token]:
+    """A 表四 row label as a heading over its own table (Markdown): one header of the five column names, then
+    exactly five values (a longer run is the one-row-of-fifteen layout, not this row's)."""
+    n, heads = len(toks), 0
+    while i < n and (toks[i].is_blank or (not toks[i].is_value and len(toks[i].text) <= 12
+                                          and core(toks[i].text) in _T4_COLUMNS)):
+        heads += not toks[i].is_blank
+        i += 1
+    if heads != 5 or i >= n or not toks[i].is_value:
+        return []
+    vals, _ = collect(toks, i, None, toks[i].row_key, False)
+    while vals and vals[-1].is_blank:
+        vals.pop()
+    return vals if len(vals) == 5 else []
 
 
 def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
