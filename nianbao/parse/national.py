@@ -4,6 +4,7 @@ import functools
 
 from nianbao import codebook
 from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, window
+from nianbao.parse.fused import unfuse
 from nianbao.parse.labels import LABEL_MAX, core
 from nianbao.parse.stream import Token
 from nianbao.report import Figure
@@ -190,8 +191,10 @@ def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
 def parse_national(toks: list[Token], template: str) -> Alignment:
     """All figures of 表二, 表三 and 表四 that the document prints."""
     rows, groups = row_sequence(template)
+    toks, doubts = unfuse(toks, list(rows))  # a crawler dump's table on one line, cells fused
     rows = with_subtotal_column(rows) if has_subtotal_column(toks) else list(rows)
     al = NationalAligner(rows, list(groups)).run(toks)
+    al.unmapped.extend(doubts)
     t3_last = max((n for n in al.seen_rows if rows[n].table == "t3_applications"), default=None)
     start = al.last_token if t3_last is not None else 0
     parse_t4(toks, max(start, 0), template, al)
