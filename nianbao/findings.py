@@ -208,13 +208,32 @@ def template_rows(template: str) -> tuple[tuple[str, str], ...]:
     return tuple((t.table, r.code) for t in codebook.tables(template) for r in t.rows)
 
 
+@functools.cache
+def _column_words(template: str) -> frozenset[str]:
+    """Column headers of a template's tables (总计, 结果维持 …): a header word before a number is no extra row."""
+    return frozenset({c.label for t in codebook.tables(template) for c in t.columns} | {"合计", "小计"})
+
+
 def _s1(report: Report) -> list[Finding]:
     have = {(f.table, f.row) for f in report.figures if f.mapped}
     missing = [f"{t}/{r}" for t, r in template_rows(report.template) if (t, r) not in have]
-    if not missing:
-        return []
-    return [Finding("S1", "error", f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
-                    + (" …" if len(missing) > 12 else ""), [{"row": m} for m in missing])]
+    out = []
+    if missing:
+        out.append(Finding("S1", "error", f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
+                           + (" …" if len(missing) > 12 else ""), [{"row": m} for m in missing]))
+    if report.template in ("2019", "2021"):
+        # a printed row of a national table that names no template row (its numbers kept unmapped)
+        extra: dict[str, Figure] = {}
+        for f in report.figures:
+            if (not f.mapped and f.table == "unmapped" and f.kind != "doubt" and ":" not in f.row
+                    and f.row not in _column_words(report.template)):
+                extra.setdefault(f.row, f)
+        if extra:
+            out.append(Finding("S1", "error", f"{len(extra)} printed rows match no template row: "
+                               + ", ".join(f.label or r for r, f in list(extra.items())[:12]),
+                               [{"row": f"unmapped/{r}", "label": f.label, "location": location_json(f.location)}
+                                for r, f in extra.items()]))
+    return out
 
 
 def _o10(header_values: list[Figure]) -> list[Finding]:

@@ -6,6 +6,7 @@ repeated labels (（一）维持… under 复议, 诉讼 and 投诉) resolve by 
 n_children × K values (the （三）不予公开 block flattened without its sub-row labels) fills its children in order.
 """
 
+import functools
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -117,6 +118,12 @@ def _matching_rows(row_cores: tuple[str, ...], text: str) -> tuple[tuple[int, bo
     return tuple((j, c != rc and len(rc) <= WEAK_CORE) for j, rc in enumerate(row_cores) if matches(text, rc))
 
 
+@functools.lru_cache(maxsize=20_000)
+def _ratio(a: str, b: str) -> float:
+    """How alike two label keys are (difflib's ratio), memoised: labels repeat across documents."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
 def fuzzy_row(text: str, rows: list[RowSpec], cursor: int, seen: set[int]) -> int | None:
     """The row near the cursor whose label a misprinted label is closest to (ratio ≥ FUZZY_RATIO), if one is."""
     c = core(text)
@@ -127,7 +134,7 @@ def fuzzy_row(text: str, rows: list[RowSpec], cursor: int, seen: set[int]) -> in
         rc = rows[j].core
         if j in seen or len(rc) < 4 or abs(len(rc) - len(c)) > max(len(rc), len(c)) // 3:
             continue
-        r = SequenceMatcher(None, c, rc, autojunk=False).ratio()
+        r = _ratio(c, rc)
         if r >= best_r + (1e-9 if best is not None else 0):
             best, best_r = j, r
     return best

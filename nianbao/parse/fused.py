@@ -138,6 +138,10 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure]) -> list[Token]
     cursor, nrow = 0, 0
 
     def text_tok(a: int, b: int) -> None:
+        stop = text.rfind("。", a, b)
+        if stop >= 0 and stop + 1 < b:  # prose, then a table's header words: two tokens
+            text_tok(a, stop + 1)
+            a = stop + 1
         s = text[a:b].strip()
         if s:
             lead = a + len(text[a:b]) - len(text[a:b].lstrip())

@@ -188,12 +188,59 @@ def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
     return None
 
 
+LEGAL_PERSON = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
+_LEGAL_NAMES = (("商业企业", "commercial_enterprise"), ("科研机构", "research_institution"),
+                ("社会公益", "social_welfare_org"), ("法律服务", "legal_service_org"), ("其他", "other_org"))
+
+
+def legal_person_order(toks: list[Token]) -> tuple[str, ...] | None:
+    """The 法人或其他组织 columns of 表三 in the order its header prints them, when each is printed once before
+    the first row (a header fused onto one line counts too); None when the header does not say."""
+    hits: list[tuple[int, int, str]] = []
+    started = False
+    for n, t in enumerate(toks):
+        if t.is_value or len(t.text) > LABEL_MAX * 2:
+            continue
+        c = core(t.text)
+        if c.startswith("本年新收政府信息公开申请数量"):
+            break
+        started = started or "自然人" in c
+        if not started:
+            continue
+        c = c.replace("法人或其他组织", "＃" * 7)  # its 其他 is not the column 其他
+        for name, code in _LEGAL_NAMES:
+            at = c.find(name)
+            while at >= 0:
+                hits.append((n, at, code))
+                at = c.find(name, at + 1)
+    codes = [code for _, _, code in sorted(hits)]
+    if sorted(codes) != sorted(LEGAL_PERSON):
+        return None
+    return tuple(codes)
+
+
+def with_t3_columns(rows: list[RowSpec], groups: list[GroupSpec], order: tuple[str, ...]):
+    """表三 rows (and parents printed alone) with the 法人或其他组织 columns in the printed order."""
+    def reorder(r: RowSpec) -> RowSpec:
+        if r.table != "t3_applications":
+            return r
+        legal = iter(order)
+        cols = tuple(next(legal) if c in LEGAL_PERSON else c for c in r.columns)
+        return RowSpec(r.table, r.code, r.core, cols, r.label)
+    return ([reorder(r) for r in rows],
+            [GroupSpec(g.core, g.children, reorder(g.row) if g.row else None) for g in groups])
+
+
 def parse_national(toks: list[Token], template: str) -> Alignment:
     """All figures of 表二, 表三 and 表四 that the document prints."""
     rows, groups = row_sequence(template)
     toks, doubts = unfuse(toks, list(rows))  # a crawler dump's table on one line, cells fused
     rows = with_subtotal_column(rows) if has_subtotal_column(toks) else list(rows)
-    al = NationalAligner(rows, list(groups)).run(toks)
+    groups = list(groups)
+    order = legal_person_order(toks)
+    if order is not None and order != LEGAL_PERSON:
+        rows, groups = with_t3_columns(rows, groups, order)
+    al = NationalAligner(rows, groups).run(toks)
     al.unmapped.extend(doubts)
     t3_last = max((n for n in al.seen_rows if rows[n].table == "t3_applications"), default=None)
     start = al.last_token if t3_last is not None else 0
