@@ -42,16 +42,19 @@ def t2_parts(spec: ReportSpec) -> list[tuple[str, list[str], list[tuple[str, str
 
 
 def t3_keys(spec: ReportSpec) -> list[tuple[str | None, list[Key]]]:
+    """The printed 表三 rows as (code, cell keys in printed column order); no keys for a row of no template."""
     cols = t3_columns(spec)
     return [(r.code, [(T3, r.code, c) for c in cols] if r.code else []) for r in t3_rows(spec)]
 
 
 def t4_keys(spec: ReportSpec) -> list[Key]:
+    """The 15 表四 cells in printed order."""
     cols = [c.code for c in codebook.table(spec.template, T4).columns]
     return [(T4, row, c) for row, _ in T4_BLOCKS for c in cols]
 
 
 def cell_text(spec: ReportSpec, key: Key) -> str:
+    """A coded cell as printed (template cell or a hybrid's 2019 row)."""
     return spec.printed_extra(key) if key in spec.extra_cells else spec.printed(key)
 
 
@@ -94,6 +97,7 @@ def run(spec: ReportSpec, keys: list[Key], fused: frozenset[int]) -> str:
 
 
 def dump_table(spec: ReportSpec, code: str) -> str:
+    """One table as the archiver flattened it: header words run together, each label followed by its numbers."""
     if code == T2:
         parts = []
         for heading, cols, members in t2_parts(spec):
@@ -151,11 +155,13 @@ def crawler_dump(spec: ReportSpec) -> str:
 
 # ---------------------------------------------------------------- Markdown as a converter writes it
 def md_table(header: list[str], rows: list[list[str]], rule: str = "---") -> list[str]:
+    """A Markdown pipe table and the blank line after it."""
     line = lambda cells: "| " + " | ".join(cells) + " |"
     return [line(header), "|" + "|".join([rule] * len(header)) + "|", *(line(r) for r in rows), ""]
 
 
 def md_t3(spec: ReportSpec, rng: random.Random) -> list[str]:
+    """表三 cut into small tables with placeholder headers, junk header tables, the tail under a garbled header."""
     out = ["(" + NOTE.strip("（）").replace("：", ":").replace("，", ",") + ")", ""]
     if rng.random() < 0.7:   # converter artefacts: the header cells become tables of their own
         out += ["### 申请人情况 (自然人)", *md_table(["(数据项目)", "数量"], [["-", "-"]])]
@@ -189,6 +195,7 @@ def md_t3(spec: ReportSpec, rng: random.Random) -> list[str]:
 
 
 def md_tables(spec: ReportSpec, code: str, rng: random.Random) -> list[str]:
+    """One template table as Markdown lines."""
     if code == T2:
         out = []
         for heading, cols, members in t2_parts(spec):

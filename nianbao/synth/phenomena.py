@@ -41,6 +41,7 @@ class Phenomenon:
 
 # ---------------------------------------------------------------- helpers
 def paragraphs(spec: ReportSpec) -> list[int]:
+    """Indexes of the body's paragraphs (not headings, not tables)."""
     return [i for i, (kind, _t) in enumerate(spec.body) if kind == "p"]
 
 
@@ -61,6 +62,7 @@ def drop_dates(spec: ReportSpec) -> None:
 
 
 def drop_signature(spec: ReportSpec) -> None:
+    """Remove the paragraphs that are only the body's name (the signature)."""
     spec.body = [b for b in spec.body if not (b[0] == "p" and b[1].strip() == spec.agency)]
 
 
@@ -78,6 +80,7 @@ def closing_at(spec: ReportSpec) -> int:
 
 
 def set_sentence(spec: ReportSpec, metric: str, new: str) -> bool:
+    """Rewrite the sentence that states `metric`; False when the report states none."""
     old = spec.sentences.get(metric)
     if not old or not replace_text(spec, old, new):
         return False
@@ -86,6 +89,7 @@ def set_sentence(spec: ReportSpec, metric: str, new: str) -> bool:
 
 
 def add_violation(spec: ReportSpec, rule: str) -> None:
+    """Record that the report now breaks `rule` (re-proved by apply_phenomena)."""
     spec.violations = sorted({*spec.violations, rule})
 
 
@@ -247,6 +251,7 @@ def t4_header_run(rng: random.Random, spec: ReportSpec) -> bool:
 
 # ---------------------------------------------------------------- metadata placements
 def site_of(spec: ReportSpec) -> str:
+    """The government whose portal publishes the report (the county's, else the city's)."""
     r = spec.region
     return (r.county or r.city or r.province) + "人民政府"
 
@@ -347,6 +352,7 @@ ZERO_PHRASES = {
 
 
 def we(spec: ReportSpec) -> str:
+    """How the report names its body (我局, 我镇 …)."""
     from .prose import we as _we
     return _we(spec)
 
@@ -364,6 +370,7 @@ def prose_zero_phrasing(rng: random.Random, spec: ReportSpec) -> bool:
 
 
 def number_in(sentence: str, n) -> re.Match | None:
+    """Where count n is written in a sentence (not inside a longer number, not a year)."""
     return re.search(rf"(?<![\d.]){re.escape(fmt_number(n))}(?![\d.年])", sentence)
 
 
