@@ -18,7 +18,7 @@ from expectations.suites import fct_applications as suite  # noqa: E402
 def frame(tmp_path_factory):
     out = tmp_path_factory.mktemp("apps")
     nianbao = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "nianbao"
-    subprocess.run([str(nianbao), "synth", "--out", str(out), "--count", "8", "--seed", "5"], check=True,
+    subprocess.run([str(nianbao), "synth", "--out", str(out), "--count", "8", "--seed", "5", "--profile", "classic"], check=True,
                    capture_output=True)
     (out / "truth.json").unlink()
     df = suite.load(warehouse(raw_frames(out)))

@@ -16,7 +16,7 @@ HEADER_ROWS_RULE = "O10"
 
 def _get(spec: ReportSpec):
     def v(table: str, row: str, col: str = "value") -> float:
-        x = spec.figures.get((table, row, col))
+        x = spec.figures.get((table, row, col), spec.extra_cells.get((table, row, col)))
         return 0 if x is None else x
     return v
 
@@ -39,6 +39,7 @@ def broken_rules(spec: ReportSpec) -> set[str]:
         leaves = [r.code for r in t3.rows if r.parent in ("outcome", "denied", "unavailable", "not_processed",
                                                           "other_handling") and r.code != "total_handled"]
         T3 = "t3_applications"
+        leaves += sorted({r for (tb, r, _c) in spec.extra_cells if tb == T3})  # a hybrid's 2019 （六）其他处理
         for c in (*APPLICANT_COLS, "total"):
             if v(T3, "new_received", c) + v(T3, "carried_over", c) != v(T3, "total_handled", c) + v(T3, "carried_forward", c):
                 out.add("R1")
