@@ -4,7 +4,7 @@ import functools
 import operator
 from datetime import date
 
-from nianbao import codebook
+from nianbao import bodies, codebook
 from nianbao.report import Figure, Finding, Report, location_json
 
 T2, T3, T4, LEG, PROSE = "t2_proactive", "t3_applications", "t4_review_litigation", "legacy_stats", "prose_metrics"
@@ -180,14 +180,8 @@ def _r9(report: Report) -> list[Finding]:
 
 
 def deadline(report: Report) -> date | None:
-    y = report.report_year
-    if y is None:
-        return None
-    if y < 2019:
-        return date(y + 1, 3, 31)
-    name = report.agency or ""
-    government = name.endswith(("人民政府", "政府", "街道办事处", "办事处")) and "办公" not in name[-6:]
-    return date(y + 1, 3, 31) if government else date(y + 1, 1, 31)
+    """R12's deadline for the report's body (nianbao.bodies: one classification, shared with the warehouse)."""
+    return bodies.deadline(report.report_year, bodies.kind_of_body(report.agency))
 
 
 def _r12(report: Report) -> list[Finding]:

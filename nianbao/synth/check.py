@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from nianbao import codebook
+from nianbao import bodies, codebook
 
 from .model import ReportSpec
 
@@ -22,11 +22,9 @@ def _get(spec: ReportSpec):
 
 
 def deadline(spec: ReportSpec, government_report: bool = False) -> date:
-    """Publication deadline: 31 March before the 2019 reports; from 2019, 31 January (31 March for a government)."""
-    y = spec.report_year + 1
-    if spec.report_year < 2019 or government_report:
-        return date(y, 3, 31)
-    return date(y, 1, 31)
+    """R12's deadline for the spec's body (nianbao.bodies); government_report: the latest any body may have."""
+    kind = "government" if government_report else bodies.kind_of_body(spec.agency)
+    return bodies.deadline(spec.report_year, kind)
 
 
 def broken_rules(spec: ReportSpec) -> set[str]:
@@ -83,7 +81,7 @@ def broken_rules(spec: ReportSpec) -> set[str]:
         amount = col in AMOUNT_COLUMNS or row in AMOUNT_ROWS
         if (x < 0 and col != "change") or (not amount and x != int(x)):
             out.add("R9")
-    if spec.missing_rows:
+    if spec.missing_rows or spec.extra_rows:
         out.add("S1")
     if prose_table_mismatch(spec):
         out.add("R8")

@@ -177,12 +177,13 @@ EXTRA_ROWS = (("new_received", "其中：网上申请数量"), ("carried_forward
 
 
 def extra_row(rng: random.Random, spec: ReportSpec) -> bool:
-    """A row of no template (a local breakdown): its numbers stay unmapped."""
+    """A row of no template (a local breakdown): its numbers stay unmapped, and the row is reported (S1)."""
     after, label = rng.choice(EXTRA_ROWS)
     if (T3, after) in spec.missing_rows:
         return False
     parts = [rng.choice((0, 0, 0, 1, 2)) for _ in range(6)]
     spec.extra_rows.append((T3, after, label, [str(p) for p in parts] + [str(sum(parts))]))
+    add_violation(spec, "S1")
     return True
 
 
