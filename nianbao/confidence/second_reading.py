@@ -227,9 +227,7 @@ def html_tokens(data: bytes) -> list[str]:
 
     def plain(chunk: str) -> None:
         for line in _TAG.sub("", _BLOCK.sub("\n", chunk)).split("\n"):
-            line = " ".join(html.unescape(line).split())
-            if line:
-                out.append(line)
+            out.extend(line_tokens(html.unescape(line)))
 
     for m in _CELL.finditer(text):
         plain(text[pos:m.start()])
@@ -257,9 +255,26 @@ def docx_tokens(data: bytes) -> list[str]:
             continue
         if any(a.tag == W + "tc" for a in el.iterancestors()):
             continue
-        text = " ".join("".join(t.text or "" for t in el.iter(W + "t")).split())
-        if text:
-            out.append(text)
+        out.extend(line_tokens("".join(t.text or "" for t in el.iter(W + "t"))))
+    return out
+
+
+_SEP = re.compile(r"\s*[|｜\t]\s*|\s{2,}")
+_RULE = re.compile(r"^:?-{3,}:?$")  # a Markdown table's alignment row
+
+
+def line_tokens(line: str) -> list[str]:
+    """A paragraph of the stream as tokens: split at '|', TAB or wide spaces; a run of numbers at single spaces."""
+    out: list[str] = []
+    for part in _SEP.split(line):
+        part = part.strip()
+        if not part or _RULE.match(part):
+            continue
+        pieces = part.split()
+        if len(pieces) > 1 and all(parse_value(x).kind != TEXT for x in pieces):
+            out.extend(pieces)
+        else:
+            out.append(part)
     return out
 
 
@@ -306,9 +321,10 @@ def read_cells(reading, template: str, tables: set[str]) -> dict[tuple[str, str,
             cells = _fit(row.cells, len(cols), spec.table)
             if cells is not None:
                 rows.append((r.code, cols, cells))
-        if spec.table == T4 and not rows:  # 表四 as the template prints it: one row of fifteen after the header
+        if spec.table == T4 and len(rows) < len(spec.rows):  # as the template prints it: fifteen after the header
             found = reading.run_after(core(_T4_HEAD), 0, 5 * len(spec.rows))
             if found is not None:
+                rows = []
                 cells = found[1].cells[-5 * len(spec.rows):]
                 for n, r in enumerate(spec.rows):
                     cols = tuple(c.code for c in spec.columns_for(r))
