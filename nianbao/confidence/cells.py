@@ -1,7 +1,8 @@
 """How each figure of a report was read: located (a recognised row's own cell), inferred (by position, split from
 printed text, stated in words) or blank."""
 
-from bisect import bisect_right
+import itertools
+from bisect import bisect_left, bisect_right
 
 from nianbao.document import Document, Paragraph
 from nianbao.parse.labels import LABEL_MAX, core, matches
@@ -13,35 +14,72 @@ BACK = 40  # how many value lines a flattened row's label may sit above its cell
 
 
 class _Lookup:
-    """A document's tables by index and its paragraphs by text offset, built once per report."""
+    """A document's table rows' label texts and its paragraphs by text offset, built lazily once per report."""
 
     def __init__(self, doc: Document):
         self.doc = doc
-        self.tables = {t.index: t for t in doc.tables}
-        paras = [b for b in doc.blocks if isinstance(b, Paragraph) and b.char_span]
-        self.paras = paras
-        self.starts = [p.char_span[0] for p in paras]
-        self.row_texts: dict[tuple[int, int], list[str]] = {}
+        self._tables: dict | None = None
+        self._rows: dict[int, dict] = {}
+        self._paras: list[Paragraph] | None = None
+        self.named: dict[tuple, bool] = {}  # (where, label) -> the label there names the row
+        self._above: dict[int, int | None] = {}
+
+    def _split(self) -> None:
+        """Tables by index and the paragraphs with a span, in one pass over the blocks."""
+        self._tables, self._paras = {}, []
+        for b in self.doc.blocks:
+            if b.__class__ is Paragraph:
+                if b.char_span:
+                    self._paras.append(b)
+            else:
+                self._tables[b.index] = b
+        self.starts = [p.char_span[0] for p in self._paras]
 
     def row_labels(self, table_index: int, row: int) -> list[str]:
         """Texts (not values) of the cells covering one table row."""
-        key = (table_index, row)
-        got = self.row_texts.get(key)
-        if got is None:
-            t = self.tables.get(table_index)
-            got = [] if t is None else [c.text for c in t.cells if c.row <= row < c.row + c.rowspan
-                                        and len(c.text) <= LABEL_MAX and parse_value(c.text).kind == TEXT]
-            self.row_texts[key] = got
-        return got
+        if self._tables is None:
+            self._split()
+        t = self._tables.get(table_index)
+        if t is None:
+            return []
+        rows = self._rows.get(table_index)
+        if rows is None:  # where each row's anchors start, when the cells are in row order (readers make them so)
+            keys = [c.row for c in t.cells]
+            rows = self._rows[table_index] = {"keys": keys, "sorted": all(a <= b for a, b in itertools.pairwise(keys)),
+                                              "tall": any(c.rowspan > 1 for c in t.cells)}
+        cells = t.cells
+        if rows["sorted"] and not rows["tall"]:
+            lo, hi = bisect_left(rows["keys"], row), bisect_right(rows["keys"], row)
+            return [c.text for c in cells[lo:hi] if _is_label(c.text)]
+        return [c.text for c in cells if c.row <= row < c.row + c.rowspan and _is_label(c.text)]
 
     def label_above(self, start: int) -> str | None:
         """The nearest text paragraph before the paragraph at `start`, over value lines only."""
+        if self._tables is None:
+            self._split()
         k = bisect_right(self.starts, start) - 1
-        for j in range(k - 1, max(k - 1 - BACK, -1), -1):
-            text = self.paras[j].text
-            if parse_value(text).kind == TEXT:
-                return text
-        return None
+        j = self._label_before(k)
+        return None if j is None or k - j > BACK else self._paras[j].text
+
+    def _label_before(self, k: int) -> int | None:
+        """Index of the nearest text paragraph before paragraph k (memoised: value lines share it)."""
+        if k in self._above:
+            return self._above[k]
+        j = k - 1
+        while j >= 0 and not _is_label(self._paras[j].text):
+            if j in self._above:  # a value line whose label is known
+                self._above[k] = self._above[j]
+                return self._above[j]
+            j -= 1
+        self._above[k] = j if j >= 0 else None
+        return self._above[k]
+
+
+def _is_label(text: str) -> bool:
+    """A text that can be a row label: not a number, blank, dash or 无 (the common digits decided without parsing)."""
+    if text.isdigit() or len(text) > LABEL_MAX:
+        return False
+    return parse_value(text).kind == TEXT
 
 
 def _names(printed: str, label: str | None) -> bool:
@@ -59,34 +97,51 @@ def why_inferred(f: Figure, look: _Lookup) -> str | None:
     """None when the figure was read from a recognised row's own cell; else how it was inferred."""
     if f.kind == NONE_WORD:
         return "stated_in_words"  # 无 / 未收到申请 read as 0
-    page, table_index, row, _col, span = f.location
+    loc = f.location
+    span = loc[4]
     if span is None:
         return "no_location"
-    printed = look.doc.text[span[0]:span[1]].strip()
-    if printed != f.raw.strip() and f.table != PROSE:
-        return "split_from_printed_text"  # e.g. fused digits "0 00" split by the template's cell count
     if f.table == PROSE:
         return None
+    raw, printed = f.raw, look.doc.text[span[0]:span[1]]
+    if printed != raw and printed.strip() != raw.strip():
+        return "split_from_printed_text"  # e.g. fused digits "0 00" split by the template's cell count
+    table_index = loc[1]
     if table_index is not None:
-        labels = look.row_labels(table_index, row)
-        if not labels:
-            return None  # a row of values only: the header places it (表四 as the template prints it)
-        return None if any(_names(t, f.label) for t in labels) else "by_position"
-    above = look.label_above(span[0])
-    return None if above is not None and _names(above, f.label) else "by_position"
+        key = (table_index, loc[2], f.label)
+        named = look.named.get(key)
+        if named is None:
+            labels = look.row_labels(table_index, loc[2])
+            # a row of values only is placed by the header (表四 as the template prints it)
+            named = look.named[key] = not labels or any(_names(t, f.label) for t in labels)
+        return None if named else "by_position"
+    key = (span[0], f.label)
+    named = look.named.get(key)
+    if named is None:
+        above = look.label_above(span[0])
+        named = look.named[key] = above is not None and _names(above, f.label)
+    return None if named else "by_position"
 
 
 def classify(doc: Document, report: Report) -> dict:
     """Counts of located, inferred and blank mapped cells, and the inferred cells with why."""
     look = _Lookup(doc)
+    text, named = doc.text, look.named
     located = blank = 0
     inferred = []
-    for f in report.figures:
+    for f in report.figures:  # the common case (a table cell in its labelled row) decided inline: every report
         if not f.mapped:
             continue
         if f.value is None:
             blank += 1
             continue
+        loc = f.location
+        span, table_index = loc[4], loc[1]
+        if table_index is not None and span is not None and f.kind != NONE_WORD:
+            printed = text[span[0]:span[1]]
+            if (printed == f.raw or printed.strip() == f.raw) and named.get((table_index, loc[2], f.label)):
+                located += 1
+                continue
         why = why_inferred(f, look)
         if why is None:
             located += 1

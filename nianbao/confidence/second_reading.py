@@ -3,11 +3,12 @@ plain text stream of an HTML or DOCX file (never the reader's table model). Run 
 
 import html
 import io
+import itertools
 import re
 from dataclasses import dataclass
 
 from nianbao import codebook
-from nianbao.parse.labels import LABEL_MAX, matches, core
+from nianbao.parse.labels import LABEL_MAX, core, matches
 from nianbao.values import TEXT, is_unit_word, parse_value
 
 T3, T4 = "t3_applications", "t4_review_litigation"
@@ -143,7 +144,7 @@ class WordsReading:
         mid = (p.top + p.bottom) / 2
         ref = min(full, key=lambda line: abs(line[0]["top"] - mid))
         centres = [(w["x0"] + w["x1"]) / 2 for w in ref if w["x0"] >= p.x1 - 1]
-        gap = min((b - a for a, b in zip(centres, centres[1:])), default=50.0)
+        gap = min((b - a for a, b in itertools.pairwise(centres)), default=50.0)
         out: list = [("", {"page": p.page, "empty": True}, c) for c in centres]
         taken = set()
         for text, where, x in row.cells:
@@ -210,9 +211,9 @@ def pdf_reading(data: bytes) -> WordsReading | None:
     return WordsReading(pages) if any(pages) else None
 
 
-_DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", re.S | re.I)
-_BLOCK = re.compile(r"</?(?:p|div|br|tr|li|h[1-6]|table|tbody|thead|section|article)\b[^>]*>", re.I)
+_DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", re.DOTALL | re.IGNORECASE)
+_BLOCK = re.compile(r"</?(?:p|div|br|tr|li|h[1-6]|table|tbody|thead|section|article)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
 
