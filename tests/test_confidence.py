@@ -199,3 +199,28 @@ def test_a_cell_in_a_row_labelled_for_another_row_is_inferred_by_position():
     got = classify(doc, report)
     assert (got["located"], got["inferred"], got["blank"]) == (2, 1, 1)
     assert [(x["row"], x["why"]) for x in got["inferred_cells"]] == [("carried_over", "by_position")]
+
+
+def test_a_doubt_the_parser_records_is_carried_to_the_review_rows(corpus_dir, monkeypatch):
+    """Findings X_DOUBT… (a cell the text cannot decide, e.g. fused digits) are doubts whatever a reading says."""
+    from nianbao.report import Finding, location_json
+
+    real = parse_document_module.parse_document
+
+    def parse(doc):
+        report = real(doc)
+        f = next(f for f in report.figures if f.table == "t3_applications" and f.row == "new_received")
+        report.findings.append(Finding("X_DOUBT", "warning", "“00” could be 0 | 0 or 00", [
+            {"table": f.table, "row": f.row, "column": f.column, "value": f.value,
+             "location": location_json(f.location)}]))
+        return report
+
+    monkeypatch.setattr(parse_document_module, "parse_document", parse)
+    ex = extract_path(next(corpus_dir.glob("004_*")))  # the 2019-template seed
+    conf = ex["confidence"]
+    assert [d["rule"] for d in conf["doubts"]] == ["X_DOUBT"] and conf["cells_in_doubt"] == 1
+    assert conf["checks"] == []  # a doubt is not a failed rule to read twice
+    (row,) = review_rows(ex)
+    assert (row["verdict"], row["rule_id"], row["table_code"], row["row_code"]) == (
+        "doubt", "X_DOUBT", "t3_applications", "new_received")
+    assert row["finding_seq"] == len(ex["findings"]) - 1 and row["char_start"] is not None
