@@ -224,3 +224,27 @@ def test_a_doubt_the_parser_records_is_carried_to_the_review_rows(corpus_dir, mo
     assert (row["verdict"], row["rule_id"], row["table_code"], row["row_code"]) == (
         "doubt", "X_DOUBT", "t3_applications", "new_received")
     assert row["finding_seq"] == len(ex["findings"]) - 1 and row["char_start"] is not None
+
+
+def test_seeds_published_as_html_and_docx_agree_on_their_publisher_errors(corpus_dir, seed_truth):
+    """The seeds as portal HTML (gb18030) and DOCX: the 统计表 seed's O6/O8 breaks are read the same by the text
+    stream (publisher errors), and nothing is in doubt."""
+    from nianbao.render.docx import render_docx
+    from nianbao.render.html import render_html
+    from nianbao.synth.seeds import seed_spec
+    from nianbao.synth.tables import build_document
+
+    agreed = []
+    for name, truth in seed_truth.items():
+        doc = build_document(seed_spec((corpus_dir / name).read_bytes(), truth))
+        for fmt, data in (("html", render_html(doc, encoding="gb18030", charset_label="gb2312")),
+                          ("docx", render_docx(doc))):
+            ex = extract_bytes(data, f"{name}.{fmt}")
+            conf = ex["confidence"]
+            assert conf["cells_in_doubt"] == 0 and review_rows(ex) == [], (name, fmt)
+            for ch in conf["checks"]:
+                if ch["rule"] in ("O6", "O8"):  # 工作人员数 ≠ 专职 + 兼职; 主动公开规范性文件 6 > 制发 1
+                    assert ch["verdict"] == "agree", (name, fmt, ch)
+                    agreed.append((name, fmt, ch["rule"]))
+    assert sorted({(fmt, rule) for _, fmt, rule in agreed}) == [("docx", "O6"), ("docx", "O8"), ("html", "O6"),
+                                                                ("html", "O8")]
