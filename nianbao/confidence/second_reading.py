@@ -45,7 +45,8 @@ class StreamReading:
         self.method = method
         self.kinds = [parse_value(t).kind if len(t) <= 40 else TEXT for t in tokens]
 
-    def find(self, label_core: str, start: int, k: int, need: int) -> tuple[int, Row] | None:
+    def find(self, label_core: str, start: int, k: int, need: int, others: tuple[str, ...] = ()
+             ) -> tuple[int, Row] | None:
         """The first token from `start` naming the row and followed by ≥ need value cells."""
         toks, kinds = self.tokens, self.kinds
         for i in range(start, min(len(toks), start + LOOKAHEAD)):
@@ -84,12 +85,22 @@ class StreamReading:
 
 @dataclass(slots=True)
 class _Phrase:
+    """Words of one line close enough to be one label; `starts` are where each word begins in the text."""
+
     text: str
     page: int
     top: float
     bottom: float
     x0: float
     x1: float
+    starts: list[int]
+
+    def names(self, label_core: str) -> bool:
+        """The phrase, or its tail from one of its words (a neighbouring column's label may have joined it in
+        front: '（五）不' + '3.要求提供公开出版物'), names the row."""
+        if len(self.text) > LABEL_MAX:
+            return False
+        return any(matches(self.text[k:], label_core) for k in self.starts)
 
 
 class WordsReading:
@@ -106,28 +117,59 @@ class WordsReading:
             self.lines[page_no] = _rows_by_y(values)
             self.phrases += _phrases(texts, page_no)
 
-    def _value_line(self, p: _Phrase, need: int) -> list[dict] | None:
-        """The value line beside a label: on its page, right of it, nearest its vertical centre."""
-        mid, h = (p.top + p.bottom) / 2, max(p.bottom - p.top, 6.0)
-        best, best_d = None, None
+    def _value_line(self, p: _Phrase, need: int, others: tuple[str, ...]) -> list[dict] | None:
+        """The value line beside a label: on its page, right of it, nearest its vertical centre (within one and a
+        half label heights, for labels wrapped onto two lines) and nearer to it than to any other row label."""
+        h = max(p.bottom - p.top, 6.0)
+        bottom = self._block_bottom(p, h, others)
+        mid, reach = (p.top + bottom) / 2, max(1.6 * h, (bottom - p.top) / 2 + 0.6 * h)
+        near = []
         for line in self.lines.get(p.page, ()):
             right = [w for w in line if w["x0"] >= p.x1 - 1]
             if len(right) < need:
                 continue
             d = abs((right[0]["top"] + right[0]["bottom"]) / 2 - mid)
-            if d <= h and (best_d is None or d < best_d):
-                best, best_d = right, d
-        return best
+            if d <= reach:
+                near.append((d, right))
+        for d, right in sorted(near, key=lambda x: x[0]):
+            if d <= 0.5 * h or not self._closer_label(p, right, d, others):
+                return right
+        return None
+
+    def _block_bottom(self, p: _Phrase, h: float, others: tuple[str, ...]) -> float:
+        """Where a label wrapped over several lines ends: the lines below it at its left edge, each starting
+        within a line gap of the one before, that name no row themselves."""
+        bottom = p.bottom
+        for q in self.phrases:
+            if q.page != p.page or q.top <= p.top or abs(q.x0 - p.x0) > 3:
+                continue
+            if q.top - bottom > 1.4 * h or any(q.names(c) for c in others):
+                break
+            bottom = q.bottom
+        return bottom
+
+    def _closer_label(self, p: _Phrase, right: list[dict], d: float, others: tuple[str, ...]) -> bool:
+        """Another row label on the page, left of the values, sits nearer to their line than p does."""
+        mid = (right[0]["top"] + right[0]["bottom"]) / 2
+        for q in self.phrases:
+            if q is p or q.page != p.page or q.x1 > right[0]["x0"] + 1 or abs((q.top + q.bottom) / 2 - mid) >= d:
+                continue
+            if any(q.names(c) for c in others):
+                return True
+        return False
 
     def _cells(self, words: list[dict]) -> Row:
         return Row([(w["text"], {"page": w["_page"], "x0": round(w["x0"], 1), "top": round(w["top"], 1)},
                      (w["x0"] + w["x1"]) / 2) for w in words])
 
-    def find(self, label_core: str, start: int, k: int, need: int) -> tuple[int, Row] | None:
+    def find(self, label_core: str, start: int, k: int, need: int, others: tuple[str, ...] = ()
+             ) -> tuple[int, Row] | None:
+        """The first label phrase from `start` naming the row with a value line beside it (others: the other
+        rows' labels, which may claim a line first)."""
         for i in range(start, min(len(self.phrases), start + LOOKAHEAD)):
             p = self.phrases[i]
-            if len(p.text) <= LABEL_MAX and matches(p.text, label_core):
-                line = self._value_line(p, need)
+            if p.names(label_core):
+                line = self._value_line(p, need, others)
                 if line is not None:
                     row = self._cells(line)
                     if len(row.cells) < k:
@@ -158,7 +200,7 @@ class WordsReading:
     def run_after(self, label_core: str, start: int, n: int) -> tuple[int, Row] | None:
         for i in range(start, min(len(self.phrases), start + LOOKAHEAD)):
             p = self.phrases[i]
-            if len(p.text) <= LABEL_MAX and matches(p.text, label_core):
+            if p.names(label_core):
                 for page in (p.page, p.page + 1):
                     for line in self.lines.get(page, ()):
                         if (page > p.page or line[0]["top"] > p.bottom) and len(line) >= n:
@@ -185,10 +227,11 @@ def _phrases(texts: list[dict], page: int) -> list[_Phrase]:
         for w in line:
             h = w["bottom"] - w["top"]
             if cur is not None and w["x0"] - cur.x1 <= 2 * h:
+                cur.starts.append(len(cur.text))
                 cur.text += w["text"]
                 cur.x1, cur.bottom = w["x1"], max(cur.bottom, w["bottom"])
                 continue
-            cur = _Phrase(w["text"], page, w["top"], w["bottom"], w["x0"], w["x1"])
+            cur = _Phrase(w["text"], page, w["top"], w["bottom"], w["x0"], w["x1"], [0])
             out.append(cur)
     out.sort(key=lambda p: (p.page, p.top, p.x0))
     return out
@@ -313,9 +356,11 @@ def read_cells(reading, template: str, tables: set[str]) -> dict[tuple[str, str,
         if spec.table not in tables:
             continue
         cursor, rows = 0, []
+        cores = tuple(core(r.label) for r in spec.rows)
         for r in spec.rows:
             cols = tuple(c.code for c in spec.columns_for(r))
-            found = reading.find(core(r.label), cursor, len(cols), min(len(cols), 2) if len(cols) > 1 else 1)
+            others = tuple(c for c in cores if c != core(r.label))
+            found = reading.find(core(r.label), cursor, len(cols), min(len(cols), 2) if len(cols) > 1 else 1, others)
             if found is None:
                 continue
             cursor, row = found

@@ -35,9 +35,8 @@ def identities(report: Report) -> dict:
 
 
 def _same(a, b) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(float(a) - float(b)) < 1e-9
+    """The two readings give the rule the same number: a blank or missing cell counts as 0, as in the rules."""
+    return abs(float(a or 0) - float(b or 0)) < 1e-9
 
 
 def _cell_verdict(cell: dict, second: dict, method: str | None) -> dict:
