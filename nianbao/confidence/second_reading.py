@@ -33,6 +33,16 @@ class Row:
     cells: list[tuple[str, dict, float | None]]  # (printed text, where, x-centre or None)
 
 
+UNIT = "unit"  # a cell of the 统计表's 单位 column (件, 条, 万元): neither a label nor a value
+
+
+def _kind(text: str) -> str:
+    """What a token is to a reading: TEXT (a label or prose), UNIT, or the value kind of values.parse_value."""
+    if len(text) > 40:
+        return TEXT
+    return UNIT if is_unit_word(text) else parse_value(text).kind
+
+
 # ---------- the readings: each gives a list of label candidates and the value cells that follow one ----------
 
 class StreamReading:
@@ -43,7 +53,7 @@ class StreamReading:
     def __init__(self, tokens: list[str], method: str):
         self.tokens = tokens
         self.method = method
-        self.kinds = [parse_value(t).kind if len(t) <= 40 else TEXT for t in tokens]
+        self.kinds = [_kind(t) for t in tokens]
 
     def find(self, label_core: str, start: int, k: int, need: int, others: tuple[str, ...] = ()
              ) -> tuple[int, Row] | None:
@@ -53,10 +63,10 @@ class StreamReading:
             if kinds[i] != TEXT or len(toks[i]) > LABEL_MAX or not matches(toks[i], label_core):
                 continue
             j = i + 1
-            while j < len(toks) and kinds[j] == TEXT and is_unit_word(toks[j]):
+            while j < len(toks) and kinds[j] == UNIT:
                 j += 1  # the 单位 column of a 统计表
             cells = []
-            while j < len(toks) and kinds[j] != TEXT:
+            while j < len(toks) and kinds[j] not in (TEXT, UNIT):
                 cells.append((toks[j], {"token_index": j}, None))
                 j += 1
             while len(cells) > k and not cells[-1][0].strip():
@@ -72,9 +82,9 @@ class StreamReading:
             if kinds[i] == TEXT and len(toks[i]) <= LABEL_MAX and matches(toks[i], label_core):
                 j = i + 1
                 while j < len(toks) and j < i + 200:
-                    if kinds[j] != TEXT:
+                    if kinds[j] not in (TEXT, UNIT):
                         e = j
-                        while e < len(toks) and kinds[e] != TEXT:
+                        while e < len(toks) and kinds[e] not in (TEXT, UNIT):
                             e += 1
                         if e - j >= n:
                             return e, Row([(toks[x], {"token_index": x}, None) for x in range(j, e)])
@@ -112,8 +122,9 @@ class WordsReading:
         self.phrases: list[_Phrase] = []
         self.lines: dict[int, list[list[dict]]] = {}  # page -> value lines (words sorted by x)
         for page_no, words in enumerate(pages, start=1):
-            values = [w for w in words if parse_value(w["text"]).kind != TEXT]
-            texts = sorted((w for w in words if parse_value(w["text"]).kind == TEXT), key=lambda w: (w["top"], w["x0"]))
+            kinds = [_kind(w["text"]) for w in words]
+            values = [w for w, k in zip(words, kinds) if k not in (TEXT, UNIT)]
+            texts = sorted((w for w, k in zip(words, kinds) if k == TEXT), key=lambda w: (w["top"], w["x0"]))
             self.lines[page_no] = _rows_by_y(values)
             self.phrases += _phrases(texts, page_no)
 

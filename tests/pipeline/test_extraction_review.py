@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pipeline_support import ROOT, failed_error_checks, make_pipeline
 
 import nianbao.parse.document as parse_document_module
 from nianbao import findings
 from nianbao.extract import extract_bytes
 from nianbao.synth.corpus import write_corpus
-from pipeline_support import ROOT, failed_error_checks, make_pipeline
 
 REAL = ROOT.parent / "shared" / "real"
 CELL = ("t4_review_litigation", "administrative_review", "total")
