@@ -250,13 +250,16 @@ def _phrases(texts: list[dict], page: int) -> list[_Phrase]:
 
 # ---------- opening a reading from the file's bytes ----------
 
-def pdf_reading(data: bytes) -> WordsReading | None:
-    """Word positions of every page with a text layer (scanned pages give none)."""
+def pdf_reading(data: bytes, pages_wanted: set[int] | None = None) -> WordsReading | None:
+    """Word positions of the wanted pages (all by default) that have a text layer (scanned pages give none)."""
     import pdfplumber
 
     pages = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for n, page in enumerate(pdf.pages, start=1):
+            if pages_wanted is not None and n not in pages_wanted:
+                pages.append([])
+                continue
             words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
             for w in words:
                 w["_page"] = n
@@ -333,10 +336,11 @@ def line_tokens(line: str) -> list[str]:
     return out
 
 
-def open_reading(data: bytes, fmt: str):
-    """The second reading of a file, or None where none is possible (plain text, DOC/WPS, images)."""
+def open_reading(data: bytes, fmt: str, pages: set[int] | None = None):
+    """The second reading of a file, or None where none is possible (plain text, DOC/WPS, images); `pages`
+    limits a PDF's to those pages."""
     if fmt == "pdf":
-        return pdf_reading(data)
+        return pdf_reading(data, pages)
     if fmt == "html":
         return StreamReading(html_tokens(data), "html_text_stream")
     if fmt == "docx":

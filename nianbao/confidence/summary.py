@@ -61,6 +61,15 @@ def _rule_verdict(cells: list[dict]) -> str:
     return UNAVAILABLE
 
 
+def _pages(cells) -> set[int] | None:
+    """The pages a PDF's second reading needs: those of the cells involved, with one page either side (a table
+    runs on); None (every page) when no cell has a page."""
+    pages = {(c.get("location") or {}).get("page") for c in cells} - {None}
+    if not pages:
+        return None
+    return set(range(max(min(pages) - 1, 1), max(pages) + 2))
+
+
 def second_checks(data: bytes, fmt: str, report: Report) -> tuple[str | None, list[dict]]:
     """For each failed rule with cells, the second reading's verdict (opened only when one fails)."""
     failed = [(n, f) for n, f in enumerate(report.findings)
@@ -70,7 +79,7 @@ def second_checks(data: bytes, fmt: str, report: Report) -> tuple[str | None, li
         return None, []
     reading, method, error = None, None, None
     try:
-        reading = open_reading(data, fmt)
+        reading = open_reading(data, fmt, _pages(c for _, f in failed for c in f.cells))
     except Exception as e:  # a second reading that fails leaves the verdicts unavailable, never the report
         error = f"{type(e).__name__}: {e}"
     method = getattr(reading, "method", None)
