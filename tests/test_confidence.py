@@ -88,6 +88,17 @@ def test_the_review_list_is_empty_on_the_clean_real_reports():
 
 
 @needs_real
+def test_rows_missing_are_the_rows_s1_reports_and_every_row_printed_is_counted():
+    for t in real_truth():
+        ex = extract_path(REAL / t["file"])
+        rows = ex["confidence"]["rows"]
+        s1 = [f for f in ex["findings"] if f["rule"] == "S1"]
+        assert rows["missing"] == (len(s1[0]["cells"]) if s1 else 0), t["file"]
+        printed = {(f["table"], f["row"]) for f in ex["figures"] if f["mapped"]}
+        assert rows["located"] + rows["inferred"] + rows["blank"] == len(printed), t["file"]
+
+
+@needs_real
 def test_a_misread_pdf_cell_disagrees_with_the_word_positions_and_only_that_cell(monkeypatch):
     name = next(t["file"] for t in real_truth() if not t["violations"] and t["file"].endswith(".pdf"))
     truth = next(t for t in real_truth() if t["file"] == name)

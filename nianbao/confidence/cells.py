@@ -4,6 +4,7 @@ printed text, stated in words) or blank."""
 import itertools
 from bisect import bisect_left, bisect_right
 
+from nianbao import codebook, findings
 from nianbao.document import Document, Paragraph
 from nianbao.parse.labels import LABEL_MAX, core, matches
 from nianbao.report import Figure, Report, location_json
@@ -129,9 +130,11 @@ def classify(doc: Document, report: Report) -> dict:
     text, named = doc.text, look.named
     located = blank = 0
     inferred = []
+    rows_located, rows_present = set(), set()
     for f in report.figures:  # the common case (a table cell in its labelled row) decided inline: every report
         if not f.mapped:
             continue
+        rows_present.add((f.table, f.row))
         if f.value is None:
             blank += 1
             continue
@@ -141,11 +144,18 @@ def classify(doc: Document, report: Report) -> dict:
             printed = text[span[0]:span[1]]
             if (printed == f.raw or printed.strip() == f.raw) and named.get((table_index, loc[2], f.label)):
                 located += 1
+                rows_located.add((f.table, f.row))
                 continue
         why = why_inferred(f, look)
         if why is None:
             located += 1
+            rows_located.add((f.table, f.row))
         else:
             inferred.append({"table": f.table, "row": f.row, "column": f.column, "value": f.value, "raw": f.raw,
                              "why": why, "location": location_json(f.location)})
-    return {"located": located, "inferred": len(inferred), "blank": blank, "inferred_cells": inferred}
+    rows_inferred = {(c["table"], c["row"]) for c in inferred} - rows_located
+    template = set(findings.template_rows(report.template)) if (
+        report.template in codebook.TEMPLATES[:3] and report.variant != "local_form") else set()
+    rows = {"located": len(rows_located), "inferred": len(rows_inferred),
+            "blank": len(rows_present - rows_located - rows_inferred), "missing": len(template - rows_present)}
+    return {"located": located, "inferred": len(inferred), "blank": blank, "inferred_cells": inferred, "rows": rows}

@@ -109,6 +109,7 @@ def assess(data: bytes, fmt: str, doc: Document, report: Report) -> dict:
     ids = identities(report)
     return {
         "cells": {k: cells[k] for k in ("located", "inferred", "blank")},
+        "rows": cells["rows"],
         "inferred_cells": cells["inferred_cells"],
         "identities": ids,
         "identities_hold": all(v["holds"] for v in ids.values()),
