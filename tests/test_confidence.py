@@ -201,6 +201,13 @@ def test_a_cell_in_a_row_labelled_for_another_row_is_inferred_by_position():
         return Figure("t3_applications", row, "total", int(text), text,
                       location(None, t.index, c.row, c.col, c.char_span), label=label)
 
+    fused = Paragraph("本年新收 0 00")
+    doc2 = Document.from_blocks([fused])
+    start = fused.char_span[0] + len("本年新收 0 ")
+    cut = Figure("t3_applications", "new_received", "research_institution", 0, "0",
+                 location(None, None, None, None, (start, start + 1)), label="一、本年新收政府信息公开申请数量")
+    split = classify(doc2, Report(template="2021", figures=[cut]))
+    assert [x["why"] for x in split["inferred_cells"]] == ["split_from_printed_text"]  # one 0 of a fused "00"
     report = Report(template="2021", figures=[
         fig("new_received", "3", "一、本年新收政府信息公开申请数量"),  # its own label: located
         fig("carried_over", "4", "二、上年结转政府信息公开申请数量"),  # another label's row: by position

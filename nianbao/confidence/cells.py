@@ -94,6 +94,11 @@ def _names(printed: str, label: str | None) -> bool:
     return len(pc) >= 2 and (pc in lc or lc in pc)
 
 
+def _inside_digits(text: str, span: tuple[int, int]) -> bool:
+    """The span is part of a longer run of digits: a cell cut out of fused printed digits ("00" → 0 | 0)."""
+    return (span[0] > 0 and text[span[0] - 1].isdigit()) or (span[1] < len(text) and text[span[1]].isdigit())
+
+
 def why_inferred(f: Figure, look: _Lookup) -> str | None:
     """None when the figure was read from a recognised row's own cell; else how it was inferred."""
     if f.kind == NONE_WORD:
@@ -104,8 +109,9 @@ def why_inferred(f: Figure, look: _Lookup) -> str | None:
         return "no_location"
     if f.table == PROSE:
         return None
-    raw, printed = f.raw, look.doc.text[span[0]:span[1]]
-    if printed != raw and printed.strip() != raw.strip():
+    text = look.doc.text
+    raw, printed = f.raw, text[span[0]:span[1]]
+    if (printed != raw and printed.strip() != raw.strip()) or _inside_digits(text, span):
         return "split_from_printed_text"  # e.g. fused digits "0 00" split by the template's cell count
     table_index = loc[1]
     if table_index is not None:
@@ -142,7 +148,8 @@ def classify(doc: Document, report: Report) -> dict:
         span, table_index = loc[4], loc[1]
         if table_index is not None and span is not None and f.kind != NONE_WORD:
             printed = text[span[0]:span[1]]
-            if (printed == f.raw or printed.strip() == f.raw) and named.get((table_index, loc[2], f.label)):
+            if ((printed == f.raw or printed.strip() == f.raw) and named.get((table_index, loc[2], f.label))
+                    and not _inside_digits(text, span)):
                 located += 1
                 rows_located.add((f.table, f.row))
                 continue
