@@ -1,8 +1,7 @@
 """How each figure of a report was read: located (a recognised row's own cell), inferred (by position, split from
 printed text, stated in words) or blank."""
 
-import itertools
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
 from nianbao import codebook, findings
 from nianbao.document import Document, Paragraph
@@ -20,7 +19,7 @@ class _Lookup:
     def __init__(self, doc: Document):
         self.doc = doc
         self._tables: dict | None = None
-        self._rows: dict[int, dict] = {}
+        self._rows: dict[int, dict[int, list[str]]] = {}
         self._paras: list[Paragraph] | None = None
         self.named: dict[tuple, bool] = {}  # (where, label) -> the label there names the row
         self._above: dict[int, int | None] = {}
@@ -38,21 +37,18 @@ class _Lookup:
 
     def row_labels(self, table_index: int, row: int) -> list[str]:
         """Texts (not values) of the cells covering one table row."""
-        if self._tables is None:
-            self._split()
-        t = self._tables.get(table_index)
-        if t is None:
-            return []
         rows = self._rows.get(table_index)
-        if rows is None:  # where each row's anchors start, when the cells are in row order (readers make them so)
-            keys = [c.row for c in t.cells]
-            rows = self._rows[table_index] = {"keys": keys, "sorted": all(a <= b for a, b in itertools.pairwise(keys)),
-                                              "tall": any(c.rowspan > 1 for c in t.cells)}
-        cells = t.cells
-        if rows["sorted"] and not rows["tall"]:
-            lo, hi = bisect_left(rows["keys"], row), bisect_right(rows["keys"], row)
-            return [c.text for c in cells[lo:hi] if _is_label(c.text)]
-        return [c.text for c in cells if c.row <= row < c.row + c.rowspan and _is_label(c.text)]
+        if rows is None:  # one pass over the table: its label texts by the rows they cover
+            if self._tables is None:
+                self._split()
+            rows = self._rows[table_index] = {}
+            t = self._tables.get(table_index)
+            for c in t.cells if t is not None else ():
+                text = c.text
+                if text and not text.isdigit() and _is_label(text):
+                    for r in range(c.row, c.row + c.rowspan):
+                        rows.setdefault(r, []).append(text)
+        return rows.get(row, [])
 
     def label_above(self, start: int) -> str | None:
         """The nearest text paragraph before the paragraph at `start`, over value lines only."""
@@ -137,21 +133,23 @@ def classify(doc: Document, report: Report) -> dict:
     located = blank = 0
     inferred = []
     rows_located, rows_present = set(), set()
+    n = len(text)
     for f in report.figures:  # the common case (a table cell in its labelled row) decided inline: every report
         if not f.mapped:
             continue
-        rows_present.add((f.table, f.row))
+        row_key = (f.table, f.row)
+        rows_present.add(row_key)
         if f.value is None:
             blank += 1
             continue
         loc = f.location
         span, table_index = loc[4], loc[1]
         if table_index is not None and span is not None and f.kind != NONE_WORD:
-            printed = text[span[0]:span[1]]
-            if ((printed == f.raw or printed.strip() == f.raw) and named.get((table_index, loc[2], f.label))
-                    and not _inside_digits(text, span)):
+            a, b = span
+            if (named.get((table_index, loc[2], f.label)) and (b - a == len(f.raw) or text[a:b].strip() == f.raw)
+                    and not (a > 0 and text[a - 1].isdigit()) and not (b < n and text[b].isdigit())):
                 located += 1
-                rows_located.add((f.table, f.row))
+                rows_located.add(row_key)
                 continue
         why = why_inferred(f, look)
         if why is None:
