@@ -15,6 +15,7 @@ from nianbao.synth.corpus import write_corpus
 
 REAL = ROOT.parent / "shared" / "real"
 CELL = ("t4_review_litigation", "administrative_review", "total")
+PUBLISHER_ERROR = "000_huaian_hongze_2023.pdf"  # 表四 总计 printed 0 against non-zero parts (R4)
 
 
 def misread(mp: pytest.MonkeyPatch, cell: tuple[str, str, str], delta: int) -> None:
@@ -54,7 +55,7 @@ def built(tmp_path_factory):
     if (REAL / "truth.json").exists():
         clean_real = [t["file"] for t in json.loads((REAL / "truth.json").read_text(encoding="utf-8"))
                       if not t["violations"]]
-        for name in clean_real:
+        for name in [*clean_real, PUBLISHER_ERROR]:
             shutil.copy(REAL / name, p.raw / name)
     result = p.run()
     yield p, result, entry["file"], printed, clean_real
@@ -70,7 +71,8 @@ def test_the_run_succeeds_with_the_review_models_tested(built):
 def test_the_misread_cell_is_the_only_row_of_the_review_list(built):
     p, _, name, printed, _ = built
     rows = p.query("select source_path, cell_key, verdict, rule_ids, primary_value, second_value, second_reading, "
-                   "why, table_index, second_location_json from marts.rpt_extraction_review")
+                   "why, table_index, second_location_json from marts.rpt_extraction_review where source_path like ?",
+                   [f"%/{name}"])
     assert len(rows) == 1
     path, key, verdict, rules, primary, second, reading, why, table_index, second_loc = rows[0]
     assert path.endswith(name) and key == "/".join(CELL) and verdict == "disagree"
@@ -78,6 +80,18 @@ def test_the_misread_cell_is_the_only_row_of_the_review_list(built):
     assert (primary, second, reading) == (printed + 3, printed, "docx_text_stream")
     assert table_index is not None and "token_index" in json.loads(second_loc)
     assert f"reads {printed:g}" in why or f"reads {printed}" in why
+
+
+def test_a_publisher_error_is_checked_but_not_in_the_review_list(built):
+    p, _, _, _, clean_real = built
+    if not clean_real:
+        pytest.skip("../shared/real is absent")
+    r4 = p.query("select distinct rule_verdict, verdict, reading from raw.extraction_checks e "
+                 "join raw.reports r using (report_id) where r.source_path like ? and rule_id = 'R4'",
+                 [f"%/{PUBLISHER_ERROR}"])
+    assert r4 == [("agree", "agree", "pdf_words")]
+    assert p.query("select count(*) from marts.rpt_extraction_review where source_path like ? "
+                   "and list_contains(string_split(rule_ids, ','), 'R4')", [f"%/{PUBLISHER_ERROR}"])[0][0] == 0
 
 
 def test_seeds_and_clean_real_reports_add_nothing_to_the_review_list(built):
