@@ -28,7 +28,7 @@ class Read:
 @dataclass(slots=True)
 class Row:
     """A labelled row found by a reading: its value cells in order (blank cells included where the reading
-    keeps them), and where the label was."""
+    keeps them)."""
 
     cells: list[tuple[str, dict, float | None]]  # (printed text, where, x-centre or None)
 
@@ -47,8 +47,6 @@ def _kind(text: str) -> str:
 
 class StreamReading:
     """A document as its plain text stream: tokens in document order, a table cell's text one token (blank kept)."""
-
-    method = "text_stream"
 
     def __init__(self, tokens: list[str], method: str):
         self.tokens = tokens
@@ -116,7 +114,7 @@ class _Phrase:
 class WordsReading:
     """A PDF's text layer as word positions: label phrases, and value words grouped into lines by y."""
 
-    method = "pdf_words"
+    method = "pdf_words"  # what the verdicts name as their second reading
 
     def __init__(self, pages: list[list[dict]]):
         self.phrases: list[_Phrase] = []
