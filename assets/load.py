@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 
 from nianbao import batch, frames
 
-RAW_TABLES = ("documents", "reports", "figures", "findings", "quarantine", "rules")
+RAW_TABLES = ("documents", "reports", "figures", "findings", "quarantine", "rules", "extraction_checks")
 GRAINS = {
     "documents": "One row per file path and content (sha256) ever seen; the parse cache.",
     "reports": "One row per parsed report (report_id = sha256 of the source file), latest parse.",
@@ -14,9 +14,11 @@ GRAINS = {
     "findings": "One row per report and consistency finding.",
     "quarantine": "One row per failed file (content and path) and parser version.",
     "rules": "One row per consistency rule of rules.csv.",
+    "extraction_checks": "One row per report × failed rule × cell read twice (verdict), and per cell in doubt.",
 }
 # the key columns a batch replaces in each table
 REPLACE_KEYS = {"reports": ("report_id",), "figures": ("report_id",), "findings": ("report_id",),
+                "extraction_checks": ("report_id",),
                 "quarantine": ("sha256", "path", "parser_version"), "documents": ("sha256", "path")}
 
 
@@ -31,7 +33,7 @@ def write_batch(conn, tables: dict[str, pl.DataFrame], fresh_sha256: list[str]) 
     try:
         fresh = pl.DataFrame({"sha256": fresh_sha256}, schema={"sha256": pl.String}).to_arrow()
         conn.register("fresh_batch", fresh)
-        for t in ("reports", "figures", "findings"):
+        for t in ("reports", "figures", "findings", "extraction_checks"):
             conn.execute(f"delete from raw.{t} where report_id in (select sha256 from fresh_batch)")
         for t in ("documents", "quarantine"):
             keys = REPLACE_KEYS[t]

@@ -60,7 +60,18 @@ def extract_bytes(data: bytes, source: str) -> dict:
     out["report"] = report.meta_json()
     out["figures"] = [f.to_json() for f in report.figures]
     out["findings"] = [f.to_json() for f in report.findings]
+    out["confidence"] = confidence(data, fmt, doc, report)
     return out
+
+
+def confidence(data: bytes, fmt: str, doc, report) -> dict:
+    """The report's `confidence` object (nianbao.confidence); a failure there is recorded, never raised."""
+    from nianbao.confidence import assess
+
+    try:
+        return assess(data, fmt, doc, report)
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}"}
 
 
 def extract_path(path: str | Path) -> dict:

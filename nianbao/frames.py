@@ -7,6 +7,7 @@ import json
 import polars as pl
 
 from nianbao import codebook
+from nianbao.confidence import rows as confidence_rows
 
 UTC_TS = pl.Datetime("us", "UTC")
 
@@ -21,6 +22,9 @@ REPORTS = {  # one row per parsed report; report_id is the sha256 of its source 
     "agency": pl.String, "province": pl.String, "city": pl.String, "county": pl.String,
     "region_code": pl.String, "report_year": pl.Int32, "template": pl.String, "published_on": pl.Date,
     "extracted_at": UTC_TS, "template_variant": pl.String,
+    # extraction confidence (nianbao.confidence.rows.report_columns)
+    "n_cells_located": pl.Int32, "n_cells_inferred": pl.Int32, "n_cells_blank": pl.Int32,
+    "identities_hold": pl.Boolean, "n_cells_in_doubt": pl.Int32,
 }
 UNMAPPED_TABLE = "unmapped"  # the extractor's table for printed numbers that fit no codebook cell (kept)
 FIGURES = {  # one row per report and cell
@@ -38,12 +42,20 @@ QUARANTINE = {  # one row per failed file (content and path) and parser version
     "sha256": pl.String, "path": pl.String, "format": pl.String, "parser_version": pl.String,
     "error_kind": pl.String, "message": pl.String, "seen_at": UTC_TS,
 }
+EXTRACTION_CHECKS = {  # one row per report × failed rule instance × cell, and per cell of an extraction doubt
+    "report_id": pl.String, "check_seq": pl.Int32, "finding_seq": pl.Int32, "rule_id": pl.String,
+    "message": pl.String, "reading": pl.String, "rule_verdict": pl.String, "table_code": pl.String,
+    "row_code": pl.String, "column_code": pl.String, "primary_value": pl.Float64, "second_value": pl.Float64,
+    "second_text": pl.String, "verdict": pl.String, "page": pl.Int32, "table_index": pl.Int32,
+    "row_index": pl.Int32, "column_index": pl.Int32, "char_start": pl.Int64, "char_end": pl.Int64,
+    "second_location": pl.String,
+}
 RULES = {  # one row per rule of rules.csv
     "rule_id": pl.String, "templates": pl.String, "scope": pl.String, "severity": pl.String,
     "statement": pl.String, "formula": pl.String,
 }
 SCHEMAS = {"rules": RULES, "documents": DOCUMENTS, "reports": REPORTS, "figures": FIGURES, "findings": FINDINGS,
-           "quarantine": QUARANTINE}
+           "quarantine": QUARANTINE, "extraction_checks": EXTRACTION_CHECKS}
 
 _DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Float64: "DOUBLE",
                  pl.Boolean: "BOOLEAN", pl.Date: "DATE"}
@@ -109,7 +121,7 @@ def report_row(ex: dict, parser_version: str, extracted_at: dt.datetime, source_
         "county": region.get("county"), "region_code": region.get("code"),
         "report_year": _int(rep.get("report_year")), "template": rep.get("template"),
         "published_on": _date(rep.get("published_on")), "extracted_at": extracted_at,
-        "template_variant": rep.get("template_variant"),
+        "template_variant": rep.get("template_variant"), **confidence_rows.report_columns(ex),
     }
 
 
@@ -160,17 +172,19 @@ def extraction_frames(extractions: list[dict], parser_version: str, extracted_at
     `paths` maps a sha256 to every path holding that content (the report's source_path is the first;
     each failed path gets its own quarantine row); by default the extract dict's `source`.
     """
-    reports, figures, findings, quarantine = [], [], [], []
+    reports, figures, findings, quarantine, checks = [], [], [], [], []
     for ex in extractions:
         where = (paths or {}).get(ex.get("sha256")) or [ex.get("source")]
         if ex.get("status") == "ok":
             reports.append(report_row(ex, parser_version, extracted_at, where[0]))
             figures += figure_rows(ex, where[0])
             findings += finding_rows(ex)
+            checks += confidence_rows.check_rows(ex)
         else:
             quarantine += [quarantine_row(ex, parser_version, extracted_at, p) for p in where]
     return {"reports": frame("reports", reports), "figures": frame("figures", figures),
-            "findings": frame("findings", findings), "quarantine": frame("quarantine", quarantine)}
+            "findings": frame("findings", findings), "quarantine": frame("quarantine", quarantine),
+            "extraction_checks": frame("extraction_checks", checks)}
 
 
 def rules_frame() -> pl.DataFrame:

@@ -82,6 +82,16 @@ failed_counts as (
     group by report_id
 ),
 
+confidence as (
+    select * from {{ ref('stg_annual_reports__report_confidence') }}
+),
+
+in_review as (
+    select report_id, count(*) as n_cells_in_review
+    from {{ ref('rpt_extraction_review') }}
+    group by report_id
+),
+
 final as (
     select
         reports.report_id,
@@ -106,11 +116,19 @@ final as (
         ---------- provenance
         reports.n_figures,
         reports.n_figures_located,
-        reports.n_figures_located / nullif(reports.n_figures, 0) as provenance_completeness
+        reports.n_figures_located / nullif(reports.n_figures, 0) as provenance_completeness,
+        ---------- extraction confidence
+        confidence.n_cells_located,
+        confidence.n_cells_inferred,
+        confidence.n_cells_blank,
+        confidence.identities_hold,
+        coalesce(in_review.n_cells_in_review, 0) as n_cells_in_review
     from reports
     inner join conformance on reports.report_id = conformance.report_id
     inner join rule_counts on reports.report_id = rule_counts.report_id
     left join failed_counts on reports.report_id = failed_counts.report_id
+    left join confidence on reports.report_id = confidence.report_id
+    left join in_review on reports.report_id = in_review.report_id
 )
 
 select * from final
