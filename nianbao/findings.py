@@ -251,9 +251,9 @@ def _x9(local_totals) -> list[Finding]:
     return out
 
 
-def _x10(report: Report) -> list[Finding]:
+def _x_doubt(report: Report) -> list[Finding]:
     """Extraction doubts: printed cells the text alone cannot place (fused digits that split more than one way)."""
-    return [Finding("X10", "warning", f"extraction doubt: {f.label}",
+    return [Finding("X_DOUBT", "warning", f"extraction doubt: {f.label}",
                     [{"table": f.table, "row": f.row, "column": f.column, "value": None, "raw": f.raw,
                       "location": location_json(f.location)}])
             for f in report.figures if not f.mapped and f.kind == "doubt"]
@@ -273,7 +273,7 @@ def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> 
     found += _r8(c, report.template)
     found += _r9(report)
     found += _r12(report)
-    found += _x10(report)
+    found += _x_doubt(report)
     if report.variant != "local_form":
         found += _s1(report)
     return [f for f in found if f is not None]

@@ -81,11 +81,8 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
 
 @functools.cache
 def mapped_cells(template: str | None) -> frozenset[tuple[str, str, str]]:
-    """Every (table, row, column) the codebook defines for a template, plus the prose metrics of any report."""
-    cells = {("prose_metrics", r.code, "value") for r in codebook.prose_rows()}
-    if template in codebook.TEMPLATES:
-        cells |= {(t.table, r, c) for t in codebook.tables(template) for r, c in t.cells()}
-    return frozenset(cells)
+    """Every (table, row, column) a report of the template may carry (codebook.printable_cells)."""
+    return codebook.printable_cells(template)
 
 
 def _date(value) -> dt.date | None:

@@ -259,7 +259,7 @@ def test_fused_dump_splits_where_only_one_split_exists():
         assert [figs.get((T4, code, c)) for c in ("upheld", "corrected", "other_result", "pending", "total")] == want
     assert [figs[("t2_proactive", "normative_documents", c)] for c in ("issued", "repealed", "in_force")] == [3, 1, 2]
     assert figs[("t2_proactive", "administrative_fees", "fee_amount")] == 1.5
-    assert "X10" not in _rules(out)
+    assert "X_DOUBT" not in _rules(out)
     assert not _rules(out) - set(HARD_FREE)
 
 
@@ -275,8 +275,8 @@ def test_fused_digits_that_split_two_ways_are_a_doubt_not_a_guess():
     out = extract_bytes(_fused_report(vals, fuse).encode(), "dump2.txt")
     figs = _figs(out)
     assert not any(k[:2] == (T3, "granted") for k in figs)  # never guessed
-    x10 = [f for f in out["findings"] if f["rule"] == "X10"]
-    assert len(x10) == 1 and x10[0]["cells"][0]["row"] == f"{T3}:granted"
+    x_doubt = [f for f in out["findings"] if f["rule"] == "X_DOUBT"]
+    assert len(x_doubt) == 1 and x_doubt[0]["cells"][0]["row"] == f"{T3}:granted"
     _assert_t3(figs, vals, [c for c, _ in _t3_rows() if c != "granted"])  # the rows after it still land
 
 
@@ -329,6 +329,6 @@ def test_real_report_table_findings_are_the_published_ones(real_outputs, name):
     truth = next(t for t in _real_truth() if t["file"] == name)
     rules = _rules(real_outputs[name])
     expected = set(truth.get("violations", []))
-    table_rules = {"R1", "R2", "R3", "R4", "S1", "X10"}
+    table_rules = {"R1", "R2", "R3", "R4", "S1", "X_DOUBT"}
     assert expected & table_rules <= rules
     assert not (rules & table_rules) - expected, real_outputs[name]["findings"]

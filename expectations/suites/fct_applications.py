@@ -25,11 +25,12 @@ def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
-    """Derived columns: codebook membership per template, the grain key, the report's share of its template grid."""
+    """Derived columns: codebook membership per template (hybrids' rows too), the grain key, the report's share of its template grid."""
     out = df.copy()
     cells = table_cells()
+    printable = {t: {f"{r}|{c}" for table, r, c in codebook.printable_cells(t) if table == T3} for t in cells}
     cell = out["row_code"].astype("string") + "|" + out["applicant_type"].astype("string")
-    out["cell_in_codebook"] = [c in cells.get(t, ()) for t, c in zip(out["template"], cell, strict=True)]
+    out["cell_in_codebook"] = [c in printable.get(t, ()) for t, c in zip(out["template"], cell, strict=True)]
     out["grain_key"] = out["report_id"].astype("string") + "|" + cell
     per_report = out.groupby("report_id")["grain_key"].transform("nunique")
     expected = out["template"].map({t: len(c) for t, c in cells.items()})

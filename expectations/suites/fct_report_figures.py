@@ -23,13 +23,9 @@ TYPES = {  # pandas dtypes of DuckDB's .df(): nullable integers come back as Int
 
 
 def allowed_cell_keys() -> list[str]:
-    """Every 'template|table|row|column' the codebook defines (prose metrics are allowed in every template)."""
-    keys = set()
-    for template in codebook.TEMPLATES:
-        for t in codebook.tables(template):
-            keys |= {f"{template}|{t.table}|{r}|{c}" for r, c in t.cells()}
-        keys |= {f"{template}|prose_metrics|{r.code}|value" for r in codebook.prose_rows()}
-    return sorted(keys)
+    """Every 'template|table|row|column' a report of the template may carry (codebook.printable_cells: hybrids too)."""
+    return sorted(f"{template}|{table}|{row}|{column}" for template in codebook.TEMPLATES
+                  for table, row, column in codebook.printable_cells(template))
 
 
 def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:

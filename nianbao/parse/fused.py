@@ -3,7 +3,7 @@
 The template says which row labels come in which order and how many cells each row has. A row's printed digits
 split into that many cells where only one split is possible (a cell is "0" or a number without a leading zero;
 groups separated by spaces are never joined). A run that splits more than one way is not guessed: its row is
-left out and an extraction doubt is recorded (an unmapped figure of kind `doubt`, reported as finding X10).
+left out and an extraction doubt is recorded (an unmapped figure of kind `doubt`, reported as finding X_DOUBT).
 """
 
 import functools
