@@ -36,4 +36,12 @@ def parse_document(doc: Document) -> Report:
         header_values = al.header_values
     report.figures.extend(prose_figures(doc))
     report.findings = findings.check(report, header_values, local)
+    if meta["published_from"] == "page":
+        report.findings = [f for f in report.findings if not _late_by_page_date(f, report)]
     return report
+
+
+def _late_by_page_date(finding, report: Report) -> bool:
+    """R12 'late' from a portal's date: a page's date is when that page was posted (re-posts, site moves), so it
+    bounds the publication from above: it can show a report out before its year ended, never one out late."""
+    return finding.rule == "R12" and report.published_on > f"{report.report_year}-12-31"
