@@ -251,8 +251,10 @@ _TOWN_END = re.compile(r"街道|镇|乡|苏木")
 def place_town(agency: str, known: dict) -> dict | None:
     """The county of a township or 街道 that the body's name holds (谢塘镇), when the gazetteer has exactly one
     town of that name inside what is already known of the region; None otherwise."""
-    table = towns()
-    if not table or not _TOWN_END.search(agency):
+    if not _TOWN_END.search(agency):
+        return None
+    table = towns()  # loaded on the first body that names a town
+    if not table:
         return None
     for m in _TOWN_END.finditer(agency):
         end = m.end()

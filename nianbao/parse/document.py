@@ -9,11 +9,13 @@ from nianbao.parse.metadata import parse_metadata
 from nianbao.parse.national import parse_national
 from nianbao.parse.prose import prose_figures
 from nianbao.parse.stream import tokens
+from nianbao.parse.textblocks import text_blocks
 from nianbao.report import Report
 
 
 def parse_document(doc: Document) -> Report:
-    meta = parse_metadata(doc)
+    blocks = text_blocks(doc)
+    meta = parse_metadata(doc, blocks)
     toks = tokens(doc)
     template = detect_template(toks, meta["report_year"])
     report = Report(agency=meta["agency"], region=meta["region"], report_year=meta["report_year"],
@@ -34,7 +36,7 @@ def parse_document(doc: Document) -> Report:
         report.figures.extend(al.unmapped)
         report.figures.extend(al.header_values)
         header_values = al.header_values
-    report.figures.extend(prose_figures(doc))
+    report.figures.extend(prose_figures(doc, blocks))
     report.findings = findings.check(report, header_values, local)
     if meta["published_from"] == "page":
         report.findings = [f for f in report.findings if not _late_by_page_date(f, report)]

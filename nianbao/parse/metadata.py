@@ -1,10 +1,11 @@
 """Report metadata: the publishing body as printed, the year covered, the publication date, the region."""
 
+import functools
 import re
 from collections import Counter
 from datetime import date
 
-from nianbao.document import Document
+from nianbao.document import Document, Paragraph
 from nianbao.parse.fields import BODY, DATE, SOURCE, TITLE, page_fields
 from nianbao.parse.textblocks import text_blocks
 from nianbao.regions import resolve
@@ -58,12 +59,20 @@ def parse_date(text: str) -> str | None:
 # Markup a converter leaves on a line (Markdown '#', '|' cell edges, '**'), and a crawler's 'label:' in front
 _LINE_MARKUP = re.compile(r"^[#>*|\s]+|[|*\s]+$")
 _FIELD_LABEL = re.compile(r"^(?:标题|文章标题|题目|名称)\s*[:：]\s*")
+_MARKUP_CHARS = frozenset("#>*|")
 _TITLE_LINES = 8
 
 
-def _lines(doc: Document) -> list[str]:
-    """The document's text lines (paragraphs and lone cells of layout tables), markup stripped."""
-    return [s for b in text_blocks(doc) if (s := _LINE_MARKUP.sub("", b.text.strip()))]
+def _lines(blocks: list[Paragraph]) -> list[str]:
+    """The text lines of a document's text_blocks, markup stripped."""
+    out = []
+    for b in blocks:
+        s = b.text.strip()
+        if s and (s[0] in _MARKUP_CHARS or s[-1] in _MARKUP_CHARS):  # the regex only where it can act
+            s = _LINE_MARKUP.sub("", s)
+        if s:
+            out.append(s)
+    return out
 
 
 def title_line(lines: list[str]) -> str | None:
@@ -77,6 +86,7 @@ def title_line(lines: list[str]) -> str | None:
     return titles[0] if titles else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _title_stem(title: str) -> str:
     """The title without year, report words, brackets and a 'label:' in front: what names the body or place."""
     s = _FIELD_LABEL.sub("", _no_space(title))
@@ -215,10 +225,10 @@ def _page_date(page: dict) -> str | None:
     return parse_date(v) if v else None
 
 
-def parse_metadata(doc: Document) -> dict:
+def parse_metadata(doc: Document, blocks: list[Paragraph] | None = None) -> dict:
     """{agency, region, report_year, published_on, published_from}: published_from says whether the date is the
     report's own (text: signature, the line under the title) or the page's (page: portal field, <meta>, header)."""
-    lines = _lines(doc)
+    lines = _lines(text_blocks(doc) if blocks is None else blocks)
     page = getattr(doc, "meta", None) or {}
     fields = page_fields(doc)
     title = title_line(lines)

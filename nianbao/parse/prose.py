@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from nianbao import codebook
-from nianbao.document import Document
+from nianbao.document import Document, Paragraph
 from nianbao.parse.labels import LABEL_MAX, core
 from nianbao.parse.textblocks import Run, runs, text_blocks
 from nianbao.report import Figure, location
@@ -28,23 +28,27 @@ class _Pattern:
     regex: re.Pattern
     zero: bool = False
     needs: str = ""  # a character every match contains: a cheap test before the regex
+    fallback: bool = False  # read only when no other pattern found the row anywhere in the document
 
 
 _NEEDS = {"proactive_disclosed": "公", "applications_received": "申", "administrative_reviews": "复",
           "administrative_litigations": "诉", "fees_collected": "费"}
 
 
-def _p(row: str, pattern: str, zero: bool = False) -> _Pattern:
-    return _Pattern(row, re.compile(pattern), zero, _NEEDS[row])
+def _p(row: str, pattern: str, zero: bool = False, needs: str = "", fallback: bool = False) -> _Pattern:
+    return _Pattern(row, re.compile(pattern), zero, needs or _NEEDS[row], fallback)
 
 
 _NONE = r"(?:未发生|没有发生|没有|未有|未曾|未出现|未发现|未收到|未接到|不存在|无)"
 
 # first acceptable match wins, in this order, per row
 PATTERNS = (
-    _p("proactive_disclosed", rf"主动(?:上报)?(?:公开|发布|公布)[^，。；;、\n0-9０-９]{{0,8}}?信息{_SEP}{_N}\s*(?:余|多)?\s*(?:条|件|篇)"),
-    _p("proactive_disclosed", rf"主动公开{_SEP}{_N}\s*(?:余|多)?\s*条(?:政府)?信息"),
-    _p("proactive_disclosed", rf"(?:共|全年|年内)\s*(?:公布|公开|发布)[^，。；;、\n0-9０-９]{{0,6}}?信息{_SEP}{_N}\s*(?:余|多)?\s*条"),
+    _p("proactive_disclosed", rf"主动(?:上报)?(?:公开|发布|公布)[^，。；;、\n0-9０-９]{{0,8}}?信息{_SEP}{_N}\s*(?:余|多)?\s*(?:条|件|篇)",
+       needs="主"),
+    _p("proactive_disclosed", rf"主动公开{_SEP}{_N}\s*(?:余|多)?\s*条(?:政府)?信息", needs="主"),
+    # 共公布政府信息2599条: without 主动, so only where no sentence says 主动公开 with a count
+    _p("proactive_disclosed", rf"(?:共|全年|年内)\s*(?:公布|公开|发布)[^，。；;、\n0-9０-９]{{0,6}}?信息{_SEP}{_N}\s*(?:余|多)?\s*条",
+       fallback=True),
     _p("applications_received",
        rf"(?:收到|受理|接到|接收)[^，。；;\n]{{0,12}}?(?:公开)?申请{_SUM}\s*{_N}\s*(?:件|个|条|份|宗)"),
     _p("applications_received", rf"依申请公开(?:政府信息)?{_SUM}\s*{_N}\s*件"),
@@ -58,6 +62,9 @@ PATTERNS = (
     _p("fees_collected", r"(?:不存在|未发生|没有|从未|未|无|不)[^。；;\n]{0,16}?收(?:取)?[^。；;\n]{0,6}?费", zero=True),
     _p("fees_collected", r"(?:不存在|未发生|没有|从未进行)收费", zero=True),
 )
+
+_TIERS = (tuple(p for p in PATTERNS if not p.zero and not p.fallback), tuple(p for p in PATTERNS if p.fallback),
+          tuple(p for p in PATTERNS if p.zero))
 
 # A count in a clause with these words is not the year's own: a running total, a part, another year, a plan
 _NOT_THE_YEARS = re.compile(r"累计|历年|其他|同比|较上年|比上年|上一?年度?|去年|明年|下一?年|计划|预计|将于|拟")
@@ -79,26 +86,37 @@ def _may_state_metric(text: str) -> bool:
 assert set(_NEEDS.values()) == {"公", "申", "复", "诉", "费"}, "keep _may_state_metric in step with _NEEDS"
 
 
-def _prose_runs(doc: Document) -> list[Run]:
+_TRADITIONAL_HINT = re.compile("[請復議訴開資條費動無發]")
+
+
+def _prose_runs(doc: Document, blocks: list[Paragraph] | None = None) -> list[Run]:
     """Running text that can state a metric: prose, not a table label printed on its own line."""
     labels = _label_cores()
-    blocks = [b for b in text_blocks(doc)
-              if len(b.text) > LABEL_MAX or core(b.text) not in labels]
+
+    def is_label(text: str) -> bool:
+        return len(text) <= LABEL_MAX and core(text) in labels
+
+    def keep(text: str) -> bool:  # _may_state_metric, inlined: called for every line
+        return (("公" in text or "申" in text or "复" in text or "诉" in text or "费" in text)
+                and (len(text) > LABEL_MAX or core(text) not in labels))
+
+    blocks = text_blocks(doc) if blocks is None else blocks
+    if _TRADITIONAL_HINT.search(doc.text) is None:
+        return runs(blocks, keep, is_label)  # a label line is never joined to its neighbours
     out = []
-    for r in runs(blocks):
+    for r in runs(blocks, drop=is_label):
         text = r.text.translate(_TRADITIONAL)
-        if _may_state_metric(text):
+        if keep(text):
             out.append(Run(text, r.pieces))
     return out
 
 
-def prose_figures(doc: Document) -> list[Figure]:
-    """One figure per prose metric: a stated number anywhere wins over a zero said in words."""
+def prose_figures(doc: Document, blocks: list[Paragraph] | None = None) -> list[Figure]:
+    """One figure per prose metric: a stated number anywhere wins over a zero said in words.
+    `blocks`: the document's text_blocks when the caller has them already."""
     found: dict[str, Figure] = {}
-    text_runs = _prose_runs(doc)
-    numeric = [p for p in PATTERNS if not p.zero]
-    zeros = [p for p in PATTERNS if p.zero]
-    for pats in (numeric, zeros):
+    text_runs = _prose_runs(doc, blocks)
+    for pats in _TIERS:
         _scan(text_runs, pats, found)
     return list(found.values())
 
@@ -127,13 +145,11 @@ def _scan(text_runs: list[Run], patterns, found: dict[str, Figure]) -> None:
         for pat in patterns:
             if pat.row in found or pat.needs not in text:
                 continue
-            for m in pat.regex.finditer(text):
-                if not _acceptable(pat, text, m):
-                    continue
-                fig = _figure(pat, run, m)
-                if fig is not None:
-                    found[pat.row] = fig
-                    break
+            m = pat.regex.search(text)
+            while m is not None and not _acceptable(pat, text, m):
+                m = pat.regex.search(text, m.start() + 1)
+            if m is not None and (fig := _figure(pat, run, m)) is not None:
+                found[pat.row] = fig
 
 
 def _figure(pat: _Pattern, run: Run, m: re.Match) -> Figure | None:
