@@ -3,6 +3,7 @@
 from nianbao import findings
 from nianbao.document import Document
 from nianbao.parse.detect import detect_template, is_local_form
+from nianbao.parse.kind import is_annual_report
 from nianbao.parse.legacy import parse_legacy
 from nianbao.parse.local_forms import find_header, local_totals, parse_local_form
 from nianbao.parse.metadata import parse_metadata
@@ -20,6 +21,7 @@ def parse_document(doc: Document) -> Report:
     template = detect_template(toks, meta["report_year"])
     report = Report(agency=meta["agency"], region=meta["region"], report_year=meta["report_year"],
                     template=template, published_on=meta["published_on"])
+    report.evidence["title"] = meta["title"]
     header_values, local = [], []
     if template in ("2019", "2021"):
         al = parse_national(toks, template)
@@ -40,6 +42,7 @@ def parse_document(doc: Document) -> Report:
     report.findings = findings.check(report, header_values, local)
     if meta["published_from"] == "page":
         report.findings = [f for f in report.findings if not _late_by_page_date(f, report)]
+    report.evidence["is_annual_report"] = is_annual_report(report, doc, meta["lines"])
     return report
 
 

@@ -226,7 +226,7 @@ def _page_date(page: dict) -> str | None:
 
 
 def parse_metadata(doc: Document, blocks: list[Paragraph] | None = None) -> dict:
-    """{agency, region, report_year, published_on, published_from}: published_from says whether the date is the
+    """{agency, region, report_year, published_on, published_from, title, lines}: published_from says whether the date is the
     report's own (text: signature, the line under the title) or the page's (page: portal field, <meta>, header)."""
     lines = _lines(text_blocks(doc) if blocks is None else blocks)
     page = getattr(doc, "meta", None) or {}
@@ -245,4 +245,4 @@ def parse_metadata(doc: Document, blocks: list[Paragraph] | None = None) -> dict
     prose = "\n".join(lines)  # place names are in the prose and the title, not in table cells
     return {"agency": name, "region": resolve(prose, name),
             "report_year": report_year(doc, lines, title, pub), "published_on": pub,
-            "published_from": pub_from}
+            "published_from": pub_from, "title": title, "lines": lines}
