@@ -12,8 +12,9 @@ from nianbao.report import Figure, location
 from nianbao.values import parse_value
 
 # 第二十条 is an article, 2023年 a year: neither is a count
-_N = (r"(?<![第0-9０-９.])(?P<num>(?:约|近)?\s*[0-9０-９][0-9０-９,]*(?:\.[0-9]+)?\s*万?\s*(?:余|多)?"
-      r"|[零〇一二两三四五六七八九十百千万]+)(?!\s*年)")
+_N = (r"(?<![第0-9０-９.零〇一二两三四五六七八九十百千万])"
+      r"(?P<num>(?:约|近)?\s*(?:[0-9０-９][0-9０-９,]*(?:\.[0-9]+)?\s*万?|[零〇一二两三四五六七八九十百千万]+)\s*(?:余|多)?)"
+      r"(?!\s*年)")
 _SEP = r"[^，。；;,、\n0-9０-９]{0,6}?"
 _SUM = r"(?:数量|件数|总数|数)?(?:共|共计|总计|合计)?(?:为|是|达)?"
 
@@ -53,7 +54,7 @@ PATTERNS = (
        rf"(?:收到|受理|接到|接收)[^，。；;\n]{{0,12}}?(?:公开)?申请{_SUM}\s*{_N}\s*(?:件|个|条|份|宗)"),
     _p("applications_received", rf"依申请公开(?:政府信息)?{_SUM}\s*{_N}\s*件"),
     _p("applications_received", rf"(?:未|没有|未曾|无)(?:收到|受理|接到)[^。；;\n]{{0,30}}?申请", zero=True),
-    _p("applications_received", r"(?:没有|未有|无)[^，。；;、\n]{0,10}?(?:依申请公开|信息公开申请|公开申请)", zero=True),
+    _p("applications_received", r"(?:没有|未有|无)[^，。；;、\n]{0,3}?(?:依申请公开|信息公开申请|公开申请)", zero=True),
     _p("administrative_reviews", rf"行政复议(?:案件|案|申请)?{_SUM}\s*{_N}\s*(?:件|起|宗|次)"),
     _p("administrative_reviews", rf"{_NONE}[^。；;\n]{{0,40}}?行政复议", zero=True),
     _p("administrative_litigations", rf"行政诉讼(?:案件|案)?{_SUM}\s*{_N}\s*(?:件|起|宗|次)"),
@@ -158,12 +159,14 @@ def _figure(pat: _Pattern, run: Run, m: re.Match) -> Figure | None:
         span = run.span(m.start(), m.end())
         return Figure("prose_metrics", pat.row, "value", 0, m.group(0), location(page=run.page(m.start()), char_span=span),
                       kind="none_word")
-    raw = m.group("num")
-    v = parse_value(raw.replace(",", "").replace("，", ""))
+    raw = m.group("num").strip()
+    number = raw.rstrip("余多").rstrip()
+    v = parse_value(number.replace(",", "").replace("，", ""))
     if v.value is None:
         return None
     tail = text[m.end("num"):m.end()]
-    approx = v.approximate or "余" in tail[:2] or "多" in tail[:2]
-    span = run.span(m.start("num"), m.end("num"))
-    return Figure("prose_metrics", pat.row, "value", v.value, raw.strip(),
-                  location(page=run.page(m.start("num")), char_span=span), approximate=approx, kind=v.kind)
+    approx = v.approximate or number != raw or "余" in tail[:2] or "多" in tail[:2]
+    start = m.start("num") + (len(m.group("num")) - len(m.group("num").lstrip()))
+    span = run.span(start, start + len(raw))
+    return Figure("prose_metrics", pat.row, "value", v.value, raw,
+                  location(page=run.page(start), char_span=span), approximate=approx, kind=v.kind)
