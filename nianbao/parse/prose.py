@@ -53,7 +53,7 @@ PATTERNS = (
     _p("applications_received",
        rf"(?:收到|受理|接到|接收)[^，。；;\n]{{0,12}}?(?:公开)?申请{_SUM}\s*{_N}\s*(?:件|个|条|份|宗)"),
     _p("applications_received", rf"依申请公开(?:政府信息)?{_SUM}\s*{_N}\s*件"),
-    _p("applications_received", rf"(?:未|没有|未曾|无)(?:收到|受理|接到)[^。；;\n]{{0,30}}?申请", zero=True),
+    _p("applications_received", r"(?:未|没有|未曾|无)(?:收到|受理|接到)[^。；;\n]{0,30}?申请", zero=True),
     _p("applications_received", r"(?:没有|未有|无)[^，。；;、\n]{0,3}?(?:依申请公开|信息公开申请|公开申请)", zero=True),
     _p("administrative_reviews", rf"行政复议(?:案件|案|申请)?{_SUM}\s*{_N}\s*(?:件|起|宗|次)"),
     _p("administrative_reviews", rf"{_NONE}[^。；;\n]{{0,40}}?行政复议", zero=True),
