@@ -48,8 +48,8 @@ def build():
     suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="id_is_source_sha256", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(codebook.TEMPLATES)))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
-        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(  # the year the publisher printed: a warning
+        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year, meta=WARN))
     for column in ("n_figures", "n_findings"):
         suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0))
     suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="n_copies", min_value=1))

@@ -1,4 +1,4 @@
-"""Structural contract on marts.fct_applications (表三): codebook cells, one row per report + cell, counts ≥ 0, crosswalk."""
+"""Structural contract on marts.fct_applications (表三): codebook cells, one row per report + cell, crosswalk; negative counts warn."""
 
 import pandas as pd
 
@@ -49,7 +49,8 @@ def build():
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=["2019", "2021"]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="cell_in_codebook", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="grain_key"))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0))
+    # a negative count is what the publisher printed (rules.csv R9): a warning, never a blocked snapshot
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, meta=WARN | {"rule": "R9"}))
     suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="outcome_group"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="has_location", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="grid_complete", value_set=[True],
