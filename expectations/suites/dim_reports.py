@@ -4,20 +4,23 @@ import datetime as dt
 
 import pandas as pd
 
+from expectations import scope
 from nianbao import codebook
 
 NAME = "dim_reports_structure"
 CHECK = "structural_contract"
 ASSET = ["marts", "dim_reports"]
 BLOCKING = True
+WATERMARK = scope.MARTS
 INDEX_COLUMNS = ("report_id",)
 FIRST_REPORT_YEAR = 2007
 WARN = {"severity": "warning"}
 
 
-def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
-    """The mart as a pandas frame."""
-    return conn.sql("select * from marts.dim_reports").df()
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """The mart's rows of the reports built after `since` (every row when None), as a pandas frame."""
+    where, params = scope.mart_rows(conn, since)
+    return conn.execute(f"select * from marts.dim_reports where {where}", params).df()
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
+from expectations import scope
 from nianbao import codebook
 from nianbao.frames import UNMAPPED_TABLE
 
@@ -11,6 +12,7 @@ NAME = "fct_report_figures_structure"
 CHECK = "structural_contract"
 ASSET = ["marts", "fct_report_figures"]
 BLOCKING = True
+WATERMARK = scope.MARTS
 INDEX_COLUMNS = ("report_id", "figure_seq")
 FIRST_REPORT_YEAR = 2007  # the 条例 was issued in 2007; the first annual reports cover 2008
 SIGNED_COLUMNS = ("change",)
@@ -33,9 +35,10 @@ def allowed_cell_keys() -> list[str]:
     return sorted(keys)
 
 
-def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
-    """The mart as a pandas frame."""
-    return conn.sql("select * from marts.fct_report_figures").df()
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """The mart's rows of the reports built after `since` (every row when None), as a pandas frame."""
+    where, params = scope.mart_rows(conn, since)
+    return conn.execute(f"select * from marts.fct_report_figures where {where}", params).df()
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:

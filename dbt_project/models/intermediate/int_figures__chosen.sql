@@ -3,6 +3,7 @@
 with figures as (
     select * from {{ ref('stg_annual_reports__figures') }}
     where is_mapped
+        and report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 reports as (

@@ -4,6 +4,7 @@
 with documents as (
     select * from {{ ref('stg_annual_reports__documents') }}
     where is_current
+        and source_sha256 in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 reports as (

@@ -12,18 +12,11 @@ reports as (
 statistics_cells as (
     select *
     from figures
-    where table_code in ('t2_proactive', 't3_applications', 't4_review_litigation', 'legacy_stats')
+    where table_code in {{ statistics_tables() }}
 ),
 
 fingerprints as (
-    select
-        report_id,
-        md5(string_agg(table_code || '.' || row_code || '.' || column_code || '=' || value_or_zero, ';'
-                       order by table_code, row_code, column_code)) as tables_fingerprint,
-        count(*) as n_cells,
-        count(*) filter (where value_or_zero <> 0) as n_nonzero_cells
-    from statistics_cells
-    group by report_id
+    {{ tables_fingerprint('statistics_cells') }}
 ),
 
 candidates as (

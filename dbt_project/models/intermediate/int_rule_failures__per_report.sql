@@ -2,6 +2,7 @@
 -- one row with empty cell columns when the finding names no cell).
 with findings as (
     select * from {{ ref('stg_annual_reports__findings') }}
+    where report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 reports as (
