@@ -1,6 +1,7 @@
 -- One row per current file (path) of a parsed report, ranked within its body and year by the choice rule:
 -- status ok; most mapped figures with a value; fewest error findings; text layer before OCR; earliest
 -- publication date; smallest sha256 (then the first path, for byte-identical copies).
+{{ config(materialized='table') }}
 with documents as (
     select * from {{ ref('stg_annual_reports__documents') }}
     where is_current

@@ -1,6 +1,7 @@
 -- One row per report whose source content is at a current path, with its canonical body and the facts the
 -- de-duplication ranks on (figure and finding counts, file format). Only the reports this run rebuilds
 -- (int_changes__reports: every report on a full build), so every model downstream does work proportional to them.
+{{ config(materialized='table') }}
 with scope as (
     select * from {{ ref('int_changes__reports') }}
 ),

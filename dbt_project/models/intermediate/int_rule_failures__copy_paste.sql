@@ -1,6 +1,7 @@
 -- One row per copy-paste finding (rule X_COPY) and non-zero cell involved: a chosen report whose statistics tables
 -- (表二/表三/表四, or the 统计表) equal, cell for cell and with at least 3 non-zero cells, those of the same body's previous
 -- year or of another body's report of the same year (the later published of the two is the copy).
+{{ config(materialized='table') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
 ),

@@ -1,5 +1,6 @@
--- One row per parsed report as the marts last saw it: its body, year, template, the fingerprint of its statistics
--- tables when it is a chosen report X_COPY compares (else null), and the raw watermark of the build that wrote it.
+-- One row per content (report_id = sha256) the marts have rebuilt: its body, year, template when it parsed (null
+-- for a failed file), the fingerprint of its statistics tables when it is a chosen report X_COPY compares (else
+-- null), and the raw watermark of the build that last wrote its rows (what the checks and the snapshot copy).
 -- Built after every mart: the next run reads it for the bodies' old identities and for what the checks validate.
 {{ config(pre_hook="{{ delete_scope() }}") }}
 -- depends_on: {{ ref('int_changes__reports') }}
@@ -17,6 +18,12 @@ bodies as (
     where report_id in (select report_id from scope)
 ),
 
+rebuilt as (
+    select scope.report_id, bodies.agency_id, bodies.report_year, bodies.template
+    from scope
+    left join bodies on scope.report_id = bodies.report_id
+),
+
 statistics_cells as (
     select * from {{ ref('int_figures__chosen') }}
     where table_code in {{ statistics_tables() }}
@@ -28,15 +35,15 @@ fingerprints as (
 
 final as (
     select
-        bodies.report_id,
-        bodies.agency_id,
-        bodies.report_year,
-        bodies.template,
+        rebuilt.report_id,
+        rebuilt.agency_id,
+        rebuilt.report_year,
+        rebuilt.template,
         fingerprints.tables_fingerprint,
         (select max(loaded_at) from {{ source('raw', 'load_log') }}) as built_through
-    from bodies
+    from rebuilt
     left join fingerprints
-        on bodies.report_id = fingerprints.report_id
+        on rebuilt.report_id = fingerprints.report_id
         and fingerprints.n_nonzero_cells >= {{ var('copy_paste_min_nonzero_cells', 3) }}
 )
 
