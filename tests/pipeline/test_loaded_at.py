@@ -21,7 +21,7 @@ def test_loaded_at_moves_only_for_what_changed(pipeline):
     docs = dict(p.query("select path, loaded_at from raw.documents"))
     assert set(docs.values()) == {first}
 
-    removed = sorted(p.raw.iterdir())[0]
+    removed = min(p.raw.iterdir())
     removed.unlink()
     assert p.run(raw_only=True).success  # nothing new: the others keep their loaded_at, the removed file moves
     (second,) = p.query("select max(loaded_at) from raw.load_log")[0]
