@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/.venv/bin:$(HOME)/.local/bin:$(PATH)
 
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: run test dev bench system-deps uv sync manifest clean towns
+.PHONY: run rebuild test dev bench system-deps uv sync manifest clean towns
 
 uv:  ## install uv if missing
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -42,6 +42,9 @@ dbt_project/target/manifest.json: $(DBT_SOURCES)
 
 run: manifest  ## one in-process run of every asset and check over NIANBAO_RAW_DIR, then a summary
 	$(PY) -m orchestration.run
+
+rebuild: manifest  ## like run, but dbt rebuilds every mart (--full-refresh) and every check validates every row
+	NIANBAO_FULL_REFRESH=1 $(PY) -m orchestration.run
 
 test: manifest  ## the whole pytest suite
 	$(PY) -m pytest -q

@@ -1,5 +1,7 @@
 """Load: write one batch's Polars frames into the DuckDB `raw` schema (replacing rows of re-parsed contents)."""
 
+import datetime as dt
+
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
@@ -17,45 +19,86 @@ GRAINS = {
     "extraction_checks": "One row per report × failed rule × cell read twice (verdict), and per cell in doubt.",
 }
 # the key columns a batch replaces in each table
-REPLACE_KEYS = {"reports": ("report_id",), "figures": ("report_id",), "findings": ("report_id",),
-                "extraction_checks": ("report_id",),
-                "quarantine": ("sha256", "path", "parser_version"), "documents": ("sha256", "path")}
+REPLACE_KEYS = {"reports": ["report_id"], "figures": ["report_id"], "findings": ["report_id"],
+                "extraction_checks": ["report_id"],
+                "quarantine": ["sha256", "path", "parser_version"], "documents": ["sha256", "path"]}
 
 
-def write_batch(conn, tables: dict[str, pl.DataFrame], fresh_sha256: list[str]) -> None:
-    """Write one batch in one transaction: contents parsed now replace their old rows; rules are rewritten."""
+# a documents / quarantine row re-seen unchanged keeps its loaded_at (only these columns count as a change)
+SAME_ROW = {"documents": ("status", "parser_version", "error_kind", "error_message", "extracted_at", "format"),
+            "quarantine": ("error_kind", "message", "format")}
+
+
+def ensure_raw_tables(conn) -> None:
+    """Create the raw tables, with the columns added since they were created (loaded_at) and raw.load_log."""
     conn.execute("create schema if not exists raw")
     for t in RAW_TABLES:
         conn.execute(frames.create_table_sql(t))
         for column, dtype in frames.SCHEMAS[t].items():  # columns added since the table was created
             conn.execute(f'alter table raw.{t} add column if not exists "{column}" {frames.duckdb_type(dtype)}')
+    for t in frames.LOADED_AT_TABLES:
+        conn.execute(f"alter table raw.{t} add column if not exists loaded_at TIMESTAMPTZ")
+    log = ", ".join(f'"{c}" {frames.duckdb_type(d)}' for c, d in frames.LOAD_LOG.items())
+    conn.execute(f"create table if not exists raw.load_log ({log})")
+
+
+def write_batch(conn, tables: dict[str, pl.DataFrame], fresh_sha256: list[str], run_id: str = "",
+                chunk_seq: int = 0, started_at: dt.datetime | None = None) -> dt.datetime:
+    """Write one batch in one transaction: contents parsed now replace their old rows; rules are rewritten.
+
+    Every row written gets loaded_at = the commit time of the batch, except documents and quarantine rows seen
+    again unchanged (they keep theirs); a document that left the raw dir gets is_current = false and a new
+    loaded_at. One raw.load_log row records the batch. Returns its loaded_at.
+    """
+    ensure_raw_tables(conn)
+    loaded_at = dt.datetime.now(dt.timezone.utc)
     conn.execute("begin transaction")
     try:
         fresh = pl.DataFrame({"sha256": fresh_sha256}, schema={"sha256": pl.String}).to_arrow()
         conn.register("fresh_batch", fresh)
         for t in ("reports", "figures", "findings", "extraction_checks"):
             conn.execute(f"delete from raw.{t} where report_id in (select sha256 from fresh_batch)")
+        kept = {}
         for t in ("documents", "quarantine"):
             keys = REPLACE_KEYS[t]
-            conn.register("batch_keys", tables[t].select(keys).to_arrow())
+            conn.register("batch_keys", tables[t].select(keys + list(SAME_ROW[t])).to_arrow())
+            match = " and ".join(f"old.{k} = batch_keys.{k}" for k in keys)
+            same = " and ".join(f"old.{c} is not distinct from batch_keys.{c}" for c in SAME_ROW[t])
+            current = "old.is_current and " if t == "documents" else ""
+            kept[t] = f"kept_{t}"
+            conn.execute(f"create or replace temp table kept_{t} as select {', '.join('old.' + k for k in keys)}, "
+                         f"old.loaded_at from raw.{t} old inner join batch_keys on {match} where {current}{same}")
             match = " and ".join(f"raw.{t}.{k} = batch_keys.{k}" for k in keys)
             conn.execute(f"delete from raw.{t} where exists (select 1 from batch_keys where {match})")
             conn.unregister("batch_keys")
         conn.execute("delete from raw.rules")
         for t in RAW_TABLES:
             conn.register("batch_frame", tables[t].to_arrow())
-            conn.execute(f"insert into raw.{t} by name select * from batch_frame")
+            if t in kept:
+                keys = REPLACE_KEYS[t]
+                on = " and ".join(f"k.{c} = b.{c}" for c in keys)
+                conn.execute(f"insert into raw.{t} by name select b.*, coalesce(k.loaded_at, ?) as loaded_at "
+                             f"from batch_frame b left join {kept[t]} k on {on}", [loaded_at])
+            elif t in frames.LOADED_AT_TABLES:
+                conn.execute(f"insert into raw.{t} by name select *, ? as loaded_at from batch_frame", [loaded_at])
+            else:
+                conn.execute(f"insert into raw.{t} by name select * from batch_frame")
             conn.unregister("batch_frame")
-        # files no longer under the raw dir stay recorded, but are not current
+        # files no longer under the raw dir stay recorded, but are not current (and say when that changed)
         conn.register("seen", tables["documents"].select("sha256", "path").to_arrow())
-        conn.execute("update raw.documents set is_current = exists "
-                     "(select 1 from seen where seen.sha256 = raw.documents.sha256 and seen.path = raw.documents.path)")
+        conn.execute("update raw.documents set is_current = false, loaded_at = ? where is_current and not exists "
+                     "(select 1 from seen where seen.sha256 = raw.documents.sha256 and seen.path = raw.documents.path)",
+                     [loaded_at])
         conn.unregister("seen")
         conn.unregister("fresh_batch")
+        conn.execute("insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?)",
+                     [run_id, chunk_seq, loaded_at, len(tables["documents"]), len(tables["reports"]),
+                      len(tables["figures"]), started_at or loaded_at, dt.datetime.now(dt.timezone.utc)])
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
         raise
+    return loaded_at
 
 
 @dg.multi_asset(
@@ -73,7 +116,8 @@ def raw_tables(context: dg.AssetExecutionContext, report_extractions: dict, duck
                                 report_extractions["parser_version"], report_extractions["extracted_at"])
     tables["rules"] = frames.rules_frame()
     with duckdb.get_connection() as conn:
-        write_batch(conn, tables, [ex["sha256"] for ex in extractions])
+        write_batch(conn, tables, [ex["sha256"] for ex in extractions], context.run.run_id, 0,
+                    report_extractions["extracted_at"])
         totals = {t: conn.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in RAW_TABLES}
     for t in RAW_TABLES:
         yield dg.MaterializeResult(asset_key=["raw", t], metadata={

@@ -54,6 +54,13 @@ RULES = {  # one row per rule of rules.csv
     "rule_id": pl.String, "templates": pl.String, "scope": pl.String, "severity": pl.String,
     "statement": pl.String, "formula": pl.String,
 }
+# every row of these raw tables carries `loaded_at` (TIMESTAMPTZ): the commit time of the chunk that wrote it
+# (assets/load.py sets it; a documents row keeps its loaded_at while nothing about it changes)
+LOADED_AT_TABLES = ("documents", "reports", "figures", "findings", "quarantine")
+LOAD_LOG = {  # raw.load_log: one row per committed chunk
+    "run_id": pl.String, "chunk_seq": pl.Int32, "loaded_at": UTC_TS, "n_documents": pl.Int64,
+    "n_reports": pl.Int64, "n_figures": pl.Int64, "started_at": UTC_TS, "finished_at": UTC_TS,
+}
 SCHEMAS = {"rules": RULES, "documents": DOCUMENTS, "reports": REPORTS, "figures": FIGURES, "findings": FINDINGS,
            "quarantine": QUARANTINE, "extraction_checks": EXTRACTION_CHECKS}
 

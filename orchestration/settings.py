@@ -55,6 +55,12 @@ def extract_memory_mb() -> int:
     return int(os.environ.get("NIANBAO_MEMORY_MB") or 2048)
 
 
+def full_refresh() -> bool:
+    """NIANBAO_FULL_REFRESH=1 (`make rebuild`): dbt rebuilds every mart (--full-refresh) and every check validates
+    every row; otherwise marts and row-level checks cover what changed since the last run."""
+    return (os.environ.get("NIANBAO_FULL_REFRESH") or "").strip().lower() in ("1", "true", "yes")
+
+
 def prepare_dagster_home() -> Path:
     """Create DAGSTER_HOME with our dagster.yaml (telemetry off, pools) and export it; returns the path."""
     path = dagster_home()

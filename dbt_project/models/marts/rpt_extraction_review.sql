@@ -2,6 +2,8 @@
 -- independent reading of the file reads differently (verdict disagree), or a cell the parser could not decide
 -- from the text (verdict doubt). Why, both readings, and the file and location to open. Publisher errors
 -- (both readings agree) are not here: they stay in rpt_rule_failures.
+-- A table rebuilt whole each run: it holds only cells in doubt (few), and its is_chosen follows every body's choice.
+{{ config(materialized='table') }}
 with checks as (
     select * from {{ ref('stg_annual_reports__extraction_checks') }}
     where verdict in ('disagree', 'doubt')

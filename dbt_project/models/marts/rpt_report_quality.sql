@@ -1,5 +1,7 @@
 -- One row per current report: template conformance against the codebook, the rules that apply to its template
 -- and how many it passed or failed (by severity), provenance completeness, and whether it is the chosen report.
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with reports as (
     select * from {{ ref('int_reports__current') }}
 ),
@@ -18,6 +20,7 @@ rules as (
 
 failures as (
     select * from {{ ref('rpt_rule_failures') }}
+    where report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 expected_rows as (
@@ -30,6 +33,7 @@ present_rows as (
     select distinct report_id, table_code, row_code
     from {{ ref('stg_annual_reports__figures') }}
     where is_mapped and table_code <> 'prose_metrics'
+        and report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 conformance as (
