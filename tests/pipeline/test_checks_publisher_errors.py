@@ -19,7 +19,7 @@ def built(tmp_path_factory):
     for f in p.raw.iterdir():
         f.unlink()
     subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "synth", "--out", str(p.raw), "--count", str(COUNT),
-                    "--seed", "1", "--formats", "txt"], check=True, capture_output=True)
+                    "--seed", "1", "--formats", "txt", "--profile", "classic"], check=True, capture_output=True)
     truth = json.loads((p.raw / "truth.json").read_text(encoding="utf-8"))
     (p.raw / "truth.json").unlink()
     result = p.run()
