@@ -13,7 +13,8 @@ MARTS = (["marts", "fct_report_figures"], ["marts", "dim_reports"], ["marts", "f
          ["marts", "dim_report_files"], ["marts", "dim_agencies"], ["marts", "fct_applications"],
          ["marts", "fct_proactive_disclosure"], ["marts", "fct_review_litigation"], ["marts", "fct_legacy_statistics"],
          ["marts", "rpt_agency_year"], ["marts", "rpt_rule_failures"], ["marts", "rpt_report_quality"])
-SNAPSHOT_SCHEMAS = ("marts", "audit")  # audit: the GX validation results, for BI users too
+SNAPSHOT_SCHEMAS = ("marts",)  # the published data only: the same inputs give the same snapshot tables
+AUDIT_SCHEMAS = ("audit",)  # the GX validation history (grows every run): bi/audit.duckdb, beside the snapshot
 
 
 def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNAPSHOT_SCHEMAS) -> dict[str, int]:
@@ -54,4 +55,5 @@ def bi_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg
     """One file, bi/nianbao.duckdb: a copy of every marts table for BI tools, published after blocking checks pass."""
     target = settings.snapshot_path()
     counts = publish(duckdb.database, target)
+    publish(duckdb.database, target.with_name("audit.duckdb"), AUDIT_SCHEMAS)
     return dg.MaterializeResult(metadata={"path": str(target), **{k: v for k, v in counts.items()}})

@@ -22,15 +22,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import dagster as dg
-
 from orchestration import settings
 
 LOCK_NAME = ".run.lock"
 STOP_GRACE_S = 5.0
 WAIT_LOG_S = 30.0
 POOL = "duckdb_writer"
-IN_PROGRESS = (dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING)
 log = logging.getLogger("nianbao.guard")
 _held: dict[str, int] = {}  # lock path -> depth, for re-entry within one process
 
@@ -137,7 +134,14 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def run_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
+def in_progress() -> list:
+    """The run statuses of a run that holds a process (dagster imported here: `make run`'s supervisor stays light)."""
+    import dagster as dg
+
+    return [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]
+
+
+def run_pid(instance, run_id: str) -> int | None:
     """The pid of the process that executed a run (from its event log), None when it logged nothing."""
     for entry in reversed(instance.all_logs(run_id)):
         if entry.dagster_event is not None and entry.dagster_event.pid:
@@ -145,13 +149,16 @@ def run_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
     return None
 
 
-def reclaim(instance: dg.DagsterInstance, keep: str | None = None, say: Callable[[str], None] = _say) -> list[str]:
+def reclaim(instance, keep: str | None = None, say: Callable[[str], None] = _say) -> list[str]:
     """Mark failed every in-progress run whose process is gone, free the pool slots of runs not in progress.
 
-    Call it holding the run lock. `keep` is the current run's id. Returns the ids of the runs marked failed.
+    Call it holding the run lock, with a DagsterInstance. `keep` is the current run's id. Returns the ids of the
+    runs marked failed.
     """
+    import dagster as dg
+
     failed = []
-    for run in instance.get_runs(filters=dg.RunsFilter(statuses=list(IN_PROGRESS))):
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=in_progress())):
         if run.run_id == keep:
             continue
         pid = run_pid(instance, run.run_id)
@@ -165,7 +172,7 @@ def reclaim(instance: dg.DagsterInstance, keep: str | None = None, say: Callable
         failed.append(run.run_id)
     storage = instance.event_log_storage
     if storage.supports_global_concurrency_limits:
-        active = {r.run_id for r in instance.get_runs(filters=dg.RunsFilter(statuses=list(IN_PROGRESS)))}
+        active = {r.run_id for r in instance.get_runs(filters=dg.RunsFilter(statuses=in_progress()))}
         for pool in storage.get_concurrency_keys():
             info = storage.get_concurrency_info(pool)
             stale = {s.run_id for s in info.claimed_slots} | {s.run_id for s in info.pending_steps}
@@ -175,14 +182,22 @@ def reclaim(instance: dg.DagsterInstance, keep: str | None = None, say: Callable
     return failed
 
 
-@dg.resource(description="Holds $NIANBAO_HOME/.run.lock for the whole run and reclaims dead runs first.")
-def run_lock_resource(init_context: dg.InitResourceContext):
-    """The run lock as a resource: runs launched by the sensor or the schedule wait for each other, never interleave."""
+def _hold_for_run(init_context):
+    """The run lock as a resource: every run waits for the one before it (whoever launched it), dead runs reclaimed."""
     with run_lock():
         run_id = init_context.dagster_run.run_id if init_context.dagster_run else None
         if init_context.instance is not None:
             reclaim(init_context.instance, keep=run_id, say=init_context.log.warning)
         yield None
+
+
+def run_lock_resource():
+    """The `run_lock` resource (required by the first asset, so held from a run's start to its end)."""
+    import dagster as dg
+
+    return dg.ResourceDefinition(
+        resource_fn=_hold_for_run,
+        description="Holds $NIANBAO_HOME/.run.lock for the whole run and reclaims dead runs first.")
 
 
 def _die_with_parent() -> None:  # in the child, before exec: SIGKILL when the supervisor dies (kill -9 included)
@@ -195,9 +210,7 @@ def _die_with_parent() -> None:  # in the child, before exec: SIGKILL when the s
 def supervise(child_argv: list[str]) -> int:
     """Run child_argv (one job run) under the run lock: reclaim dead runs first, stop it promptly on SIGTERM/SIGINT."""
     settings.prepare_dagster_home()
-    with run_lock() as fd:
-        with dg.DagsterInstance.get() as instance:
-            reclaim(instance)
+    with run_lock() as fd:  # the run reclaims dead runs itself, holding this lock (the run_lock resource)
         child = subprocess.Popen(child_argv, pass_fds=(fd,), env={**os.environ, settings.RUN_LOCK_FD: str(fd)},
                                  start_new_session=True,
                                  preexec_fn=_die_with_parent)  # noqa: PLW1509 (the supervisor has one thread)
@@ -223,7 +236,9 @@ def supervise(child_argv: list[str]) -> int:
             _signal_group(child.pid, signal.SIGKILL)  # whatever the run started (dbt, converters) ends with it
             for s, h in old.items():
                 signal.signal(s, h)
-        if code != 0:
+        if code != 0:  # the run died or was stopped: mark it failed and free its slots now
+            import dagster as dg
+
             with dg.DagsterInstance.get() as instance:
                 reclaim(instance)
     if stop:

@@ -23,5 +23,5 @@ def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefiniti
         "duckdb": DuckDBResource(database=str(settings.warehouse_path())),
         "dbt": DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR),
                               profiles_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
-        "run_lock": guard.run_lock_resource,  # one run at a time per NIANBAO_HOME, dead runs reclaimed
+        "run_lock": guard.run_lock_resource(),  # one run at a time per NIANBAO_HOME, dead runs reclaimed
     }

@@ -35,7 +35,7 @@ def deep_file(root: Path, data: bytes, levels: int = 18, name_len: int = 240) ->
 def odd_entries(raw: Path, outside: Path) -> dict[str, str]:
     """Every odd entry of issue 10 under raw (next to good files); returns readable path -> expected error kind
     (None: a document row with its content)."""
-    good = (CORPUS / sorted(p.name for p in CORPUS.iterdir())[0]).read_bytes()
+    good = (CORPUS / min(p.name for p in CORPUS.iterdir())).read_bytes()
     os.makedirs(raw, exist_ok=True)
     (raw / "gbk").mkdir()
     with open(os.path.join(os.fsencode(str(raw / "gbk")), GBK_NAME), "wb") as f:

@@ -3,7 +3,6 @@
 import shutil
 
 import pytest
-
 from faults_support import odd_entries
 from pipeline_support import check_results, make_pipeline
 

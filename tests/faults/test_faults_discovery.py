@@ -2,9 +2,9 @@
 
 import hashlib
 import os
+from pathlib import Path
 
 import pytest
-
 from faults_support import GBK_NAME, deep_file, odd_entries
 
 from assets import contracts
@@ -57,7 +57,7 @@ def test_links_outside_are_never_read_and_links_inside_are_read_once(raw, tmp_pa
     files = by_path(batch.scan(raw))
     assert files[f"{raw}/passwd"].error_kind == "OutsideRawDir"
     assert "/etc/passwd" in files[f"{raw}/passwd"].error_message
-    assert files[f"{raw}/passwd"].sha256 != hashlib.sha256(open("/etc/passwd", "rb").read()).hexdigest()
+    assert files[f"{raw}/passwd"].sha256 != hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest()
     assert files[f"{raw}/b.txt"].sha256 == files[f"{raw}/a.txt"].sha256 == hashlib.sha256(b"report").hexdigest()
     assert len(opened) == 1  # the content was read once
     # and an alias is parsed once: the plan sends one path per content

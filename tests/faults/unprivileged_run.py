@@ -11,10 +11,10 @@ def main(home: str, raw: str) -> None:
                       NIANBAO_WORKERS="2", DAGSTER_DISABLE_TELEMETRY="1")
     import dagster as dg
     from dagster_duckdb import DuckDBResource
+    from pipeline_support import RAW_KEYS, check_results
 
     from orchestration.definitions import build_definitions
     from orchestration.jobs import REFRESH_JOB
-    from pipeline_support import RAW_KEYS, check_results
 
     job = build_definitions().resolve_job_def(REFRESH_JOB)
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
