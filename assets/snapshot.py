@@ -14,7 +14,7 @@ MARTS = (["marts", "fct_report_figures"], ["marts", "dim_reports"], ["marts", "f
          ["marts", "fct_proactive_disclosure"], ["marts", "fct_review_litigation"], ["marts", "fct_legacy_statistics"],
          ["marts", "rpt_agency_year"], ["marts", "rpt_rule_failures"], ["marts", "rpt_report_quality"])
 SNAPSHOT_SCHEMAS = ("marts",)  # the published data only: the same inputs give the same snapshot tables
-AUDIT_SCHEMAS = ("audit",)  # the GX validation history (grows every run): bi/audit.duckdb, beside the snapshot
+AUDIT_SCHEMAS = ("audit",)  # the GX validation history (grows every run): bi/gx_audit.duckdb, beside the snapshot
 
 
 def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNAPSHOT_SCHEMAS) -> dict[str, int]:
@@ -55,5 +55,5 @@ def bi_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg
     """One file, bi/nianbao.duckdb: a copy of every marts table for BI tools, published after blocking checks pass."""
     target = settings.snapshot_path()
     counts = publish(duckdb.database, target)
-    publish(duckdb.database, target.with_name("audit.duckdb"), AUDIT_SCHEMAS)
+    publish(duckdb.database, target.with_name("gx_audit.duckdb"), AUDIT_SCHEMAS)
     return dg.MaterializeResult(metadata={"path": str(target), **{k: v for k, v in counts.items()}})

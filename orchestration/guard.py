@@ -208,7 +208,11 @@ def _die_with_parent() -> None:  # in the child, before exec: SIGKILL when the s
 
 
 def supervise(child_argv: list[str]) -> int:
-    """Run child_argv (one job run) under the run lock: reclaim dead runs first, stop it promptly on SIGTERM/SIGINT."""
+    """Run child_argv (one job run) under the run lock, stop it promptly on SIGTERM/SIGINT; returns its exit code.
+
+    The child reuses the lock (its fd is inherited) and reclaims dead runs when it starts; when it dies or is
+    stopped, its own run is reclaimed here at once.
+    """
     settings.prepare_dagster_home()
     with run_lock() as fd:  # the run reclaims dead runs itself, holding this lock (the run_lock resource)
         child = subprocess.Popen(child_argv, pass_fds=(fd,), env={**os.environ, settings.RUN_LOCK_FD: str(fd)},

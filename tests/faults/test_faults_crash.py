@@ -71,7 +71,7 @@ def test_killed_at_each_stage_then_normal_runs_equal_an_uninterrupted_run(refere
     snapshot (it stops within seconds), the second waits for it as a whole, then finishes like an uninterrupted run."""
     import dagster as dg
 
-    home, raw = tmp_path / "home", raw_copy(tmp_path)
+    home, raw = tmp_path / "home", reference[1]  # the same raw dir: marts record source paths
     previous_killed = False
     for k, (step, how) in enumerate(KILLS):
         log = tmp_path / f"kill{k}.log"
@@ -103,7 +103,8 @@ def test_killed_at_each_stage_then_normal_runs_equal_an_uninterrupted_run(refere
     inst = instance(home, monkeypatch)
     try:
         runs = inst.get_runs(limit=2)  # newest first: the second run, then the stopped one
-        assert [r.status for r in runs] == [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
+        assert runs[0].status == dg.DagsterRunStatus.SUCCESS
+        assert runs[1].status in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED)
         assert step_window(inst, runs[1].run_id)[1] <= step_window(inst, runs[0].run_id)[0]  # never interleaved
         assert not inst.get_runs(filters=dg.RunsFilter(statuses=guard.in_progress()))
         info = inst.event_log_storage.get_concurrency_info(guard.POOL)
@@ -115,7 +116,7 @@ def test_killed_at_each_stage_then_normal_runs_equal_an_uninterrupted_run(refere
 
 
 def test_a_rerun_on_the_same_inputs_is_reproducible(reference, tmp_path):
-    """Byte-identical marts and snapshot data tables; the audit history grows apart, in bi/audit.duckdb."""
+    """Byte-identical marts and snapshot data tables; the audit history grows apart, in bi/gx_audit.duckdb."""
     import duckdb
 
     home, raw, before = reference
@@ -134,7 +135,7 @@ def test_a_rerun_on_the_same_inputs_is_reproducible(reference, tmp_path):
     run_to_end(home, raw, tmp_path / "rerun.log")
     assert marts(home / "warehouse.duckdb") == before
     assert snapshot_tables() == published
-    con = duckdb.connect(str(home / "bi" / "audit.duckdb"), read_only=True)
+    con = duckdb.connect(str(home / "bi" / "gx_audit.duckdb"), read_only=True)
     try:
         assert con.execute("select count(*) from audit.gx_results").fetchone()[0] > 0
     finally:
