@@ -6,7 +6,8 @@ from nianbao import batch
 from orchestration import settings
 
 
-@dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python"})
+@dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python"},
+          required_resource_keys={"run_lock"})  # the first step: the run holds the lock from its start to its end
 def raw_documents(context: dg.AssetExecutionContext) -> list[batch.RawFile]:
     """One item per file under NIANBAO_RAW_DIR: absolute path, sha256 of its bytes, size (files are never moved)."""
     root = settings.raw_dir()

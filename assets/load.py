@@ -58,6 +58,11 @@ def write_batch(conn, tables: dict[str, pl.DataFrame], fresh_sha256: list[str], 
         conn.register("fresh_batch", fresh)
         for t in ("reports", "figures", "findings", "extraction_checks"):
             conn.execute(f"delete from raw.{t} where report_id in (select sha256 from fresh_batch)")
+        # a content parsed again (a run fault retried) is no longer quarantined at this parser version
+        conn.register("batch_versions", tables["documents"].select("parser_version").unique().to_arrow())
+        conn.execute("delete from raw.quarantine where sha256 in (select sha256 from fresh_batch) "
+                     "and parser_version in (select parser_version from batch_versions)")
+        conn.unregister("batch_versions")
         kept = {}
         for t in ("documents", "quarantine"):
             keys = REPLACE_KEYS[t]

@@ -14,7 +14,8 @@ MARTS = (["marts", "fct_report_figures"], ["marts", "dim_reports"], ["marts", "f
          ["marts", "dim_report_files"], ["marts", "dim_agencies"], ["marts", "fct_applications"],
          ["marts", "fct_proactive_disclosure"], ["marts", "fct_review_litigation"], ["marts", "fct_legacy_statistics"],
          ["marts", "rpt_agency_year"], ["marts", "rpt_rule_failures"], ["marts", "rpt_report_quality"])
-SNAPSHOT_SCHEMAS = ("marts", "audit")  # audit: the GX validation results, for BI users too
+SNAPSHOT_SCHEMAS = ("marts",)  # the published data only: the same inputs give the same snapshot tables
+AUDIT_SCHEMAS = ("audit",)  # the GX validation history (grows every run): bi/gx_audit.duckdb, beside the snapshot
 
 
 # the column each marts table is rebuilt by (dbt's delete_scope); tables not listed are copied whole
@@ -113,6 +114,7 @@ def bi_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg
         since = None if settings.full_refresh() else published_through(conn, target)
         through = built_through(conn)
     counts = publish(duckdb.database, target, since=since)
+    publish(duckdb.database, target.with_name("gx_audit.duckdb"), AUDIT_SCHEMAS)
     mode = "whole" if since is None else "rows of the reports rebuilt since the last snapshot"
     with duckdb.get_connection() as conn:  # recorded once the file is in place: a lagging record only costs work
         conn.execute("insert into audit.bi_snapshots values (now(), ?, ?, ?)", [str(target), through, mode])

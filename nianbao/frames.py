@@ -16,6 +16,7 @@ DOCUMENTS = {  # one row per file (path) and content (sha256) ever seen
     "sha256": pl.String, "path": pl.String, "size": pl.Int64, "format": pl.String,
     "parser_version": pl.String, "status": pl.String, "error_kind": pl.String, "error_message": pl.String,
     "extracted_at": UTC_TS, "seen_at": UTC_TS, "is_current": pl.Boolean,
+    "path_hex": pl.String,  # the path's bytes in hex when they are not UTF-8 (path is then a readable decoding)
 }
 REPORTS = {  # one row per parsed report; report_id is the sha256 of its source file
     "report_id": pl.String, "source_path": pl.String, "parser_version": pl.String,

@@ -48,7 +48,13 @@ def summary(result, seconds: float) -> dict:
     return out
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """`make run`: a supervisor holding the run lock (orchestration.guard) runs the job once in a child process."""
+    argv = sys.argv[1:] if argv is None else argv
+    if "--child" not in argv:
+        from orchestration import guard
+
+        return guard.supervise([sys.executable, "-m", "orchestration.run", "--child"])
     settings.prepare_dagster_home()
     os.environ.setdefault("NIANBAO_WAREHOUSE_PATH", str(settings.warehouse_path()))
     import dagster as dg

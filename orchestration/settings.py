@@ -72,3 +72,12 @@ def prepare_dagster_home() -> Path:
     os.environ["DAGSTER_HOME"] = str(path)
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
     return path
+
+
+RUN_LOCK_FD = "NIANBAO_RUN_LOCK_FD"  # set by orchestration.guard.supervise for its child: the lock it holds
+
+
+def run_lock_fd() -> int | None:
+    """NIANBAO_RUN_LOCK_FD: the fd of $NIANBAO_HOME/.run.lock inherited from `make run`'s supervisor, if any."""
+    value = os.environ.get(RUN_LOCK_FD)
+    return int(value) if value and value.isdigit() else None
