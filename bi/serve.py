@@ -9,12 +9,13 @@ import http.server
 import sys
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, with extensionless routes mapped to their .html page."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
                       ".parquet": "application/octet-stream", ".html": "text/html; charset=utf-8",
                       ".txt": "text/plain; charset=utf-8", ".json": "application/json"}
@@ -29,7 +30,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return str(page)
         return str(local)
 
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+    def log_message(self, format, *args):
         """Quiet: one line per error only."""
         if args and str(args[1] if len(args) > 1 else "").startswith(("4", "5")):
             super().log_message(format, *args)

@@ -93,7 +93,7 @@ def extracted_text(data: bytes, path: str, fmt: str) -> str | None:
 
     try:
         return read_document(data, path, fmt).text
-    except Exception:  # a file that no longer reads is shown as unavailable, never a failed build
+    except Exception:  # noqa: BLE001 - a file that no longer reads is shown as unavailable, never a failed build
         return None
 
 
@@ -108,12 +108,12 @@ def render_page(pdf: Path, page: int, png: Path) -> bool:
         finally:
             doc.close()
         return True
-    except Exception:
-        pass
+    except Exception as e:  # noqa: BLE001 - no pypdfium2, or a page it cannot render: try pdftoppm
+        print(f"sitedocs: pypdfium2 cannot render {pdf} page {page}: {e}", file=sys.stderr)
     if shutil.which("pdftoppm"):
         stem = png.with_suffix("")
         done = subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", str(page), "-l", str(page), "-singlefile",
-                               str(pdf), str(stem)], capture_output=True, timeout=60)
+                               str(pdf), str(stem)], capture_output=True, timeout=60, check=False)
         return done.returncode == 0 and png.exists()
     return False
 
