@@ -211,3 +211,18 @@ def test_quality_page_counts_reports_by_era(site, browser):
         assert f"{names.get(era, '未识别')}\t{_n(n)}" in text, (era, n)
         assert _n(n) in svg
     page.close()
+
+
+def test_registry_holds_every_government_of_the_region_table_and_every_found_report(site):
+    from nianbao import regions
+
+    con, _ = site
+    places = regions.gazetteer()
+    counties = {c for c, p in places.items() if p.level == "county"}
+    assert {r[0] for r in con.execute("select region_code from marts.dim_regions where level = 'county'").fetchall()} \
+        == counties
+    shandong = con.execute("select government_name from marts.dim_regions where region_code = '370000'").fetchone()
+    assert shandong == (places["370000"].name + "人民政府",)
+    found = dict(con.execute("select report_year, count(*) from marts.dim_reports group by 1").fetchall())
+    funnel = dict(con.execute("select report_year, sum(n_found) from marts.rpt_coverage_funnel group by 1").fetchall())
+    assert {y: n for y, n in funnel.items() if n} == found  # every report found belongs to an expected body

@@ -7,6 +7,7 @@ select
     f.table_code, f.row_code, f.column_code, f.value, f.page, f.table_index, f.row_index, f.column_index,
     f.char_start, f.char_end,
     c.label_zh as cell_label,
+    case when f.value = floor(f.value) then format('{:,}', f.value::bigint) else f.value::varchar end as value_text,
     r.file_format,
     '/docs/' || f.report_id || '/index.html'
         || case when f.char_start is not null then '#c' || f.char_start else '' end as document_link,
