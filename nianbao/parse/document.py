@@ -3,6 +3,7 @@
 from nianbao import findings
 from nianbao.document import Document
 from nianbao.parse.detect import detect_template, is_local_form
+from nianbao.parse.fused import unfuse_legacy
 from nianbao.parse.kind import is_annual_report
 from nianbao.parse.legacy import parse_legacy
 from nianbao.parse.local_forms import find_header, local_totals, parse_local_form
@@ -23,6 +24,8 @@ def parse_document(doc: Document) -> Report:
                     template=template, published_on=meta["published_on"])
     report.evidence["title"] = meta["title"]
     header_values, local = [], []
+    if template == "pre2019_table":
+        toks = unfuse_legacy(toks)  # a crawler dump's 统计表 on one line
     if template in ("2019", "2021"):
         al = parse_national(toks, template)
     elif template == "pre2019_table" and is_local_form(toks) and (header := find_header(toks)) is not None:

@@ -44,11 +44,50 @@ def _probe_patterns() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 @functools.lru_cache(maxsize=512)
-def _label_rx(label_core: str) -> re.Pattern:
+def _label_rx(label_core: str, units: bool = False) -> re.Pattern:
     """A row label as printed in running text: its words with any punctuation or spaces between the characters,
-    an optional bracketed annotation after, then a digit."""
+    an optional bracketed annotation after, (with `units`: an optional 单位 word, as in the 统计表), then a digit."""
     body = r"\W*".join(re.escape(ch) for ch in label_core) + "[”\"’'」』》]*"  # a closing quote: 危及“三安全一稳定”
-    return re.compile(body + r"(?=(?:\s*[（(][^（）()]{0,60}[)）])?\s*\d)")
+    annot = r"(?:\s*[（(][^（）()]{0,60}[)）])?"
+    if units:  # the 单位 word is printed even where the value cell is blank
+        return re.compile(body + "(?=" + annot + r"(?:" + _UNIT_WORD + r"(?![\u4e00-\u9fff])|\s*\d))")
+    return re.compile(body + "(?=" + annot + r"\s*\d)")
+
+
+# the 单位 cell of the 统计表 between a row's label and its value
+_UNIT_WORD = r"\s*(?:万元|人次|条|件|次|篇|个|人|元)"
+_UNIT = re.compile(f"(?:{_UNIT_WORD})?")
+_NEXT_ENUM = re.compile(r"[.．、](?=[^\d\s])")  # "3." of the next row's label (3.网络申请数), not a cell
+_LEGACY_PROBES = ("收到申请数", "申请答复数")
+_LEGACY_MIN_ROWS = 8
+
+
+def looks_fused_legacy(text: str) -> bool:
+    """A long paragraph holding the pre-2019 统计表 flattened onto it (label, 单位, value, label, …)."""
+    if len(text) <= LABEL_MAX or not all(p in text for p in _LEGACY_PROBES):
+        return False
+    return sum(1 for r in _legacy_rows() if _label_rx(r.core, True).search(text)) >= _LEGACY_MIN_ROWS
+
+
+@functools.cache
+def _legacy_rows() -> tuple[RowSpec, ...]:
+    from nianbao.parse.legacy import row_sequence
+
+    return row_sequence()
+
+
+def unfuse_legacy(toks: list[Token]) -> list[Token]:
+    """Tokens with every paragraph holding a flattened 统计表 split into label and value tokens (one value per
+    row: nothing is fused, the 单位 word is dropped)."""
+    if not any(len(t.text) > LABEL_MAX and not t.is_value and _LEGACY_PROBES[0] in t.text for t in toks):
+        return toks
+    out: list[Token] = []
+    for t in toks:
+        if t.row_key is None and not t.is_value and looks_fused_legacy(t.text):
+            out.extend(_split(t, list(_legacy_rows()), [], units=True))
+        else:
+            out.append(t)
+    return out
 
 
 def splits(run: str, k: int) -> list[list[tuple[int, int]]]:
@@ -114,13 +153,13 @@ def unfuse(toks: list[Token], rows: list[RowSpec]) -> tuple[list[Token], list[Fi
     return out, doubts
 
 
-def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure]) -> list[Token]:
+def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = False) -> list[Token]:
     text, page, span = tok.text, tok.loc[0], tok.loc[4]
     base = span[0] if span else None
     found: list[tuple[int, int, RowSpec, int, int]] = []  # (label start, label end, row, run start, run end)
     pos, table = 0, None
     for row in rows:
-        rx = _label_rx(row.core)
+        rx = _label_rx(row.core, units)
         reach = len(text) if row.table != table else pos + _ROW_REACH
         m = rx.search(text, pos, min(len(text), reach + len(row.core) * 3))
         if m is None:
@@ -129,11 +168,18 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure]) -> list[Token]
         a = _ANNOT.match(text, end)
         if a:
             end = a.end()
+        if units:
+            end = _UNIT.match(text, end).end()
         r = _RUN.match(text, end)
-        if r is None:
+        rs, re_ = (r.start(1), r.end(1)) if r else (end, end)
+        if units and r is not None and _NEXT_ENUM.match(text, re_):
+            # the run's last group is the next label's enumerator ("件  3.网络申请数": a blank cell)
+            last = text.rfind(" ", rs, re_)
+            re_ = rs if last < 0 else len(text[:last].rstrip())
+        if r is None and not units:
             continue
-        found.append((m.start(), m.end(), row, r.start(1), r.end(1)))
-        pos, table = r.end(1), row.table
+        found.append((m.start(), m.end(), row, rs, re_))
+        pos, table = max(re_, end), row.table
     out: list[Token] = []
     cursor, nrow = 0, 0
 
@@ -163,6 +209,9 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure]) -> list[Token]
                          False, False))
         k = len(row.columns)
         run = text[rs:re_]
+        if units and not run.strip():
+            cursor = max(re_, le)
+            continue  # a blank cell of the 统计表
         ways = splits(run, k)
         if len(ways) == 1:
             for col, (a, b) in enumerate(ways[0], start=1):
@@ -170,7 +219,7 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure]) -> list[Token]
         else:
             doubts.append(_doubt(row, run, len(ways), page, _abs(base, rs, re_)))
         cursor = re_
-    t4 = _T4_HEAD.search(text, cursor)
+    t4 = None if units else _T4_HEAD.search(text, cursor)
     if t4 is not None:
         r = _RUN.match(text, t4.end())
         text_tok(cursor, t4.start())
