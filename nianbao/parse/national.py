@@ -6,7 +6,7 @@ from nianbao import codebook
 from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, window
 from nianbao.parse.fused import unfuse
 from nianbao.parse.labels import LABEL_MAX, core
-from nianbao.parse.stream import Token
+from nianbao.parse.stream import Token, spaced_cells
 from nianbao.report import Figure
 
 T4 = "t4_review_litigation"
@@ -99,8 +99,8 @@ def _t4_rows(template: str) -> list[RowSpec]:
 def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> None:
     """表四: three labelled rows of five, or (as the template prints it) one row of fifteen after the header."""
     rows = _t4_rows(template)
-    begin = next((i for i in range(start, len(toks))
-                  if len(toks[i].text) <= LABEL_MAX and core(toks[i].text) == "行政复议"), None)
+    begin = next((i for i in range(start, len(toks)) if len(toks[i].text) <= LABEL_MAX and _t4_start(toks[i].text)),
+                 None)
     if begin is None:
         return
     # labelled rows: 行政复议 | 5 values, 未经复议直接起诉 | 5 values, 复议后起诉 | 5 values
@@ -127,6 +127,11 @@ def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> Non
         for n, row in enumerate(rows):
             for col, tok in zip(row.columns, run[n * 5:(n + 1) * 5]):
                 al.figures[(T4, row.code, col)] = figure(row, col, tok)
+
+
+def _t4_start(text: str) -> bool:
+    """The first header cell of 表四 (行政复议), alone or leading a '|' row of header words (行政复议 | 行政诉讼)."""
+    return core(text) == "行政复议" or ("|" in text and core(text.strip().strip("|").split("|")[0]) == "行政复议")
 
 
 _T4_COLUMNS = frozenset(core(c) for c in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))
@@ -174,6 +179,8 @@ def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
                 return row[s:s + 15]
             i = end
             continue
+        if t.row_key is None and len(cells := spaced_cells(t)) == 15:
+            return cells  # the fifteen on one line, separated by spaces
         run, nxt = [], i
         while nxt < len(toks) and toks[nxt].row_key is None and toks[nxt].is_value:
             run.append(toks[nxt])

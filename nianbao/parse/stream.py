@@ -115,6 +115,25 @@ def _append_pipe_row(out: list[Token], cells: list[tuple[str, int]], block: Para
                          value.kind == BLANK))
 
 
+_GROUP = re.compile(r"\S+")
+
+
+def spaced_cells(tok: Token) -> list[Token]:
+    """A plain line of cells separated by spaces ("0 0 0 0 0 1 …", a table row flattened by a converter): one value
+    token per group; [] when a group is not a cell value (a number or a blank mark)."""
+    if tok.row_key is not None or len(tok.text) > 400:
+        return []
+    out: list[Token] = []
+    page, span = tok.loc[0], tok.loc[4]
+    for m in _GROUP.finditer(tok.text):
+        value = _short_lexeme(m.group())[0]
+        if value.kind == TEXT:
+            return []
+        cspan = (span[0] + m.start(), span[0] + m.end()) if span else None
+        out.append(Token(m.group(), value, (page, None, None, None, cspan), None, True, value.kind == BLANK))
+    return out
+
+
 def is_page_number(text: str) -> bool:
     """A page-number line ('- 5 -', '第 3 页', '3/12'): it starts with a dash or 第, or has a slash."""
     return 0 < len(text) <= 24 and _short_page_number(text)
