@@ -150,14 +150,19 @@ def _t4_row(text: str, by_core: dict[str, RowSpec]) -> RowSpec | None:
 def _under_column_header(toks: list[Token], i: int) -> list[Token]:
     """A 表四 row label as a heading over its own table (Markdown): one header of the five column names, then
     exactly five values (a longer run is the one-row-of-fifteen layout, not this row's)."""
-    n, heads = len(toks), 0
+    n, heads, head_row = len(toks), 0, None
     while i < n and (toks[i].is_blank or (not toks[i].is_value and len(toks[i].text) <= 12
                                           and core(toks[i].text) in _T4_COLUMNS)):
+        if toks[i].is_blank and heads == 5 and head_row is not None and toks[i].row_key != head_row:
+            break  # the value row starts with a blank cell
         heads += not toks[i].is_blank
+        head_row = toks[i].row_key if not toks[i].is_blank else head_row
         i += 1
     if heads != 5 or i >= n or not toks[i].is_value:
         return []
     vals, _ = collect(toks, i, None, toks[i].row_key, False)
+    if len(vals) == 5 and toks[i].row_key is not None:
+        return vals  # a table row of five cells: its blank last cells are cells too
     while vals and vals[-1].is_blank:
         vals.pop()
     return vals if len(vals) == 5 else []
