@@ -57,6 +57,7 @@ def _label_rx(label_core: str, units: bool = False) -> re.Pattern:
 # the 单位 cell of the 统计表 between a row's label and its value
 _UNIT_WORD = r"\s*(?:万元|人次|条|件|次|篇|个|人|元)"
 _UNIT = re.compile(f"(?:{_UNIT_WORD})?")
+_WORD_CELL = re.compile(r"\s*(无|[—\-/－])(?=\s|$)")  # a 统计表 cell written as a word or a dash
 _NEXT_ENUM = re.compile(r"[.．、](?=[^\d\s])")  # "3." of the next row's label (3.网络申请数), not a cell
 _LEGACY_PROBES = ("收到申请数", "申请答复数")
 _LEGACY_MIN_ROWS = 8
@@ -162,24 +163,12 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = 
         rx = _label_rx(row.core, units)
         reach = len(text) if row.table != table else pos + _ROW_REACH
         m = rx.search(text, pos, min(len(text), reach + len(row.core) * 3))
-        if m is None:
+        entry = _entry(text, m, row, units) if m is not None else None
+        if entry is None:
             continue
-        end = m.end()
-        a = _ANNOT.match(text, end)
-        if a:
-            end = a.end()
-        if units:
-            end = _UNIT.match(text, end).end()
-        r = _RUN.match(text, end)
-        rs, re_ = (r.start(1), r.end(1)) if r else (end, end)
-        if units and r is not None and _NEXT_ENUM.match(text, re_):
-            # the run's last group is the next label's enumerator ("件  3.网络申请数": a blank cell)
-            last = text.rfind(" ", rs, re_)
-            re_ = rs if last < 0 else len(text[:last].rstrip())
-        if r is None and not units:
-            continue
-        found.append((m.start(), m.end(), row, rs, re_))
-        pos, table = max(re_, end), row.table
+        found.append(entry)
+        pos, table = max(entry[4], m.end()), row.table
+    found = _out_of_order(text, rows, found, units)
     out: list[Token] = []
     cursor, nrow = 0, 0
 
@@ -239,6 +228,55 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = 
         cursor = r.end(1)
     text_tok(cursor, len(text))
     return out
+
+
+def _entry(text: str, m: re.Match, row: RowSpec, units: bool) -> tuple[int, int, RowSpec, int, int] | None:
+    """A row label matched in the text and the run of cells after it: (label start, label end, row, run start,
+    run end); in the 统计表 (`units`) the run may be empty (a blank cell) or a value word (无, —)."""
+    end = m.end()
+    a = _ANNOT.match(text, end)
+    if a:
+        end = a.end()
+    if units:
+        end = _UNIT.match(text, end).end()
+    r = _RUN.match(text, end)
+    if r is None and units:
+        r = _WORD_CELL.match(text, end)
+    rs, re_ = (r.start(1), r.end(1)) if r else (end, end)
+    if units and r is not None and _NEXT_ENUM.match(text, re_):
+        # the run's last group is the next label's enumerator ("件  3.网络申请数": a blank cell)
+        last = text.rfind(" ", rs, re_)
+        re_ = rs if last < 0 else len(text[:last].rstrip())
+    if r is None and not units:
+        return None
+    return m.start(), m.end(), row, rs, re_
+
+
+def _out_of_order(text: str, rows: list[RowSpec], found: list, units: bool) -> list:
+    """Rows printed out of template order (renumbered, moved): a row not found in order whose label occurs inside
+    its table's printed stretch, where no found row is; all rows sorted by where they are printed."""
+    if not found:
+        return found
+    seen = {id(f[2]) for f in found}
+    stretch: dict[str, tuple[int, int]] = {}
+    for ls, _, row, _, re_ in found:
+        a, b = stretch.get(row.table, (ls, re_))
+        stretch[row.table] = (min(a, ls), max(b, re_))
+    taken = [(f[0], max(f[1], f[4])) for f in found]
+    extra = []
+    for row in rows:
+        if id(row) in seen or row.table not in stretch or len(row.core) < 4:
+            continue
+        a, b = stretch[row.table]
+        for m in _label_rx(row.core, units).finditer(text, a, min(len(text), b + _ROW_REACH)):
+            if any(x <= m.start() < y or m.start() <= x < m.end() for x, y in taken):
+                continue
+            entry = _entry(text, m, row, units)
+            if entry is not None:
+                extra.append(entry)
+                taken.append((entry[0], max(entry[1], entry[4])))
+            break
+    return sorted(found + extra, key=lambda f: f[0]) if extra else found
 
 
 def _abs(base: int | None, a: int, b: int) -> tuple[int, int] | None:
