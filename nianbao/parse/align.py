@@ -140,6 +140,22 @@ def fuzzy_row(text: str, rows: list[RowSpec], cursor: int, seen: set[int]) -> in
     return best
 
 
+def fuzzy_back(text: str, rows: list[RowSpec], cursor: int, seen: set[int]) -> int | None:
+    """A misprinted label of a row printed out of order: the one row of the current table, not yet seen, whose
+    label it is closest to (ratio ≥ FUZZY_RATIO, and clearly closer than to any other row of the template)."""
+    c = core(text)
+    if len(c) < 6 or len(c) > 60 or cursor == 0:
+        return None
+    table = rows[cursor - 1].table
+    scored = sorted(((_ratio(c, r.core), j) for j, r in enumerate(rows)
+                     if r.table == table and len(r.core) >= 4 and abs(len(r.core) - len(c)) <= max(len(r.core), len(c)) // 3),
+                    reverse=True)
+    if not scored or scored[0][0] < FUZZY_RATIO or (len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.1):
+        return None
+    j = scored[0][1]
+    return None if j in seen else j
+
+
 # label text → matching row indexes, one memo per row sequence: labels repeat across documents
 _MATCH_MEMO: dict[tuple[str, ...], dict[str, tuple[int, ...]]] = {}
 _MEMO_MAX = 50_000
@@ -294,6 +310,12 @@ class Aligner:
                     nxt = self.take(al, toks, i, j)
                     if nxt is not None:
                         cursor, i, al.last_token = j + 1, nxt, nxt
+                        continue
+                j = fuzzy_back(tok.text, self.rows, cursor, al.seen_rows) if len(tok.text) <= LABEL_MAX else None
+                if j is not None:
+                    nxt = self.take(al, toks, i, j)
+                    if nxt is not None:
+                        i = al.last_token = max(al.last_token, nxt)
                         continue
             if al.first_token is not None or (len(tok.text) <= LABEL_MAX and core(tok.text) in self.header_cores):
                 self.unmatched_label(al, toks, i)
