@@ -54,6 +54,20 @@ def _label_rx(label_core: str, units: bool = False) -> re.Pattern:
     return re.compile(body + "(?=" + annot + r"\s*\d)")
 
 
+@functools.lru_cache(maxsize=512)
+def _misprint_rx(label_core: str, units: bool = False) -> re.Pattern:
+    """A row label with one character misprinted (投拆 for 投诉, 事物 for 事务), as printed in running text."""
+    exact = _label_rx(label_core, units).pattern
+    body_len = len(r"\W*".join(re.escape(ch) for ch in label_core))
+    tail = exact[body_len:]
+    alts = []
+    for i in range(len(label_core)):
+        chars = [re.escape(ch) for ch in label_core]
+        chars[i] = r"[^\W\d]"
+        alts.append(r"\W*".join(chars))
+    return re.compile("(?:" + "|".join(alts) + ")" + tail)
+
+
 # the 单位 cell of the 统计表 between a row's label and its value
 _UNIT_WORD = r"\s*(?:万元|人次|条|件|次|篇|个|人|元)"
 _UNIT = re.compile(f"(?:{_UNIT_WORD})?")
@@ -268,14 +282,18 @@ def _out_of_order(text: str, rows: list[RowSpec], found: list, units: bool) -> l
         if id(row) in seen or row.table not in stretch or len(row.core) < 4:
             continue
         a, b = stretch[row.table]
-        for m in _label_rx(row.core, units).finditer(text, a, min(len(text), b + _ROW_REACH)):
-            if any(x <= m.start() < y or m.start() <= x < m.end() for x, y in taken):
-                continue
-            entry = _entry(text, m, row, units)
+        rxs = (_label_rx(row.core, units),) + ((_misprint_rx(row.core, units),) if len(row.core) >= 6 else ())
+        for rx in rxs:
+            entry = None
+            for m in rx.finditer(text, a, min(len(text), b + _ROW_REACH)):
+                if any(x <= m.start() < y or m.start() <= x < m.end() for x, y in taken):
+                    continue
+                entry = _entry(text, m, row, units)
+                break
             if entry is not None:
                 extra.append(entry)
                 taken.append((entry[0], max(entry[1], entry[4])))
-            break
+                break
     return sorted(found + extra, key=lambda f: f[0]) if extra else found
 
 
