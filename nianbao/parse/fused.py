@@ -153,22 +153,24 @@ def _group_splits(s: str, most: int) -> list[tuple[tuple[int, int], ...]]:
     return out
 
 
-def unfuse(toks: list[Token], rows: list[RowSpec]) -> tuple[list[Token], list[Figure]]:
+def unfuse(toks: list[Token], rows: list[RowSpec], alone: list[RowSpec] = ()) -> tuple[list[Token], list[Figure]]:
     """Tokens with every fused table paragraph split into label and cell tokens; and the doubts (rows whose run
-    splits more than one way)."""
+    splits more than one way). `alone`: parent rows that may be printed alone in place of their children (2019's
+    （六）其他处理 in a 2021 table), looked for where no row of the template is."""
     if not any(len(t.text) > LABEL_MAX and not t.is_value and _T3_PROBE in t.text for t in toks):
         return toks, []
     out: list[Token] = []
     doubts: list[Figure] = []
     for t in toks:
         if t.row_key is None and not t.is_value and looks_fused(t.text):
-            out.extend(_split(t, rows, doubts))
+            out.extend(_split(t, rows, doubts, alone=alone))
         else:
             out.append(t)
     return out, doubts
 
 
-def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = False) -> list[Token]:
+def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = False,
+           alone: list[RowSpec] = ()) -> list[Token]:
     text, page, span = tok.text, tok.loc[0], tok.loc[4]
     base = span[0] if span else None
     found: list[tuple[int, int, RowSpec, int, int]] = []  # (label start, label end, row, run start, run end)
@@ -182,7 +184,7 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = 
             continue
         found.append(entry)
         pos, table = max(entry[4], m.end()), row.table
-    found = _out_of_order(text, rows, found, units)
+    found = _out_of_order(text, [*rows, *alone], found, units)
     out: list[Token] = []
     cursor, nrow = 0, 0
 

@@ -246,7 +246,7 @@ def with_t3_columns(rows: list[RowSpec], groups: list[GroupSpec], order: tuple[s
 def parse_national(toks: list[Token], template: str) -> Alignment:
     """All figures of 表二, 表三 and 表四 that the document prints."""
     rows, groups = row_sequence(template)
-    toks, doubts = unfuse(toks, list(rows))  # a crawler dump's table on one line, cells fused
+    toks, doubts = unfuse(toks, list(rows), [g.row for g in groups if g.row is not None])  # a crawler dump's table on one line, cells fused
     rows = with_subtotal_column(rows) if has_subtotal_column(toks) else list(rows)
     groups = list(groups)
     order = legal_person_order(toks)
