@@ -291,6 +291,8 @@ def _out_of_order(text: str, rows: list[RowSpec], found: list, units: bool) -> l
                 if any(x <= m.start() < y or m.start() <= x < m.end() for x, y in taken):
                     continue
                 entry = _entry(text, m, row, units)
+                if entry is not None and not units and _NEXT_ENUM.match(text, entry[4]) and " " not in text[entry[3]:entry[4]]:
+                    entry = None  # its "digits" are the enumerator of the label after it (其他处理1.申请人…)
                 break
             if entry is not None:
                 extra.append(entry)
