@@ -12,10 +12,12 @@ from nianbao.parse.national import parse_national
 from nianbao.parse.prose import prose_figures
 from nianbao.parse.stream import tokens
 from nianbao.parse.textblocks import text_blocks
+from nianbao.parse.traditional import fold
 from nianbao.report import Report
 
 
 def parse_document(doc: Document) -> Report:
+    doc = fold(doc)  # a traditional-Chinese mirror reads as its simplified text
     blocks = text_blocks(doc)
     meta = parse_metadata(doc, blocks)
     toks = tokens(doc)
