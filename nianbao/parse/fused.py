@@ -202,11 +202,7 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = 
     for n, (ls, le, row, rs, re_) in enumerate(found):
         # the next row's enumerator ("2." of 2.其他法律…) fused to this run's last digits is not a cell
         if n + 1 < len(found):
-            nxt_start, nxt_row = found[n + 1][0], found[n + 1][2]
-            enum = _ENUM.match(nxt_row.label)
-            e = enum.group(0) if enum else ""
-            if e and text[nxt_start - len(e):nxt_start] == e and re_ > nxt_start - len(e) > rs:
-                re_ = nxt_start - len(e)
+            re_ = _before_enumerator(text, rs, re_, found[n + 1][0], found[n + 1][2], len(row.columns))
         text_tok(cursor, ls)
         nrow += 1
         key = (-(10_000 + nrow), 0)
@@ -299,6 +295,26 @@ def _out_of_order(text: str, rows: list[RowSpec], found: list, units: bool) -> l
                 taken.append((entry[0], max(entry[1], entry[4])))
                 break
     return sorted(found + extra, key=lambda f: f[0]) if extra else found
+
+
+_PRINTED_ENUM = re.compile(r"[1-9]\d?[.．、]$")
+
+
+def _before_enumerator(text: str, rs: int, re_: int, nxt_start: int, nxt_row: RowSpec, k: int) -> int:
+    """Where a row's run ends when the next label's enumerator is fused to its last digits ("0 02.其他法律…"):
+    the template's enumerator of that label when printed, else the printed one (rows renumbered) of one or two
+    digits that leaves a run splitting into the row's k cells one way only."""
+    enum = _ENUM.match(nxt_row.label)
+    e = enum.group(0) if enum else ""
+    if e and text[nxt_start - len(e):nxt_start] == e and re_ > nxt_start - len(e) > rs:
+        return nxt_start - len(e)
+    if re_ != nxt_start - 1 or text[re_] not in ".．、":
+        return re_
+    for width in (2, 3):  # "2." or "12."
+        m = _PRINTED_ENUM.search(text, max(rs, nxt_start - width), nxt_start)
+        if m is not None and m.start() == nxt_start - width and m.start() > rs and len(splits(text[rs:m.start()], k)) == 1:
+            return m.start()
+    return re_
 
 
 def _abs(base: int | None, a: int, b: int) -> tuple[int, int] | None:
