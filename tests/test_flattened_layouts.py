@@ -134,3 +134,25 @@ def test_a_traditional_chinese_mirror_is_a_report_with_its_figures():
     assert _cells(out, "prose_metrics") == {"proactive_disclosed": 225, "applications_received": 5,
                                             "administrative_reviews": 0, "administrative_litigations": 0,
                                             "fees_collected": 0}
+
+
+def test_a_misprinted_label_printed_out_of_order_in_a_table_lands_on_its_row():
+    rows = [("一、本年新收政府信息公开申请数量", 3), ("二、上年结转政府信息公开申请数量", 0), ("（一）予以公开", 1),
+            ("（二）部分公开", 0), ("⑥属于三类内部事物信息", 2), ("①属于国家秘密", 0), ("（四）无法提供", None),
+            ("1.本机关不掌握相关政府信息", 0), ("（七）总计", 3), ("四、结转下年度继续办理", 0)]
+    lines = ["| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |", "|---|---|---|---|---|---|---|---|"]
+    for label, v in rows:
+        cells = [""] * 7 if v is None else [str(v), "0", "0", "0", "0", "0", str(v)]
+        lines.append("| " + " | ".join([label, *cells]) + " |")
+    out = _extract("某县某局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(lines) + "\n")
+    got = _cells(out, "t3_applications")
+    assert got[("denied_internal_affairs", "natural_person")] == 2 and got[("denied_internal_affairs", "total")] == 2
+    assert got[("denied_state_secret", "total")] == 0 and got[("total_handled", "total")] == 3
+
+
+def test_a_row_left_out_as_doubtful_breaks_no_rule():
+    fused = T3_DUMP.replace("一、本年新收政府信息公开申请数量3 0 0 0 0 0 3", "一、本年新收政府信息公开申请数量1 0 0 0 0 113")
+    out = _extract("某县某局2021年政府信息公开工作年度报告\n" + fused + "\n")
+    rules = {f["rule"] for f in out["findings"]}
+    assert "X_DOUBT" in rules and ("new_received", "total") not in _cells(out, "t3_applications")
+    assert not rules & {"R1", "R2", "R3"}
