@@ -140,20 +140,36 @@ def fuzzy_row(text: str, rows: list[RowSpec], cursor: int, seen: set[int]) -> in
     return best
 
 
-def fuzzy_back(text: str, rows: list[RowSpec], cursor: int, seen: set[int]) -> int | None:
+def fuzzy_back(text: str, rows: list[RowSpec], cursor: int, seen: set[int], rows_key: tuple[str, ...] = ()) -> int | None:
     """A misprinted label of a row printed out of order: the one row of the current table, not yet seen, whose
-    label it is closest to (ratio ≥ FUZZY_RATIO, and clearly closer than to any other row of the template)."""
+    label it is closest to (ratio ≥ FUZZY_RATIO, and clearly closer than to any other row of the template).
+    `rows_key`: the rows' label keys, when given the answer is memoised (labels repeat across documents)."""
     c = core(text)
     if len(c) < 6 or len(c) > 60 or cursor == 0:
         return None
     table = rows[cursor - 1].table
+    key = (c, table, rows_key)
+    j = _FUZZY_MEMO.get(key, -1) if rows_key else -1
+    if j == -1:
+        j = _closest_row(c, rows, table)
+        if rows_key:
+            if len(_FUZZY_MEMO) > _MEMO_MAX:
+                _FUZZY_MEMO.clear()
+            _FUZZY_MEMO[key] = j
+    return None if j is None or j in seen else j
+
+
+_FUZZY_MEMO: dict[tuple, int | None] = {}
+
+
+def _closest_row(c: str, rows: list[RowSpec], table: str) -> int | None:
+    """The row of `table` whose label key is clearly the closest to c (ratio ≥ FUZZY_RATIO), if one is."""
     scored = sorted(((_ratio(c, r.core), j) for j, r in enumerate(rows)
                      if r.table == table and len(r.core) >= 4 and abs(len(r.core) - len(c)) <= max(len(r.core), len(c)) // 3),
                     reverse=True)
     if not scored or scored[0][0] < FUZZY_RATIO or (len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.1):
         return None
-    j = scored[0][1]
-    return None if j in seen else j
+    return scored[0][1]
 
 
 # label text → matching row indexes, one memo per row sequence: labels repeat across documents
@@ -311,7 +327,8 @@ class Aligner:
                     if nxt is not None:
                         cursor, i, al.last_token = j + 1, nxt, nxt
                         continue
-                j = fuzzy_back(tok.text, self.rows, cursor, al.seen_rows) if len(tok.text) <= LABEL_MAX else None
+                j = (fuzzy_back(tok.text, self.rows, cursor, al.seen_rows, self.rows_key)
+                     if len(tok.text) <= LABEL_MAX else None)
                 if j is not None:
                     nxt = self.take(al, toks, i, j)
                     if nxt is not None:
