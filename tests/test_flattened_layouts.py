@@ -156,3 +156,16 @@ def test_a_row_left_out_as_doubtful_breaks_no_rule():
     rules = {f["rule"] for f in out["findings"]}
     assert "X_DOUBT" in rules and ("new_received", "total") not in _cells(out, "t3_applications")
     assert not rules & {"R1", "R2", "R3"}
+
+
+def test_an_extra_row_after_the_tables_last_row_is_kept_unmapped_and_reported():
+    lines = ["| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |", "|---|---|---|---|---|---|---|---|"]
+    for label, v in (("一、本年新收政府信息公开申请数量", 2), ("二、上年结转政府信息公开申请数量", 0), ("（一）予以公开", 2),
+                     ("（七）总计", 2), ("四、结转下年度继续办理", 0), ("五、办理中的申请", 1)):
+        lines.append("| " + " | ".join([label, str(v), "0", "0", "0", "0", "0", str(v)]) + " |")
+    out = _extract("某县某局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(lines)
+                   + "\n四、因政府信息公开工作被申请行政复议、提起行政诉讼情况\n| 行政复议 | 0 | 0 | 0 | 0 | 0 |\n")
+    extra = [f for f in out["findings"] if f["rule"] == "S1" and "match no template row" in f["message"]]
+    assert extra and "办理中的申请" in extra[0]["message"]
+    assert "行政复议" not in extra[0]["message"]
+    assert _cells(out, "t3_applications")[("carried_forward", "total")] == 0

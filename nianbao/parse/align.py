@@ -337,7 +337,26 @@ class Aligner:
             if al.first_token is not None or (len(tok.text) <= LABEL_MAX and core(tok.text) in self.header_cores):
                 self.unmatched_label(al, toks, i)
             i += 1
+        if self.trailing and cursor >= n_rows and al.first_token is not None:
+            self.trailing_rows(al, toks, i, stop)
         return al
+
+    trailing = False  # whether rows printed after the template's last row are looked for (national tables)
+
+    def ends_table(self, text: str) -> bool:
+        """A label that starts the next table (a subclass knows which)."""
+        return False
+
+    def trailing_rows(self, al: Alignment, toks: list[Token], i: int, stop: int) -> None:
+        """Rows printed after the template's last row (五、办理中的申请 below 四、结转下年度继续办理): each label directly
+        followed by its values is kept unmapped, until a text that no value follows (the next section)."""
+        while i < stop:
+            tok = toks[i]
+            if not tok.is_value:
+                if i + 1 >= stop or not toks[i + 1].is_value or len(tok.text) > LABEL_MAX or self.ends_table(tok.text):
+                    return
+                self.unmatched_label(al, toks, i)
+            i += 1
 
     def take_group(self, al: Alignment, toks: list[Token], i: int, g: GroupSpec) -> int | None:
         """A parent label with values: n_children × K of them fill its children (sub-row labels lost); exactly K in

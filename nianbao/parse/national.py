@@ -51,6 +51,12 @@ SUBTOTAL = "x_legal_person_subtotal"
 class NationalAligner(Aligner):
     """表二/表三 rows; numbers only in value cells, no unit column; x_ columns are kept as unmapped cells."""
 
+    trailing = True
+
+    def ends_table(self, text: str) -> bool:
+        """表四's labels (行政复议, 行政诉讼（…）, 未经复议直接起诉, 复议后起诉) start the next table."""
+        return "复议" in text or "诉讼" in text or "起诉" in text
+
     def assign(self, al: Alignment, j: int, vals: list[Token]) -> None:
         row = self.rows[j]
         table, code, label, figures = row.table, row.code, row.label, al.figures
