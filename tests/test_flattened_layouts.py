@@ -19,7 +19,7 @@ def _cells(out: dict, table: str) -> dict[str, object]:
 LEGACY_DUMP = (
     "统计指标 单位 统计数 一、主动公开情况 （一）主动公开政府信息数 （不同渠道和方式公开相同信息计1条） 条 34 "
     "其中：主动公开规范性文件数 条 2 制发规范性文件总数 件 5 （二）通过不同渠道和方式公开政府信息的情况 "
-    "1.政府公报公开政府信息数 条  2.政府网站公开政府信息数 条 16 3.政务微博公开政府信息数 条 无 "
+    "1.政府公报公开政府信息数 条  2.政府网站公开政府信息数 条 16 3.政务微博公开政府信息数 条 无 4.政务微信公开政府信息数 条 三 "
     "三、依申请公开情况 （一）收到申请数 件 3 1.当面申请数 件  2.传真申请数 件  3.网络申请数 件 2 "
     "4.信函申请数 件 1 5.其他形式 件  （二）申请办结数 件 3 1.按时办结数 件 3 2.延期办结数 件  "
     "（三）申请答复数 件 3 四、行政复议数量 件 0 （一）维持具体行政行为数 件  （二）被依法纠错数 件  "
@@ -33,6 +33,7 @@ def test_a_crawler_dump_of_the_statistics_form_reads_label_unit_value():
     got = _cells(out, "legacy_stats")
     assert got["proactive_total"] == 34 and got["normative_documents_issued"] == 5
     assert got["channel_website"] == 16 and got["channel_weibo"] == 0  # 无
+    assert got["channel_wechat"] == 3  # a Chinese numeral
     assert got["applications_received"] == 3 and got["applications_online"] == 2 and got["applications_letter"] == 1
     assert got["litigation_total"] == 1 and got["litigation_upheld"] == 1 and got["dedicated_units"] == 1
     # a blank cell is no number: neither the next row's enumerator ("件  3.网络申请数") nor the value after it

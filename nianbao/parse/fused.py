@@ -71,7 +71,7 @@ def _misprint_rx(label_core: str, units: bool = False) -> re.Pattern:
 # the 单位 cell of the 统计表 between a row's label and its value
 _UNIT_WORD = r"\s*(?:万元|人次|条|件|次|篇|个|人|元)"
 _UNIT = re.compile(f"(?:{_UNIT_WORD})?")
-_WORD_CELL = re.compile(r"\s*(无|[—\-/－])(?=\s|$)")  # a 统计表 cell written as a word or a dash
+_WORD_CELL = re.compile(r"\s*(无|[—\-/－]|[零〇一二两三四五六七八九十百千]{1,6})(?=\s|$)")  # a 统计表 cell in words, a dash
 _NEXT_ENUM = re.compile(r"[.．、](?=[^\d\s])")  # "3." of the next row's label (3.网络申请数), not a cell
 _LEGACY_PROBES = ("收到申请数", "申请答复数")
 _LEGACY_MIN_ROWS = 8
