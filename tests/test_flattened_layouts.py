@@ -170,3 +170,14 @@ def test_an_extra_row_after_the_tables_last_row_is_kept_unmapped_and_reported():
     assert extra and "办理中的申请" in extra[0]["message"]
     assert "行政复议" not in extra[0]["message"]
     assert _cells(out, "t3_applications")[("carried_forward", "total")] == 0
+
+
+def test_two_cell_bar_rows_inside_paragraphs_are_table_rows():
+    html = ("<html><body><p>某县某局2021年政府信息公开工作年度报告</p><p>二、主动公开政府信息情况</p>"
+            "<p>第二十条第（五）项</p><p>信息内容 | 本年处理决定数量</p><p>行政许可 | 0</p>"
+            "<p>第二十条第（六）项</p><p>信息内容 | 本年处理决定数量</p><p>行政处罚 | 178</p><p>行政强制 | 5</p>"
+            "<p>第二十条第（八）项</p><p>信息内容 | 本年收费金额（单位：万元）</p><p>行政事业性收费 | 0.5</p>"
+            "<p>" + T3_DUMP + "</p><p>电话 | 值班室</p></body></html>")
+    got = _cells(extract_bytes(html.encode("utf-8"), "doc.html"), "t2_proactive")
+    assert got[("administrative_licensing", "decisions")] == 0 and got[("administrative_penalty", "decisions")] == 178
+    assert got[("administrative_coercion", "decisions")] == 5 and got[("administrative_fees", "fee_amount")] == 0.5

@@ -88,7 +88,15 @@ def pipe_cells(text: str) -> list[tuple[str, int]] | None:
     """A paragraph that is one '|' row of a table (Markdown from a converter, '|' rows inside HTML <p>): its cells
     as (text, offset), [] for Markdown's header rule; None when it is prose with bars in it (page furniture)."""
     s = text.strip()
-    if s.count("|") < 2 or len(s) > 600:
+    if len(s) > 600:
+        return None
+    if s.count("|") == 1:  # a two-cell row: a label and its one value (行政许可 | 0 under 本年处理决定数量)
+        label, _, cell = s.partition("|")
+        label, cell = label.strip(), cell.strip()
+        if not label or len(label) > 40 or not cell or parse_value(label).kind != TEXT or parse_value(cell).kind == TEXT:
+            return None
+        return [(label, text.find(label)), (cell, text.rfind(cell))]
+    if s.count("|") < 2:
         return None
     parts, cells, pos = s.split("|"), [], text.find(s)
     for n, part in enumerate(parts):
