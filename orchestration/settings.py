@@ -55,6 +55,16 @@ def extract_memory_mb() -> int:
     return int(os.environ.get("NIANBAO_MEMORY_MB") or 2048)
 
 
+def check_batch_rows() -> int:
+    """NIANBAO_CHECK_BATCH (default 200000): at most this many rows (whole reports) per GX validation batch."""
+    return max(1, int(os.environ.get("NIANBAO_CHECK_BATCH") or 200_000))
+
+
+def duckdb_memory_limit() -> str:
+    """NIANBAO_DUCKDB_MEMORY (default 2GB): DuckDB's memory_limit for dbt's builds (beyond it, DuckDB spills)."""
+    return os.environ.get("NIANBAO_DUCKDB_MEMORY") or "2GB"
+
+
 def full_refresh() -> bool:
     """NIANBAO_FULL_REFRESH=1 (`make rebuild`): dbt rebuilds every mart (--full-refresh) and every check validates
     every row; otherwise marts and row-level checks cover what changed since the last run."""
