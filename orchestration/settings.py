@@ -56,13 +56,8 @@ def extract_memory_mb() -> int:
 
 
 def check_batch_rows() -> int:
-    """NIANBAO_CHECK_BATCH (default 200000): at most this many rows (whole reports) per GX validation batch."""
-    return max(1, int(os.environ.get("NIANBAO_CHECK_BATCH") or 200_000))
-
-
-def duckdb_memory_limit() -> str:
-    """NIANBAO_DUCKDB_MEMORY (default 2GB): DuckDB's memory_limit for dbt's builds (beyond it, DuckDB spills)."""
-    return os.environ.get("NIANBAO_DUCKDB_MEMORY") or "2GB"
+    """NIANBAO_CHECK_BATCH (default 100000): at most this many rows (whole reports) per GX validation batch."""
+    return max(1, int(os.environ.get("NIANBAO_CHECK_BATCH") or 100_000))
 
 
 def full_refresh() -> bool:
