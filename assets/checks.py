@@ -50,7 +50,7 @@ def build_check(suite) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
         """Validate the rows written since the suite's last successful validation (all rows on `make rebuild`),
         append the results and the watermark reached to audit.*, return counts as metadata."""
-        from expectations import audit, run, scope
+        from expectations import audit, batches, run, scope
 
         record = context.instance.get_run_record_by_id(context.run.run_id)
         started_at = record.start_time if record is not None else None
@@ -60,8 +60,10 @@ def build_check(suite) -> dg.AssetChecksDefinition:
                 return dg.AssetCheckResult(passed=True, metadata={"skipped": f"{table} is absent", "evaluated": 0})
             since = None if settings.full_refresh() else audit.last_validated(conn, suite.NAME)
             through = scope.watermark(conn, suite.WATERMARK)
-            df = suite.load(conn, settings.raw_dir(), started_at, since=since)
-        summary = run.validate(df, suite, settings.gx_dir())
+            sql, params = suite.query(conn, settings.raw_dir(), started_at, since=since)
+            # whole reports (paths, hashes) per batch of at most NIANBAO_CHECK_BATCH rows: memory bounded by a batch
+            frames = batches.frames(conn, sql, params, suite.BATCH_KEY, settings.check_batch_rows())
+            summary = run.validate_batches(frames, suite, settings.gx_dir())
         validated = "every row" if since is None else f"rows written after {since.isoformat()}"
         with duckdb.get_connection() as conn:
             audit.record(conn, context.run.run_id, ".".join(suite.ASSET), summary, suite.CHECK, suite.BLOCKING,

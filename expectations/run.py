@@ -1,7 +1,8 @@
-"""Validate a pandas frame against a suite module with an ephemeral GX context; optionally write Data Docs."""
+"""Validate pandas frames (one, or batches of one check) against a suite module with an ephemeral GX context; Data Docs."""
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
@@ -65,36 +66,122 @@ def expectation_row(r, index_columns: tuple[str, ...]) -> dict:
     }
 
 
-def validate(df: pd.DataFrame, suite_module: ModuleType, data_docs_dir: Path | None = None) -> dict:
-    """Run the suite on df; returns a summary (success = no error-severity failure, every expectation, docs)."""
-    import great_expectations as gx
+def merge_rows(acc: list[dict] | None, rows: list[dict]) -> list[dict]:
+    """One expectation row per expectation over two batches: counts add up, success is both, examples capped."""
+    if acc is None:
+        return rows
+    out = []
+    for a, b in zip(acc, rows, strict=True):
+        m = dict(a)
+        m["success"] = a["success"] and b["success"]
+        for k in ("element_count", "unexpected_count", "missing_count"):
+            m[k] = None if a[k] is None and b[k] is None else (a[k] or 0) + (b[k] or 0)
+        observed = [v for v in (a["observed_value"], b["observed_value"]) if v is not None]
+        distinct = list(dict.fromkeys(json_key(v) for v in observed))
+        m["observed_value"] = observed[0] if len(distinct) == 1 else (sorted(distinct) if distinct else None)
+        for k in ("partial_unexpected_list", "examples"):
+            m[k] = (a[k] + b[k])[:EXAMPLES]
+        m["exception"] = a["exception"] or b["exception"]
+        out.append(m)
+    return out
 
-    ctx = _context(data_docs_dir)
-    prepared = suite_module.prepare(df)
-    index_columns = tuple(c for c in getattr(suite_module, "INDEX_COLUMNS", ()) if c in prepared.columns)
-    batch_def = (ctx.data_sources.add_pandas("frames").add_dataframe_asset(suite_module.NAME)
-                 .add_batch_definition_whole_dataframe("whole"))
-    suite = ctx.suites.add(suite_module.build())
-    vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=suite_module.NAME, data=batch_def, suite=suite))
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if data_docs_dir is not None else []
-    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
-    if index_columns:
-        result_format["unexpected_index_column_names"] = list(index_columns)
-    checkpoint = ctx.checkpoints.add(gx.Checkpoint(name=suite_module.NAME, validation_definitions=[vd],
-                                                   actions=actions, result_format=result_format))
-    result = checkpoint.run(batch_parameters={"dataframe": prepared})
-    vr = next(iter(result.run_results.values()))
-    rows = [expectation_row(r, index_columns) for r in vr.results]
-    failed = [r for r in rows if not r["success"]]
-    docs = None
-    if data_docs_dir is not None:
+
+def json_key(value) -> str:
+    """A hashable, comparable form of an observed value (a scalar, or a list GX returned)."""
+    return value if isinstance(value, str) else repr(value)
+
+
+class _Validator:
+    """One ephemeral context, suite and checkpoint for every batch of one check (GX set up once)."""
+
+    def __init__(self, suite_module: ModuleType, data_docs_dir: Path | None, index_columns: tuple[str, ...]):
+        import great_expectations as gx
+
+        self.ctx = _context(data_docs_dir)
+        batch_def = (self.ctx.data_sources.add_pandas("frames").add_dataframe_asset(suite_module.NAME)
+                     .add_batch_definition_whole_dataframe("whole"))
+        suite = self.ctx.suites.add(suite_module.build())
+        vd = self.ctx.validation_definitions.add(gx.ValidationDefinition(name=suite_module.NAME, data=batch_def,
+                                                                         suite=suite))
+        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+        if index_columns:
+            result_format["unexpected_index_column_names"] = list(index_columns)
+        # no action: Data Docs are built once, from the merged result, by docs()
+        self.checkpoint = self.ctx.checkpoints.add(gx.Checkpoint(name=suite_module.NAME, validation_definitions=[vd],
+                                                                 actions=[], result_format=result_format))
+        self.key = self.result = None
+
+    def run(self, prepared: pd.DataFrame):
+        """Validate one prepared batch; returns GX's suite validation result."""
+        result = self.checkpoint.run(batch_parameters={"dataframe": prepared})
+        self.key, self.result = next(iter(result.run_results.items()))
+        return self.result
+
+    def docs(self, rows: list[dict], data_docs_dir: Path) -> str | None:
+        """Write the merged result (the last batch's result carrying the counts of every batch) as Data Docs."""
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+        )
+
+        vr = self.result
+        for r, m in zip(vr.results, rows, strict=True):
+            r.success = m["success"]
+            res = r.result or {}
+            for k in ("element_count", "unexpected_count", "missing_count"):
+                if k in res:
+                    res[k] = m[k]
+            nonmissing = (m["element_count"] or 0) - (m["missing_count"] or 0)
+            if "unexpected_percent" in res and m["unexpected_count"] is not None:
+                res["unexpected_percent"] = 100.0 * m["unexpected_count"] / nonmissing if nonmissing else None
+                res["unexpected_percent_nonmissing"] = res["unexpected_percent"]
+                res["unexpected_percent_total"] = (100.0 * m["unexpected_count"] / m["element_count"]
+                                                   if m["element_count"] else None)
+            if "partial_unexpected_list" in res:
+                res["partial_unexpected_list"] = m["partial_unexpected_list"]
+            for k in ("partial_unexpected_counts", "partial_unexpected_index_list"):
+                res.pop(k, None)
+        passed = sum(m["success"] for m in rows)
+        vr.success = passed == len(rows)
+        vr.statistics.update({"evaluated_expectations": len(rows), "successful_expectations": passed,
+                              "unsuccessful_expectations": len(rows) - passed,
+                              "success_percent": 100.0 * passed / len(rows) if rows else None})
+        self.ctx.validation_results_store.set(self.key, vr)
+        self.ctx.build_data_docs(site_names=["nianbao"], resource_identifiers=[
+            self.key, ExpectationSuiteIdentifier(name=vr.suite_name)])
         index = Path(data_docs_dir) / "index.html"
-        docs = index.as_uri() if index.exists() else None
-    stats = vr.statistics
+        return index.as_uri() if index.exists() else None
+
+
+def validate_batches(frames: Iterable[pd.DataFrame], suite_module: ModuleType,
+                     data_docs_dir: Path | None = None) -> dict:
+    """Run the suite on each frame (batches of whole groups, see batches.py) and merge the results into the summary
+    one validation of every row would give: counts add up, an expectation fails when it fails in any batch, up to
+    EXAMPLES examples. GX is set up once; Data Docs are written once, from the merged result."""
+    validator = None
+    rows: list[dict] | None = None
+    n = 0
+    for df in frames:
+        prepared = suite_module.prepare(df)
+        if validator is None:
+            index_columns = tuple(c for c in getattr(suite_module, "INDEX_COLUMNS", ()) if c in prepared.columns)
+            validator = _Validator(suite_module, data_docs_dir, index_columns)
+        vr = validator.run(prepared)
+        rows = merge_rows(rows, [expectation_row(r, index_columns) for r in vr.results])
+        n += len(df)
+        del prepared, df
+    if validator is None:
+        raise ValueError(f"{suite_module.NAME}: no batch to validate")
+    docs = validator.docs(rows, data_docs_dir) if data_docs_dir is not None else None
+    failed = [r for r in rows if not r["success"]]
+    passed = len(rows) - len(failed)
     return {"suite": suite_module.NAME, "success": not any(r["severity"] == ERROR for r in failed),
-            "rows": len(df), "evaluated": int(stats["evaluated_expectations"]),
-            "passed": int(stats["successful_expectations"]), "results": rows, "failed": failed,
+            "rows": n, "evaluated": len(rows), "passed": passed, "results": rows, "failed": failed,
             "errors": sum(r["severity"] == ERROR for r in failed),
             "warnings": sum(r["severity"] == WARNING for r in failed),
-            "success_percent": float(stats["success_percent"] or 0.0),
-            "data_docs": docs, "validated_at": dt.datetime.now(dt.timezone.utc)}
+            "success_percent": 100.0 * passed / len(rows) if rows else 0.0,
+            "data_docs": docs, "validated_at": dt.datetime.now(dt.UTC)}
+
+
+def validate(df: pd.DataFrame, suite_module: ModuleType, data_docs_dir: Path | None = None) -> dict:
+    """Run the suite on df; returns a summary (success = no error-severity failure, every expectation, docs)."""
+    return validate_batches([df], suite_module, data_docs_dir)

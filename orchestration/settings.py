@@ -55,6 +55,11 @@ def extract_memory_mb() -> int:
     return int(os.environ.get("NIANBAO_MEMORY_MB") or 2048)
 
 
+def check_batch_rows() -> int:
+    """NIANBAO_CHECK_BATCH (default 100000): at most this many rows (whole reports) per GX validation batch."""
+    return max(1, int(os.environ.get("NIANBAO_CHECK_BATCH") or 100_000))
+
+
 def full_refresh() -> bool:
     """NIANBAO_FULL_REFRESH=1 (`make rebuild`): dbt rebuilds every mart (--full-refresh) and every check validates
     every row; otherwise marts and row-level checks cover what changed since the last run."""

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from expectations import scope
+from expectations import batches, scope
 from nianbao import codebook
 
 NAME = "fct_applications_structure"
@@ -12,6 +12,7 @@ TABLE = "marts.fct_applications"  # a newer mart: the check skips (passes, says 
 BLOCKING = True
 WATERMARK = scope.MARTS
 INDEX_COLUMNS = ("report_id", "row_code", "applicant_type")
+BATCH_KEY = "report_id"  # whole reports per batch: the grid per report, the grain key starts with the report
 T3 = "t3_applications"
 WARN = {"severity": "warning"}
 
@@ -21,10 +22,15 @@ def table_cells() -> dict[str, set[str]]:
     return {t: {f"{r}|{c}" for r, c in codebook.table(t, T3).cells()} for t in ("2019", "2021")}
 
 
-def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
-    """The mart's rows of the reports built after `since` (every row when None), as a pandas frame."""
+def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
+    """SQL (and parameters) for the mart's rows of the reports built after `since` (every row when None)."""
     where, params = scope.mart_rows(conn, since)
-    return conn.execute(f"select * from {TABLE} where {where}", params).df()
+    return f"select * from {TABLE} where {where}", params
+
+
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """The mart's rows of the reports built after `since` (every row when None), as one pandas frame."""
+    return batches.load(conn, *query(conn, raw_dir, started_at, since))
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:

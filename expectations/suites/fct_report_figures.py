@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
-from expectations import scope
+from expectations import batches, scope
 from nianbao import codebook
 from nianbao.frames import UNMAPPED_TABLE
 
@@ -14,6 +14,7 @@ ASSET = ["marts", "fct_report_figures"]
 BLOCKING = True
 WATERMARK = scope.MARTS
 INDEX_COLUMNS = ("report_id", "figure_seq")
+BATCH_KEY = "report_id"  # whole reports per batch: the grain key starts with the report
 FIRST_REPORT_YEAR = 2007  # the 条例 was issued in 2007; the first annual reports cover 2008
 SIGNED_COLUMNS = ("change",)
 WARN = {"severity": "warning"}  # what a publisher printed: a finding (rpt_rule_failures), never a blocked snapshot
@@ -31,10 +32,15 @@ def allowed_cell_keys() -> list[str]:
                   for table, row, column in codebook.printable_cells(template))
 
 
-def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
-    """The mart's rows of the reports built after `since` (every row when None), as a pandas frame."""
+def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
+    """SQL (and parameters) for the mart's rows of the reports built after `since` (every row when None)."""
     where, params = scope.mart_rows(conn, since)
-    return conn.execute(f"select * from marts.fct_report_figures where {where}", params).df()
+    return f"select * from marts.fct_report_figures where {where}", params
+
+
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """The mart's rows of the reports built after `since` (every row when None), as one pandas frame."""
+    return batches.load(conn, *query(conn, raw_dir, started_at, since))
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:

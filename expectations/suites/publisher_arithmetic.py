@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from expectations import arithmetic, scope
+from expectations import arithmetic, batches, scope
 
 NAME = "publisher_arithmetic"
 CHECK = "publisher_arithmetic"
@@ -10,6 +10,7 @@ ASSET = ["marts", "fct_report_figures"]
 BLOCKING = False
 WATERMARK = scope.MARTS
 INDEX_COLUMNS = ("report_id",)
+BATCH_KEY = "report_id"  # whole reports per batch: residuals are per report
 FIGURES = """
 select f.report_id, f.template, f.table_code, f.row_code, f.column_code, f.value, f.is_mapped, {variant}
 from marts.fct_report_figures f left join raw.reports r on r.report_id = f.report_id
@@ -17,9 +18,9 @@ where f.is_mapped and f.table_code in ('t3_applications', 't4_review_litigation'
 """
 
 
-def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
-    """The mapped cells the rules read, with each report's template variant (local forms have no national rules),
-    of the reports built after `since` (every report when None).
+def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
+    """SQL (and parameters) for the mapped cells the rules read, with each report's template variant (local forms
+    have no national rules), of the reports built after `since` (every report when None).
 
     A warehouse loaded before raw.reports had template_variant reads it as null (national) until the next load.
     """
@@ -27,7 +28,12 @@ def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
                                "and table_name = 'reports' and column_name = 'template_variant'").fetchone()[0]
     variant = "r.template_variant" if has_variant else "null::varchar as template_variant"
     where, params = scope.mart_rows(conn, since, "f.report_id")
-    return conn.execute(FIGURES.format(variant=variant, scope=where), params).df()
+    return FIGURES.format(variant=variant, scope=where), params
+
+
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """The cells of `query` as one pandas frame."""
+    return batches.load(conn, *query(conn, raw_dir, started_at, since))
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import os
 import pandas as pd
 import pyarrow as pa
 
-from expectations import scope
+from expectations import batches, scope
 from nianbao import batch
 
 NAME = "raw_documents_structure"
@@ -15,48 +15,47 @@ BLOCKING = True
 WATERMARK = scope.RAW
 INDEX_COLUMNS = ("path",)
 STATUSES = ("ok", "error")
+BATCH_KEY = "path"  # whole paths per batch: the grain key and "a current row for the path" read one path's rows
 DOCUMENTS = """
 select d.*, true as has_document_row,
        exists (select 1 from raw.quarantine q
                where q.sha256 = d.sha256 and q.parser_version = d.parser_version
                  and coalesce(trim(q.error_kind), '') <> '' and coalesce(trim(q.message), '') <> '') as quarantined,
-       exists (select 1 from raw.reports r where r.report_id = d.sha256) as has_report
+       exists (select 1 from raw.reports r where r.report_id = d.sha256) as has_report,
+       {on_disk} as on_disk
 from raw.documents d
 where {scope}
 """
+# a current row of a file on disk records it
+ON_DISK = "coalesce(d.is_current, false) and exists (select 1 from disk where disk.path = d.path)"
 # nothing lost, table-wide in SQL: the files now under the raw dir without a current document row
 UNRECORDED = """
-select disk.path from disk
+select disk.path, false as has_document_row, false as is_current, true as on_disk from disk
 where not exists (select 1 from raw.documents d where d.path = disk.path and d.is_current)
 """
 
 
-def load(conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None,
-         since=None) -> pd.DataFrame:
-    """raw.documents rows loaded after `since` (every row when None; with quarantine and report flags), plus one
-    row per file now under raw_dir that has no current document row (found in SQL over the whole table).
+def query(conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None,
+          since=None) -> tuple[str, list]:
+    """SQL (and parameters) for raw.documents rows loaded after `since` (every row when None; with quarantine and
+    report flags), plus one row per file now under raw_dir that has no current document row (found in SQL over the
+    whole table). The files under raw_dir are registered on `conn` as the relation `disk`.
 
     A file that arrived (ctime, which copying with preserved times does not fake) after started_at, the run's
     start, belongs to the next batch and is left out: the sensor will pick it up.
     """
     where, params = scope.raw_rows(conn, "documents", since, "d")
-    docs = conn.execute(DOCUMENTS.format(scope=where), params).df()
     if raw_dir is None:
-        return docs.assign(on_disk=pd.NA)
+        return DOCUMENTS.format(scope=where, on_disk="null::boolean"), params
     paths = [str(p) for p in batch.iter_files(raw_dir) if started_at is None or p.stat().st_ctime < started_at]
     conn.register("disk", pa.table({"path": pa.array(paths, pa.string())}))
-    try:
-        missing = conn.execute(UNRECORDED).df()
-    finally:
-        conn.unregister("disk")
-    # a current row of a file on disk records it; the files with none come from UNRECORDED
-    docs["on_disk"] = docs["path"].isin(set(paths)) & docs["is_current"].astype("boolean").fillna(False)
-    docs["has_document_row"] = True
-    missing = missing.assign(on_disk=True, has_document_row=False, is_current=False)
-    out = pd.concat([docs, missing], ignore_index=True) if len(missing) else docs
-    out["has_document_row"] = out["has_document_row"].astype("boolean")
-    out["on_disk"] = out["on_disk"].astype("boolean")
-    return out
+    return f"{DOCUMENTS.format(scope=where, on_disk=ON_DISK)} union all by name {UNRECORDED}", params
+
+
+def load(conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None,
+         since=None) -> pd.DataFrame:
+    """The rows of `query` as one pandas frame."""
+    return batches.load(conn, *query(conn, raw_dir, started_at, since))
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:

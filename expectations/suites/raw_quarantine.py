@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from expectations import scope
+from expectations import batches, scope
 
 NAME = "raw_quarantine_structure"
 CHECK = "structural_contract"
@@ -10,6 +10,7 @@ ASSET = ["raw", "quarantine"]
 BLOCKING = True
 WATERMARK = scope.RAW
 INDEX_COLUMNS = ("path",)
+BATCH_KEY = "sha256"  # the grain key starts with the content hash
 QUARANTINE = """
 select q.*,
        exists (select 1 from raw.documents d where d.sha256 = q.sha256) as document_recorded,
@@ -20,10 +21,16 @@ where {scope}
 """
 
 
-def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
-    """raw.quarantine rows loaded after `since` (every row when None), with the status of the documents they name."""
+def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
+    """SQL (and parameters) for raw.quarantine rows loaded after `since` (every row when None), with the status of
+    the documents they name."""
     where, params = scope.raw_rows(conn, "quarantine", since, "q")
-    return conn.execute(QUARANTINE.format(scope=where), params).df()
+    return QUARANTINE.format(scope=where), params
+
+
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """The rows of `query` as one pandas frame."""
+    return batches.load(conn, *query(conn, raw_dir, started_at, since))
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
