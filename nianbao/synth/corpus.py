@@ -86,8 +86,9 @@ def plan(i: int) -> tuple[str, str]:
 
 def write_corpus(out: Path, count: int, seed: int, formats: list[str],
                  violation_rate: float = VIOLATION_RATE, series: bool = False, profile: str = "classic",
-                 phenomena: list[str] | None = None, any_container: bool = False) -> list[dict]:
-    """Write the documents and truth.json; returns the truth list.
+                 phenomena: list[str] | None = None, any_container: bool = False, keep_truth: bool = True) -> list[dict]:
+    """Write the documents and truth.json; returns the truth list (empty with keep_truth=False: a national-size
+    corpus streams its truth entries to truth.json one by one, so memory does not grow with `count`).
 
     `profile` draws the real-world phenomena of nianbao.synth.phenomena at their rates (classic: none; the CLI's
     default is `default`); `phenomena` names the ones every document carries where they apply. A phenomenon that
@@ -108,6 +109,8 @@ def write_corpus(out: Path, count: int, seed: int, formats: list[str],
     if profile not in PROFILES:
         raise ValueError(f"no profile {profile!r} (known: {', '.join(PROFILES)})")
     truth, pdfs = [], []
+    sink = (out / "truth.json").open("w", encoding="utf-8")
+    sink.write("[")
     for i in range(count):
         template, style = plan(i)
         if phenomena:
@@ -124,12 +127,16 @@ def write_corpus(out: Path, count: int, seed: int, formats: list[str],
             pdfs.append((spec.file, data))       # converted together: one LibreOffice run for the lot
         else:
             (out / spec.file).write_bytes(data)
-        truth.append(truth_entry(spec))
+        entry = truth_entry(spec)
+        sink.write(("\n" if i == 0 else ",\n") + json.dumps(entry, ensure_ascii=False, indent=1))
+        if keep_truth:
+            truth.append(entry)
+    sink.write("\n]")
+    sink.close()
     if pdfs:
         from nianbao.render.pdf import docx_to_pdf
-        for (name, _), pdf in zip(pdfs, docx_to_pdf([d for _, d in pdfs])):
+        for (name, _), pdf in zip(pdfs, docx_to_pdf([d for _, d in pdfs]), strict=True):
             (out / name).write_bytes(pdf)
-    (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
 
 
@@ -155,10 +162,10 @@ def synth_main(argv: list[str]) -> int:
     formats = [f.strip() for f in args.formats.split(",") if f.strip()] or ["txt"]
     try:
         wanted = [p.strip() for p in args.phenomena.split(",") if p.strip()] or None
-        truth = write_corpus(args.out, args.count, args.seed, formats, args.violation_rate, args.series,
-                             args.profile, wanted, any_container=not args.formats.strip())
+        write_corpus(args.out, args.count, args.seed, formats, args.violation_rate, args.series,
+                     args.profile, wanted, any_container=not args.formats.strip(), keep_truth=False)
     except ValueError as e:
         print(f"nianbao synth: {e}", file=sys.stderr)
         return 2
-    print(f"wrote {len(truth)} documents and truth.json to {args.out}")
+    print(f"wrote {'bodies' if args.series else 'documents'} ({args.count}) and truth.json to {args.out}")
     return 0
