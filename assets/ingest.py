@@ -1,17 +1,27 @@
-"""Ingest: discover and hash every raw report file under NIANBAO_RAW_DIR (no parsing)."""
+"""Ingest: discover and hash every raw report file under NIANBAO_RAW_DIR into raw.scan (no parsing)."""
+
+import datetime as dt
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
+from assets import load
 from nianbao import batch
 from orchestration import settings
 
 
-@dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python"})
-def raw_documents(context: dg.AssetExecutionContext) -> list[batch.RawFile]:
-    """One item per file under NIANBAO_RAW_DIR: absolute path, sha256 of its bytes, size (files are never moved)."""
+@dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python", "duckdb"}, pool="duckdb_writer")
+def raw_documents(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """One row of raw.scan per file under NIANBAO_RAW_DIR: absolute path, sha256 of its bytes, size (files are never
+    moved). Only counts travel through Dagster; extraction reads the list from the warehouse."""
     root = settings.raw_dir()
+    t0 = dt.datetime.now(dt.timezone.utc)
     files = batch.scan(root)
-    context.add_output_metadata({
+    seconds = (dt.datetime.now(dt.timezone.utc) - t0).total_seconds()
+    with duckdb.get_connection() as conn:
+        load.prepare(conn)
+        load.write_scan(conn, files, t0)
+    context.log.info(f"ingest: {len(files):,} files hashed under {root} in {seconds:.1f} s")
+    return dg.MaterializeResult(metadata={
         "raw_dir": str(root), "files": len(files), "distinct_contents": len({f.sha256 for f in files}),
-        "bytes": sum(f.size for f in files)})
-    return files
+        "bytes": sum(f.size for f in files), "seconds": round(seconds, 1)})

@@ -98,19 +98,55 @@ def plan(files: Iterable[RawFile], cached: Mapping[str, dict] | Iterable[str]) -
     return Plan(tuple(to_parse), tuple(cached))
 
 
-def extract(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]], **limits) -> list[dict]:
-    """Run the isolated extractor over files, one dict per file in order; our hash is authoritative."""
+def extract_stream(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]],
+                   **limits) -> Iterator[dict]:
+    """Run the isolated extractor over files, yielding one dict per file in order as it finishes; our hash wins."""
     files = list(files)
     if not files:
-        return []
-    out = []
+        return
     for f, ex in zip(files, extract_many([f.path for f in files], **limits), strict=True):
         ex = dict(ex)
         if ex.get("sha256") and ex["sha256"] != f.sha256 and ex.get("status") == "ok":
             raise RuntimeError(f"{f.path}: extractor hashed {ex['sha256']}, scan hashed {f.sha256}")
         ex["sha256"] = f.sha256
         ex.setdefault("source", f.path)
-        out.append(ex)
+        yield ex
+
+
+def extract(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]], **limits) -> list[dict]:
+    """Every extract dict of extract_stream as one list (small batches and tests; the pipeline streams)."""
+    return list(extract_stream(files, extract_many, **limits))
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of at most `size` items (the last may be shorter); nothing is read ahead of a chunk."""
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def files_by_content(files: Iterable[RawFile]) -> dict[str, list[RawFile]]:
+    """Every file grouped by its content (sha256), in scan order."""
+    out: dict[str, list[RawFile]] = {}
+    for f in files:
+        out.setdefault(f.sha256, []).append(f)
+    return out
+
+
+def chunk_frames(extractions: list[dict], files: Mapping[str, list[RawFile]], parser_version: str,
+                 now: dt.datetime) -> dict:
+    """The raw frames of one parsed chunk: its reports, figures, findings and failures, and a documents row for
+    every path (in `files`, by sha256) that holds one of its contents, so that the chunk commits as a unit."""
+    paths = {ex["sha256"]: [f.path for f in files.get(ex["sha256"]) or []] or [ex["source"]] for ex in extractions}
+    out = frames.extraction_frames(extractions, parser_version, now, paths)
+    seen = [f for ex in extractions
+            for f in files.get(ex["sha256"]) or [RawFile(ex["source"], ex["sha256"], ex.get("size") or 0)]]
+    out["documents"] = frames.frame("documents", document_rows(seen, extractions, {}, parser_version, now))
     return out
 
 

@@ -14,13 +14,13 @@ UTC_TS = pl.Datetime("us", "UTC")
 DOCUMENTS = {  # one row per file (path) and content (sha256) ever seen
     "sha256": pl.String, "path": pl.String, "size": pl.Int64, "format": pl.String,
     "parser_version": pl.String, "status": pl.String, "error_kind": pl.String, "error_message": pl.String,
-    "extracted_at": UTC_TS, "seen_at": UTC_TS, "is_current": pl.Boolean,
+    "extracted_at": UTC_TS, "seen_at": UTC_TS, "is_current": pl.Boolean, "loaded_at": UTC_TS,
 }
 REPORTS = {  # one row per parsed report; report_id is the sha256 of its source file
     "report_id": pl.String, "source_path": pl.String, "parser_version": pl.String,
     "agency": pl.String, "province": pl.String, "city": pl.String, "county": pl.String,
     "region_code": pl.String, "report_year": pl.Int32, "template": pl.String, "published_on": pl.Date,
-    "extracted_at": UTC_TS, "template_variant": pl.String,
+    "extracted_at": UTC_TS, "template_variant": pl.String, "loaded_at": UTC_TS,
 }
 UNMAPPED_TABLE = "unmapped"  # the extractor's table for printed numbers that fit no codebook cell (kept)
 FIGURES = {  # one row per report and cell
@@ -28,21 +28,30 @@ FIGURES = {  # one row per report and cell
     "template": pl.String, "table_code": pl.String, "row_code": pl.String, "column_code": pl.String,
     "value": pl.Float64, "raw_text": pl.String, "is_approximate": pl.Boolean, "unit": pl.String,
     "value_kind": pl.String, "printed_label": pl.String, "is_mapped": pl.Boolean, "page": pl.Int32, "table_index": pl.Int32, "row_index": pl.Int32,
-    "column_index": pl.Int32, "char_start": pl.Int64, "char_end": pl.Int64,
+    "column_index": pl.Int32, "char_start": pl.Int64, "char_end": pl.Int64, "loaded_at": UTC_TS,
 }
 FINDINGS = {  # one row per report and finding
     "report_id": pl.String, "finding_seq": pl.Int32, "rule_id": pl.String, "severity": pl.String,
-    "message": pl.String, "cells": pl.String,
+    "message": pl.String, "cells": pl.String, "loaded_at": UTC_TS,
 }
 QUARANTINE = {  # one row per failed file (content and path) and parser version
     "sha256": pl.String, "path": pl.String, "format": pl.String, "parser_version": pl.String,
-    "error_kind": pl.String, "message": pl.String, "seen_at": UTC_TS,
+    "error_kind": pl.String, "message": pl.String, "seen_at": UTC_TS, "loaded_at": UTC_TS,
 }
 RULES = {  # one row per rule of rules.csv
     "rule_id": pl.String, "templates": pl.String, "scope": pl.String, "severity": pl.String,
     "statement": pl.String, "formula": pl.String,
 }
-SCHEMAS = {"rules": RULES, "documents": DOCUMENTS, "reports": REPORTS, "figures": FIGURES, "findings": FINDINGS,
+LOAD_LOG = {  # one row per committed chunk of a run (and one for the run's closing step): the marts' change marker
+    "run_id": pl.String, "chunk_seq": pl.Int32, "loaded_at": UTC_TS, "n_documents": pl.Int64, "n_reports": pl.Int64,
+    "n_figures": pl.Int64, "started_at": UTC_TS, "finished_at": UTC_TS,
+}
+SCAN = {  # one row per file under the raw dir at the last ingest (replaced by every ingest)
+    "path": pl.String, "sha256": pl.String, "size": pl.Int64, "scan_seq": pl.Int64, "scanned_at": UTC_TS,
+}
+# loaded_at: when the chunk that wrote the row committed (filled in by the writer, one value per chunk)
+LOADED = ("documents", "reports", "figures", "findings", "quarantine")
+SCHEMAS = {"rules": RULES, "load_log": LOAD_LOG, "scan": SCAN, "documents": DOCUMENTS, "reports": REPORTS, "figures": FIGURES, "findings": FINDINGS,
            "quarantine": QUARANTINE}
 
 _DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Float64: "DOUBLE",

@@ -55,6 +55,16 @@ def extract_memory_mb() -> int:
     return int(os.environ.get("NIANBAO_MEMORY_MB") or 2048)
 
 
+def extract_chunk() -> int:
+    """NIANBAO_CHUNK (default 1000): documents parsed, then committed to raw.* in one transaction (resume unit)."""
+    return max(1, int(os.environ.get("NIANBAO_CHUNK") or 1000))
+
+
+def duckdb_memory_limit() -> str:
+    """NIANBAO_DUCKDB_MEMORY (default 1GB): DuckDB's memory_limit while the pipeline's Python assets write."""
+    return os.environ.get("NIANBAO_DUCKDB_MEMORY") or "1GB"
+
+
 def prepare_dagster_home() -> Path:
     """Create DAGSTER_HOME with our dagster.yaml (telemetry off, pools) and export it; returns the path."""
     path = dagster_home()
