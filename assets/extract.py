@@ -35,6 +35,7 @@ def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource
     version = parser_version()
     size = settings.extract_chunk()
     t0 = time.monotonic()
+    settings.home().mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
     with duckdb.get_connection() as conn:
         load.prepare(conn)
         files = load.read_scan(conn)

@@ -18,6 +18,7 @@ def raw_documents(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> 
     t0 = dt.datetime.now(dt.timezone.utc)
     files = batch.scan(root)
     seconds = (dt.datetime.now(dt.timezone.utc) - t0).total_seconds()
+    settings.home().mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
     with duckdb.get_connection() as conn:
         load.prepare(conn)
         load.write_scan(conn, files, t0)
