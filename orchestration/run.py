@@ -20,22 +20,22 @@ def stage_of(step_key: str) -> str:
     return next((stage for part, stage in STAGES if part in step_key), "checks")
 
 
-def stage_seconds(instance, run_id: str) -> dict[str, float]:
-    """Wall seconds per stage, from the steps' start and end events in the instance's event log."""
+def stage_times(instance, run_id: str) -> tuple[dict[str, float], dict[str, list[list[float]]]]:
+    """Wall seconds per stage, and each stage's (start, end) epoch windows, from the steps' start and end events."""
     import dagster as dg
 
     kinds = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
     start: dict[str, float] = {}
-    out: dict[str, float] = {}
+    windows: dict[str, list[list[float]]] = {}
     for entry in instance.all_logs(run_id, of_type=kinds):
         step = entry.step_key or ""
         if entry.dagster_event.event_type == dg.DagsterEventType.STEP_START:
             start[step] = entry.timestamp
         elif step in start:
-            stage = stage_of(step)
-            out[stage] = out.get(stage, 0.0) + entry.timestamp - start.pop(step)
+            windows.setdefault(stage_of(step), []).append([start.pop(step), entry.timestamp])
     order = [s for _, s in STAGES[:4]] + ["checks", "snapshot"]
-    return {s: round(out[s], 1) for s in order if s in out}
+    seconds = {s: round(sum(b - a for a, b in windows[s]), 1) for s in order if s in windows}
+    return seconds, windows
 
 
 def summary(result, seconds: float, instance=None) -> dict:
@@ -54,7 +54,7 @@ def summary(result, seconds: float, instance=None) -> dict:
     extract = meta(["extract", "report_extractions"])
     out = {
         "success": result.success, "seconds": round(seconds, 1),
-        "stage_seconds": stage_seconds(instance, result.run_id) if instance is not None else {},
+        "stage_seconds": stage_times(instance, result.run_id)[0] if instance is not None else {},
         "documents_read": meta(["ingest", "raw_documents"]).get("files"),
         "reports_parsed": extract.get("parsed"), "docs_per_s": extract.get("docs_per_s"),
         "chunks_committed": extract.get("chunks"),
@@ -130,12 +130,13 @@ def main(argv: list[str] | None = None) -> int:
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG,
                                         tags={"nianbao/entry": "orchestration.run", PID_TAG: str(os.getpid())})
         s = summary(result, time.monotonic() - start, instance)
+        windows = stage_times(instance, result.run_id)[1]
     print("\nnianbao run summary")
     for k, v in s.items():
         print(f"  {k:20} {v}")
     if args.summary_json:
         with open(args.summary_json, "w", encoding="utf-8") as f:
-            json.dump(s, f, indent=1, default=str)
+            json.dump(s | {"stage_windows": windows}, f, indent=1, default=str)
     return 0 if result.success else 1
 
 
