@@ -125,7 +125,8 @@ def machine() -> dict:
                 if line.startswith("model name")), platform.processor())
     mem = next(int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
                if line.startswith("MemTotal"))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                            check=False)
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem / 2**30, 1),
             "python": f"{platform.python_implementation()} {platform.python_version()} ({sys.executable})",
             "os": platform.platform(), "commit": commit.stdout.strip(),
@@ -168,17 +169,17 @@ def report(res: dict) -> str:
         lines.append(f"| {s} | {(fs.get('stage_seconds') or {}).get(s, '-')} | "
                      f"{gib(full['stage_peak_rss_bytes'].get(s))} | {(ins.get('stage_seconds') or {}).get(s, '-')} | "
                      f"{gib(inc['stage_peak_rss_bytes'].get(s))} |")
-    lines += [f"| **whole run** (process wall) | **{full['wall_s']}** | **{gib(full['peak_rss_bytes'])}** | "
-              f"**{inc['wall_s']}** | **{gib(inc['peak_rss_bytes'])}** |", "",
-              f"- from scratch: {fs.get('reports_parsed')} documents parsed at {fs.get('docs_per_s')} docs/s "
-              f"({fs.get('chunks_committed')} chunks); success {fs.get('success')}, snapshot published "
-              f"{fs.get('snapshot_published')}, checks failed {fs.get('checks_failed')}",
-              f"- + 1 report: {ins.get('reports_parsed')} parsed; success {ins.get('success')}, snapshot published "
-              f"{ins.get('snapshot_published')}", ""]
+    lines += [(f"| **whole run** (process wall) | **{full['wall_s']}** | **{gib(full['peak_rss_bytes'])}** | "
+               f"**{inc['wall_s']}** | **{gib(inc['peak_rss_bytes'])}** |"), "",
+              (f"- from scratch: {fs.get('reports_parsed')} documents parsed at {fs.get('docs_per_s')} docs/s "
+               f"({fs.get('chunks_committed')} chunks); success {fs.get('success')}, snapshot published "
+               f"{fs.get('snapshot_published')}, checks failed {fs.get('checks_failed')}"),
+              (f"- + 1 report: {ins.get('reports_parsed')} parsed; success {ins.get('success')}, snapshot "
+               f"published {ins.get('snapshot_published')}"), ""]
     if res.get("formats"):
         lines += ["## Where a national year of 150,000 reports would spend its parse time", "",
-                  "Shares are **assumed** (domain.md §e names the formats and their order, not their shares); "
-                  "throughput is the full extract on 2 workers, measured on rendered samples (bench_formats).", "",
+                  ("Shares are **assumed** (domain.md §e names the formats and their order, not their shares); "
+                   "throughput is the full extract on 2 workers, measured on rendered samples (bench_formats)."), "",
                   "| format | share | documents | docs/s | hours |", "|---|---|---|---|---|"]
         total = 0.0
         for fmt, p in res["projection"].items():

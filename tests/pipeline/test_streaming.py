@@ -62,7 +62,7 @@ def test_each_chunk_commits_with_its_loaded_at_and_a_load_log_row(pipeline):
 
 def test_removed_file_is_marked_with_a_new_loaded_at(pipeline):
     assert pipeline.run(raw_only=True).success
-    gone = sorted(pipeline.raw.iterdir())[0]
+    gone = min(pipeline.raw.iterdir())
     (before,) = pipeline.query("select loaded_at from raw.documents where path = ?", [str(gone.resolve())])[0]
     gone.unlink()
     assert pipeline.run(raw_only=True).success
