@@ -57,7 +57,7 @@ def summary(result, seconds: float, instance=None) -> dict:
         "stage_seconds": stage_times(instance, result.run_id)[0] if instance is not None else {},
         "documents_read": meta(["ingest", "raw_documents"]).get("files"),
         "reports_parsed": extract.get("parsed"), "docs_per_s": extract.get("docs_per_s"),
-        "chunks_committed": extract.get("chunks"),
+        "chunks_committed": extract.get("chunks"), "extract_write_seconds": extract.get("write_seconds"),
         "failed_files": extract.get("failed"),
         "checks_passed": sum(1 for c in checks if c.passed),
         "checks_failed": [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks
