@@ -151,11 +151,14 @@ def _convert_docs(tasks: list[tuple[int, str]], out_dir: str, profile: str, done
 
 
 def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s: float = 120.0,
-                 memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8) -> Iterator[dict]:
+                 memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8,
+                 window: int = 1024) -> Iterator[dict]:
     """One result per path, in input order; a worker that crashed, timed out or ran out of memory gives an error record.
 
     `job` names a function (data, source) -> dict as "module:function". DOC/WPS files are converted by one
-    LibreOffice run per chunk in the background while the workers read the other files.
+    LibreOffice run per chunk in the background while the workers read the other files. No file more than
+    `window` places after the next result due is started, so results held for ordering (behind one slow file, a
+    scan under OCR say) stay bounded, whatever the number of paths.
     """
     paths = [str(p) for p in paths]
     if not paths:
@@ -182,6 +185,9 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
                          daemon=True).start()
     else:
         pending.extend((i, p, None) for i, p in doc_tasks)
+        ready = sorted(pending)  # by index: the window reads the head
+        pending.clear()
+        pending.extend(ready)
     workers = max(1, min(workers, len(paths)))
     slots: list[_Slot | None] = [None] * workers
     results: dict[int, dict] = {}
@@ -199,10 +205,12 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
         slot.inflight.clear()
 
     def assign(slot: _Slot) -> None:
-        if slot.inflight or not pending:
+        if slot.inflight or not pending or pending[0][0] >= nxt + window:
             return
         n = max(1, min(batch, len(pending) // (2 * workers) or 1))
-        tasks = [pending.popleft() for _ in range(min(n, len(pending)))]
+        tasks = []
+        while pending and len(tasks) < n and pending[0][0] < nxt + window:
+            tasks.append(pending.popleft())
         slot.inflight.extend(tasks)
         slot.last = time.monotonic()
         try:
@@ -225,7 +233,9 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
         while nxt < len(paths):
             while conv_left:
                 try:
-                    pending.extend(conv_done.get_nowait())
+                    ready = sorted([*pending, *conv_done.get_nowait()])  # by index: the window reads the head
+                    pending.clear()
+                    pending.extend(ready)
                     conv_left -= 1
                 except queue.Empty:
                     break

@@ -28,6 +28,19 @@ def test_chunked_reads_nothing_ahead_of_a_chunk():
     assert list(chunks) == [[2, 3], [4]]
 
 
+def test_isolated_results_stay_in_order_with_a_small_window(tmp_path):
+    from nianbao.isolation import OLE_MAGIC, extract_many
+
+    from pipeline_support import CORPUS
+
+    paths = [tmp_path / "first.doc", *sorted(CORPUS.iterdir()), tmp_path / "last.doc"]
+    for p in (paths[0], paths[-1]):
+        p.write_bytes(OLE_MAGIC + b"\0" * 600)  # a broken DOC: converted (or read) apart from the others
+    out = list(extract_many(paths, workers=2, window=2, timeout_s=60))
+    assert [r["source"] for r in out] == [str(p) for p in paths]
+    assert [r["status"] for r in out] == ["error", *["ok"] * 5, "error"]
+
+
 def test_progress_line_counts_rate_and_time_left():
     now = [100.0]
     p = Progress(20_000, clock=lambda: now[0])
