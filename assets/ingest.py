@@ -10,10 +10,13 @@ from nianbao import batch
 from orchestration import settings
 
 
-@dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python", "duckdb"}, pool="duckdb_writer")
-def raw_documents(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """One row of raw.scan per file under NIANBAO_RAW_DIR: absolute path, sha256 of its bytes, size (files are never
-    moved). Only counts travel through Dagster; extraction reads the list from the warehouse."""
+@dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python", "duckdb"}, pool="duckdb_writer",
+          required_resource_keys={"duckdb", "run_lock"})  # run_lock: the first step holds it for the whole run
+def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """One row of raw.scan per entry under NIANBAO_RAW_DIR: absolute path, sha256 of its bytes, size (files are never
+    moved), or the problem that kept it from being read. Only counts travel through Dagster; extraction reads the
+    list from the warehouse."""
+    duckdb: DuckDBResource = context.resources.duckdb
     root = settings.raw_dir()
     t0 = dt.datetime.now(dt.timezone.utc)
     files = batch.scan(root)
@@ -25,4 +28,5 @@ def raw_documents(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> 
     context.log.info(f"ingest: {len(files):,} files hashed under {root} in {seconds:.1f} s")
     return dg.MaterializeResult(metadata={
         "raw_dir": str(root), "files": len(files), "distinct_contents": len({f.sha256 for f in files}),
-        "bytes": sum(f.size for f in files), "seconds": round(seconds, 1)})
+        "bytes": sum(f.size for f in files), "problem_entries": sum(1 for f in files if f.error_kind),
+        "seconds": round(seconds, 1)})

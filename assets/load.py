@@ -2,6 +2,7 @@
 removed files and the rules, then materializes the raw.* assets with counts (and reports per year)."""
 
 import datetime as dt
+import os
 
 import dagster as dg
 import polars as pl
@@ -10,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 from nianbao import batch, frames
 from orchestration import settings
 
-RAW_TABLES = ("documents", "reports", "figures", "findings", "quarantine", "rules")
+RAW_TABLES = ("documents", "reports", "figures", "findings", "quarantine", "rules", "extraction_checks")
 GRAINS = {
     "documents": "One row per file path and content (sha256) ever seen; the parse cache.",
     "reports": "One row per parsed report (report_id = sha256 of the source file), latest parse.",
@@ -18,9 +19,14 @@ GRAINS = {
     "findings": "One row per report and consistency finding.",
     "quarantine": "One row per failed file (content and path) and parser version.",
     "rules": "One row per consistency rule of rules.csv.",
+    "extraction_checks": "One row per report × failed rule × cell read twice (verdict), and per cell in doubt.",
 }
-# the key columns a chunk replaces in each table (reports, figures and findings: by report_id)
+# the key columns a chunk replaces in each table (the tables of BY_REPORT: by report_id)
 REPLACE_KEYS = {"quarantine": ("sha256", "path", "parser_version"), "documents": ("sha256", "path")}
+BY_REPORT = ("figures", "findings", "extraction_checks", "reports")
+# a documents / quarantine row written again unchanged keeps its loaded_at (only these columns count as a change)
+SAME_ROW = {"documents": ("status", "parser_version", "error_kind", "error_message", "extracted_at", "format"),
+            "quarantine": ("error_kind", "message", "format")}
 # run failures, retried on the next run (batch.TRANSIENT_ERRORS), as a SQL list
 TRANSIENT_SQL = ", ".join(f"'{k}'" for k in sorted(batch.TRANSIENT_ERRORS))
 IN_SCAN = "exists (select 1 from raw.scan s where s.sha256 = raw.documents.sha256 and s.path = raw.documents.path)"
@@ -38,9 +44,13 @@ def prepare(conn) -> None:
 
 def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
     """Replace raw.scan with the files under the raw dir now (one transaction)."""
+    columns = ("path", "sha256", "size", "path_hex", "error_kind", "error_message", "scan_seq")
     scan = pl.DataFrame({"path": [f.path for f in files], "sha256": [f.sha256 for f in files],
-                         "size": [f.size for f in files], "scan_seq": range(len(files))},
-                        schema={k: frames.SCAN[k] for k in ("path", "sha256", "size", "scan_seq")})
+                         "size": [f.size for f in files], "path_hex": [f.path_hex for f in files],
+                         "error_kind": [f.error_kind for f in files],
+                         "error_message": [batch.clean_text(f.error_message) for f in files],
+                         "scan_seq": range(len(files))},
+                        schema={k: frames.SCAN[k] for k in columns})
     conn.execute("begin transaction")
     try:
         conn.execute("delete from raw.scan")
@@ -54,9 +64,11 @@ def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
 
 
 def read_scan(conn) -> list[batch.RawFile]:
-    """The files of the last ingest, in scan order."""
-    return [batch.RawFile(*row) for row in
-            conn.execute("select path, sha256, size from raw.scan order by scan_seq").fetchall()]
+    """The entries of the last ingest, in scan order (a non-UTF-8 name opens by its bytes, kept as path_hex)."""
+    rows = conn.execute("select path, sha256, size, path_hex, error_kind, error_message from raw.scan "
+                        "order by scan_seq").fetchall()
+    return [batch.RawFile(path, sha, size, os.fsdecode(bytes.fromhex(hexed)) if hexed else "", kind, message)
+            for path, sha, size, hexed, kind, message in rows]
 
 
 def known_contents(conn, parser_version: str) -> set[str]:
@@ -76,35 +88,60 @@ def next_loaded_at(conn) -> dt.datetime:
 
 
 def _insert(conn, table: str, df: pl.DataFrame, loaded_at: dt.datetime) -> None:
+    """Insert a chunk's frame; rows of LOADED_AT_TABLES get the chunk's loaded_at, or keep theirs (kept_<table>)."""
     if df.height == 0:
         return
-    conn.register("chunk_frame", df.with_columns(loaded_at=pl.lit(loaded_at, frames.UTC_TS)).to_arrow())
-    conn.execute(f"insert into raw.{table} by name select * from chunk_frame")
+    if table in frames.LOADED_AT_TABLES:
+        df = df.with_columns(loaded_at=pl.lit(loaded_at, frames.UTC_TS))
+    conn.register("chunk_frame", df.to_arrow())
+    if table in SAME_ROW:
+        on = " and ".join(f"k.{c} = b.{c}" for c in REPLACE_KEYS[table])
+        conn.execute(f"insert into raw.{table} by name select b.* replace (coalesce(k.loaded_at, b.loaded_at) as "
+                     f"loaded_at) from chunk_frame b left join kept_{table} k on {on}")
+    else:
+        conn.execute(f"insert into raw.{table} by name select * from chunk_frame")
     conn.unregister("chunk_frame")
+
+
+def _keep_unchanged(conn, table: str, df: pl.DataFrame) -> None:
+    """kept_<table>: the loaded_at of the rows of `table` the chunk writes again unchanged (SAME_ROW), then delete
+    every row the chunk replaces."""
+    keys = list(REPLACE_KEYS[table])
+    conn.register("chunk_keys", df.select(keys + list(SAME_ROW[table])).to_arrow())
+    match = " and ".join(f"old.{k} = chunk_keys.{k}" for k in keys)
+    same = " and ".join(f"old.{c} is not distinct from chunk_keys.{c}" for c in SAME_ROW[table])
+    current = "old.is_current and " if table == "documents" else ""
+    conn.execute(f"create or replace temp table kept_{table} as select {', '.join('old.' + k for k in keys)}, "
+                 f"old.loaded_at from raw.{table} old inner join chunk_keys on {match} where {current}{same}")
+    match = " and ".join(f"raw.{table}.{k} = chunk_keys.{k}" for k in keys)
+    conn.execute(f"delete from raw.{table} where exists (select 1 from chunk_keys where {match})")
+    conn.unregister("chunk_keys")
 
 
 def write_chunk(conn, tables: dict[str, pl.DataFrame], contents: list[str], run_id: str, chunk_seq: int,
                 started_at: dt.datetime) -> dict:
     """Commit one parsed chunk in one transaction: its contents replace their old rows, every row gets the chunk's
-    loaded_at, and raw.load_log gets the chunk's row. Returns that row."""
+    loaded_at (but documents and quarantine rows written again unchanged keep theirs), a content parsed again is
+    no longer quarantined at this parser version, and raw.load_log gets the chunk's row. Returns that row."""
     conn.execute("begin transaction")
     try:
         loaded_at = next_loaded_at(conn)
         conn.register("chunk_contents", pl.DataFrame({"sha256": contents}, schema={"sha256": pl.String}).to_arrow())
-        # figures and findings exist only beside their report: delete only for contents parsed before
+        # figures, findings and checks exist only beside their report: delete only for contents parsed before
         stale = conn.execute("select count(*) from raw.reports where report_id in "
                              "(select sha256 from chunk_contents)").fetchone()[0]
         if stale:
-            for t in ("figures", "findings", "reports"):
+            for t in BY_REPORT:
                 conn.execute(f"delete from raw.{t} where report_id in (select sha256 from chunk_contents)")
+        for t in REPLACE_KEYS:  # (first: a failure met again keeps its quarantine row's loaded_at)
+            _keep_unchanged(conn, t, tables[t])
+        # a content parsed again (a run fault retried) is no longer quarantined at this parser version
+        versions = tables["documents"]["parser_version"].unique().to_list()
+        if versions:
+            conn.execute("delete from raw.quarantine where sha256 in (select sha256 from chunk_contents) and "
+                         f"parser_version in ({', '.join('?' for _ in versions)})", versions)
         conn.unregister("chunk_contents")
-        for t, keys in REPLACE_KEYS.items():
-            if tables[t].height:
-                conn.register("chunk_keys", tables[t].select(keys).to_arrow())
-                match = " and ".join(f"raw.{t}.{k} = chunk_keys.{k}" for k in keys)
-                conn.execute(f"delete from raw.{t} where exists (select 1 from chunk_keys where {match})")
-                conn.unregister("chunk_keys")
-        for t in frames.LOADED:
+        for t in (*frames.LOADED_AT_TABLES, "extraction_checks"):
             _insert(conn, t, tables[t], loaded_at)
         log = {"run_id": run_id, "chunk_seq": chunk_seq, "loaded_at": loaded_at,
                "n_documents": tables["documents"].height, "n_reports": tables["reports"].height,
@@ -133,7 +170,7 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
             and sha256 in (select sha256 from raw.documents where parser_version = $v)""", {"v": parser_version})
         added = conn.execute("""insert into raw.documents by name
             select s.sha256, s.path, s.size, d.format, d.parser_version, d.status, d.error_kind, d.error_message,
-                   d.extracted_at, $at as seen_at, true as is_current, $at as loaded_at
+                   d.extracted_at, $at as seen_at, true as is_current, s.path_hex, $at as loaded_at
             from raw.scan s
             join (select * from raw.documents where parser_version = $v
                   qualify row_number() over (partition by sha256 order by extracted_at desc, path) = 1) d

@@ -1,6 +1,7 @@
-"""BI snapshot: copy the marts into bi/nianbao.duckdb atomically, after the blocking checks passed."""
+"""BI snapshot: copy the marts into bi/nianbao.duckdb atomically (only what changed), after the blocking checks pass."""
 
 import os
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -13,32 +14,70 @@ MARTS = (["marts", "fct_report_figures"], ["marts", "dim_reports"], ["marts", "f
          ["marts", "dim_report_files"], ["marts", "dim_agencies"], ["marts", "fct_applications"],
          ["marts", "fct_proactive_disclosure"], ["marts", "fct_review_litigation"], ["marts", "fct_legacy_statistics"],
          ["marts", "rpt_agency_year"], ["marts", "rpt_rule_failures"], ["marts", "rpt_report_quality"])
-SNAPSHOT_SCHEMAS = ("marts", "audit")  # audit: the GX validation results, for BI users too
+SNAPSHOT_SCHEMAS = ("marts",)  # the published data only: the same inputs give the same snapshot tables
+AUDIT_SCHEMAS = ("audit",)  # the GX validation history (grows every run): bi/gx_audit.duckdb, beside the snapshot
 
 
-def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNAPSHOT_SCHEMAS) -> dict[str, int]:
+# the column each marts table is rebuilt by (dbt's delete_scope); tables not listed are copied whole
+DELTA_KEYS = {"fct_report_figures": "report_id", "dim_reports": "report_id", "fct_findings": "report_id",
+              "dim_report_files": "source_sha256", "fct_applications": "report_id",
+              "fct_proactive_disclosure": "report_id", "fct_review_litigation": "report_id",
+              "fct_legacy_statistics": "report_id", "rpt_agency_year": "report_id",
+              "rpt_rule_failures": "report_id", "rpt_report_quality": "report_id"}
+STATE = "state.mart_state__reports"  # report -> the dbt build (built_through) that last rewrote its rows
+
+
+def _columns(con, db: str, schema: str, table: str) -> list[tuple]:
+    return con.execute("select column_name, data_type from duckdb_columns() where database_name = ? "
+                       "and schema_name = ? and table_name = ? order by column_index", [db, schema, table]).fetchall()
+
+
+def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNAPSHOT_SCHEMAS,
+            since=None) -> dict[str, int]:
     """Copy every table of `schemas` from the warehouse (opened READ_ONLY) into target, swapped in by os.replace.
 
-    Readers holding the old snapshot keep their (old) file; new connections see the new one.
-    Returns the row count per copied table.
+    With `since` (the dbt build the current snapshot holds: state.mart_state__reports.built_through) and a
+    snapshot at target, the snapshot is copied and only the rows of the reports rebuilt after `since` are replaced
+    (DELTA_KEYS); other tables are copied whole. Readers holding the old snapshot keep their (old) file; new
+    connections see the new one. Returns the row count per copied table.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
         stale.unlink(missing_ok=True)
+    delta = since is not None and target.exists()
+    if delta:
+        shutil.copyfile(target, tmp)
     counts: dict[str, int] = {}
     con = ddb.connect(":memory:")
     try:
         con.execute(f"attach '{warehouse}' as src (read_only)")
+        delta = delta and con.execute("select count(*) from duckdb_tables() where database_name = 'src' "
+                                      "and schema_name = 'state' and table_name = 'mart_state__reports'"
+                                      ).fetchone()[0] > 0
         con.execute(f"attach '{tmp}' as bi")
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'src' "
             f"and schema_name in ({', '.join('?' for _ in schemas)}) order by 1, 2", list(schemas)).fetchall()
+        published = con.execute("select schema_name, table_name from duckdb_tables() where database_name = 'bi'"
+                                ).fetchall()
+        for schema, table in set(published) - set(tables):
+            con.execute(f'drop table bi.{schema}."{table}"')
         for schema in schemas:
             con.execute(f"create schema if not exists bi.{schema}")
+        if delta:
+            con.execute(f"create temp table rebuilt as select report_id from src.{STATE} where built_through > ?",
+                        [since])
         for schema, table in tables:
-            con.execute(f'create table bi.{schema}."{table}" as select * from src.{schema}."{table}"')
+            key = DELTA_KEYS.get(table) if schema == "marts" and delta else None
+            if key and (schema, table) in published and \
+                    _columns(con, "bi", schema, table) == _columns(con, "src", schema, table):
+                con.execute(f'delete from bi.{schema}."{table}" where {key} in (select report_id from rebuilt)')
+                con.execute(f'insert into bi.{schema}."{table}" select * from src.{schema}."{table}" '
+                            f"where {key} in (select report_id from rebuilt)")
+            else:
+                con.execute(f'create or replace table bi.{schema}."{table}" as select * from src.{schema}."{table}"')
             counts[f"{schema}.{table}"] = con.execute(f'select count(*) from bi.{schema}."{table}"').fetchone()[0]
         con.execute("detach bi")
         con.execute("detach src")
@@ -48,10 +87,35 @@ def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNA
     return counts
 
 
+def built_through(conn):
+    """The dbt build the marts hold now (None when the warehouse has no incremental state)."""
+    exists = conn.execute("select count(*) from information_schema.tables where table_schema = 'state' "
+                          "and table_name = 'mart_state__reports'").fetchone()[0]
+    return conn.execute(f"select max(built_through) from {STATE}").fetchone()[0] if exists else None
+
+
+def published_through(conn, target: Path):
+    """The dbt build the published snapshot at target holds (None: publish everything)."""
+    conn.execute("create schema if not exists audit")
+    conn.execute("create table if not exists audit.bi_snapshots (published_at TIMESTAMPTZ, path VARCHAR, "
+                 "built_through TIMESTAMPTZ, mode VARCHAR)")
+    if not target.exists():
+        return None
+    return conn.execute("select max_by(built_through, published_at) from audit.bi_snapshots where path = ?",
+                        [str(target)]).fetchone()[0]
+
+
 @dg.asset(key=["bi", "snapshot"], group_name="bi", kinds={"duckdb"}, pool="duckdb_writer",
           deps=[dg.AssetKey(k) for k in MARTS])
 def bi_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """One file, bi/nianbao.duckdb: a copy of every marts table for BI tools, published after blocking checks pass."""
     target = settings.snapshot_path()
-    counts = publish(duckdb.database, target)
-    return dg.MaterializeResult(metadata={"path": str(target), **{k: v for k, v in counts.items()}})
+    with duckdb.get_connection() as conn:
+        since = None if settings.full_refresh() else published_through(conn, target)
+        through = built_through(conn)
+    counts = publish(duckdb.database, target, since=since)
+    publish(duckdb.database, target.with_name("gx_audit.duckdb"), AUDIT_SCHEMAS)
+    mode = "whole" if since is None else "rows of the reports rebuilt since the last snapshot"
+    with duckdb.get_connection() as conn:  # recorded once the file is in place: a lagging record only costs work
+        conn.execute("insert into audit.bi_snapshots values (now(), ?, ?, ?)", [str(target), through, mode])
+    return dg.MaterializeResult(metadata={"path": str(target), "copied": mode, **dict(counts.items())})

@@ -8,6 +8,8 @@ SUITE_COLUMNS = {  # one row per suite validation
     "success_percent": "DOUBLE", "failed_json": "VARCHAR", "data_docs": "VARCHAR",
     "check_name": "VARCHAR", "blocking": "BOOLEAN", "errors": "INTEGER", "warnings": "INTEGER",
     "unexpected_total": "BIGINT",
+    # the watermark the validation reached: rows loaded (raw) or built (marts) up to here were validated
+    "validated_through": "TIMESTAMPTZ", "scope": "VARCHAR",
 }
 EXPECTATION_COLUMNS = {  # one row per expectation of each suite validation
     "validated_at": "TIMESTAMPTZ", "run_id": "VARCHAR", "asset": "VARCHAR", "suite": "VARCHAR",
@@ -32,8 +34,17 @@ def _insert(conn, table: str, row: dict) -> None:
     conn.execute(f"insert into audit.{table} ({names}) values ({', '.join('?' for _ in row)})", list(row.values()))
 
 
+def last_validated(conn, suite: str):
+    """The watermark of the suite's last validation without an error-level failure (None: validate everything).
+
+    A failed validation does not advance it, so the rows it failed on are validated again on the next run."""
+    ensure_tables(conn)
+    return conn.execute("select max(validated_through) from audit.gx_results where suite = ? and success",
+                        [suite]).fetchone()[0]
+
+
 def record(conn, run_id: str, asset: str, summary: dict, check_name: str | None = None,
-           blocking: bool | None = None) -> None:
+           blocking: bool | None = None, validated_through=None, scope: str | None = None) -> None:
     """Append one validation summary and each of its expectation results."""
     ensure_tables(conn)
     dumps = lambda v: json.dumps(v, ensure_ascii=False, default=str)  # noqa: E731
@@ -43,7 +54,8 @@ def record(conn, run_id: str, asset: str, summary: dict, check_name: str | None 
         "passed": summary["passed"], "success_percent": summary["success_percent"],
         "failed_json": dumps(summary["failed"]), "data_docs": summary["data_docs"], "check_name": check_name,
         "blocking": blocking, "errors": summary.get("errors"), "warnings": summary.get("warnings"),
-        "unexpected_total": sum(r["unexpected_count"] or 0 for r in summary.get("results", []))})
+        "unexpected_total": sum(r["unexpected_count"] or 0 for r in summary.get("results", [])),
+        "validated_through": validated_through, "scope": scope})
     for i, r in enumerate(summary.get("results", [])):
         observed = {k: r[k] for k in ("observed_value", "partial_unexpected_list", "examples", "exception")}
         _insert(conn, "gx_expectation_results", base | {

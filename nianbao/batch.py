@@ -7,18 +7,36 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from nianbao import frames
+from nianbao import discovery, frames
 
 CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
 class RawFile:
-    """One file under the raw dir: where it is, what it holds (sha256) and how big it is."""
+    """One entry under the raw dir: where it is, what it holds (sha256) and how big it is.
+
+    `path` is readable (valid Unicode, what the warehouse records); `fs_path` opens the file when the name's
+    bytes are not UTF-8 (a surrogateescape str; empty means `path`). An entry discovery could not read has
+    `error_kind` and `error_message`, and its sha256 keys the entry (discovery.entry_sha256), not its content.
+    """
 
     path: str
     sha256: str
     size: int
+    fs_path: str = ""
+    error_kind: str | None = None
+    error_message: str | None = None
+
+    @property
+    def open_path(self) -> str:
+        """The path that opens the file (the file system's bytes)."""
+        return self.fs_path or self.path
+
+    @property
+    def path_hex(self) -> str | None:
+        """Hex of the path's bytes when they are not UTF-8, else None."""
+        return discovery.Entry(self.path, self.open_path, "file").path_hex
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +55,14 @@ class Plan:
 
 
 def iter_files(raw_dir: str | os.PathLike) -> Iterator[Path]:
-    """Every regular file under raw_dir, recursively, sorted; hidden files and folders are skipped."""
-    root = Path(raw_dir)
-    if not root.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            p = Path(dirpath) / name
-            if not name.startswith(".") and p.is_file():
-                yield p.resolve()
+    """Every regular file under raw_dir that a path can name (readable name, under PATH_MAX), in discovery order.
+
+    Nothing is read. Entries that are not such files (unreadable, over-long, links leaving the raw dir …) are
+    recorded by `scan`; `assets.contracts` counts every entry with an independent walk.
+    """
+    for e in discovery.walk(raw_dir, read=False):
+        if e.kind == "file" and e.path == e.fs_path:
+            yield Path(e.fs_path)
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -58,22 +74,30 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+def from_entry(e: discovery.Entry) -> RawFile:
+    """A discovery entry as a RawFile: a file with its content hash, or a problem keyed by its path."""
+    fs_path = "" if e.fs_path == e.path else e.fs_path
+    if e.kind == "file" and e.sha256:
+        return RawFile(e.path, e.sha256, e.size, fs_path)
+    return RawFile(e.path, discovery.entry_sha256(e.fs_path), e.size, fs_path, e.kind, e.message)
+
+
 def scan(raw_dir: str | os.PathLike) -> list[RawFile]:
-    """Discover and hash every file under raw_dir."""
-    return [RawFile(str(p), sha256_file(p), p.stat().st_size) for p in iter_files(raw_dir)]
+    """Discover and hash every entry under raw_dir: files, and the entries that could not be read (error_kind set)."""
+    return [from_entry(e) for e in discovery.walk(raw_dir)]
 
 
 def fingerprint(raw_dir: str | os.PathLike) -> str:
-    """A cheap fingerprint of raw_dir (paths, sizes, mtimes; no reading): changes when files appear or change."""
+    """A cheap fingerprint of raw_dir (entries, kinds, sizes, mtimes; no reading): changes when files appear or change."""
     h = hashlib.sha256()
-    for p in iter_files(raw_dir):
-        st = p.stat()
-        h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for e in discovery.walk(raw_dir, read=False):
+        h.update(os.fsencode(e.fs_path) + f"\0{e.kind}\0{e.size}\0{e.mtime_ns}\n".encode())
     return h.hexdigest()
 
 
 # failures of the run, not of the file: tried again on the next run (the file itself may be fine)
-TRANSIENT_ERRORS = frozenset({"Timeout", "WorkerCrashed", "MemoryLimit", "ConverterTimeout"})
+TRANSIENT_ERRORS = frozenset({"Timeout", "WorkerCrashed", "MemoryLimit", "ConverterTimeout",
+                              discovery.CHANGED, discovery.UNREADABLE, *discovery.ENTRY_KINDS})
 
 
 def plan(files: Iterable[RawFile], cached: Mapping[str, dict] | Iterable[str]) -> Plan:
@@ -90,7 +114,9 @@ def plan(files: Iterable[RawFile], cached: Mapping[str, dict] | Iterable[str]) -
     to_parse: list[RawFile] = []
     cached: list[RawFile] = []
     for f in files:
-        if f.sha256 in known:
+        if f.error_kind:  # an entry discovery could not read: recorded afresh on every run
+            to_parse.append(f)
+        elif f.sha256 in known:
             cached.append(f)
         else:
             to_parse.append(f)
@@ -98,19 +124,51 @@ def plan(files: Iterable[RawFile], cached: Mapping[str, dict] | Iterable[str]) -
     return Plan(tuple(to_parse), tuple(cached))
 
 
+def clean_text(text: str | None) -> str | None:
+    """Text that DuckDB can store: surrogate escapes (bytes of a non-UTF-8 name) shown readably."""
+    if text is None:
+        return None
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return discovery.readable(text.encode("utf-8", "surrogateescape"))
+
+
+def entry_record(f: RawFile, kind: str, message: str) -> dict:
+    """The error object of cli.md for an entry that was not (or could not be) extracted."""
+    return {"source": f.path, "sha256": f.sha256, "format": None, "status": "error",
+            "error": {"kind": kind, "message": message}, "report": None, "figures": [], "findings": []}
+
+
 def extract_stream(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]],
                    **limits) -> Iterator[dict]:
-    """Run the isolated extractor over files, yielding one dict per file in order as it finishes; our hash wins."""
+    """Run the isolated extractor over files, yielding one dict per file in order as it finishes; our hash wins.
+
+    Entries discovery could not read are recorded without a worker. A file whose bytes are no longer those
+    discovery hashed (rewritten, deleted, made unreadable during the run) becomes a run fault
+    (ChangedDuringRun or Unreadable, both in TRANSIENT_ERRORS): retried next run, the rest of the batch loads.
+    """
     files = list(files)
-    if not files:
-        return
-    for f, ex in zip(files, extract_many([f.path for f in files], **limits), strict=True):
-        ex = dict(ex)
-        if ex.get("sha256") and ex["sha256"] != f.sha256 and ex.get("status") == "ok":
-            raise RuntimeError(f"{f.path}: extractor hashed {ex['sha256']}, scan hashed {f.sha256}")
+    readable_files = [f for f in files if not f.error_kind]
+    results = iter(extract_many([f.open_path for f in readable_files], **limits) if readable_files else ())
+    for f in files:
+        if f.error_kind:
+            yield entry_record(f, f.error_kind, f.error_message or f.error_kind)
+            continue
+        ex = dict(next(results))
+        err = ex.get("error") or {}
+        if ex.get("sha256") and ex["sha256"] != f.sha256 and err.get("kind") not in TRANSIENT_ERRORS:
+            ex = entry_record(f, discovery.CHANGED, f"the file changed while the run read it (sha256 "
+                                                    f"{f.sha256[:12]}… when discovered, {ex['sha256'][:12]}… when "
+                                                    "read); it is read again on the next run")
+        if ex.get("error"):
+            ex["error"] = {**ex["error"], "message": clean_text(ex["error"].get("message"))}
         ex["sha256"] = f.sha256
-        ex.setdefault("source", f.path)
+        ex["source"] = f.path
         yield ex
+    if next(results, None) is not None:
+        raise RuntimeError("the extractor returned more results than files")
 
 
 def extract(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]], **limits) -> list[dict]:
@@ -140,8 +198,9 @@ def files_by_content(files: Iterable[RawFile]) -> dict[str, list[RawFile]]:
 
 def chunk_frames(extractions: list[dict], files: Mapping[str, list[RawFile]], parser_version: str,
                  now: dt.datetime) -> dict:
-    """The raw frames of one parsed chunk: its reports, figures, findings and failures, and a documents row for
-    every path (in `files`, by sha256) that holds one of its contents, so that the chunk commits as a unit."""
+    """The raw frames of one parsed chunk: its reports, figures, findings, extraction checks and failures, and a
+    documents row for every path (in `files`, by sha256) that holds one of its contents, so that the chunk commits
+    as a unit."""
     paths = {ex["sha256"]: [f.path for f in files.get(ex["sha256"]) or []] or [ex["source"]] for ex in extractions}
     out = frames.extraction_frames(extractions, parser_version, now, paths)
     seen = [f for ex in extractions
@@ -171,7 +230,7 @@ def document_rows(files: Iterable[RawFile], extractions: Iterable[dict], cache: 
             outcome = {k: prev.get(k) for k in
                        ("format", "parser_version", "status", "error_kind", "error_message", "extracted_at")}
         rows.append({"sha256": f.sha256, "path": f.path, "size": f.size, **outcome,
-                     "seen_at": now, "is_current": True})
+                     "seen_at": now, "is_current": True, "path_hex": f.path_hex})
     return rows
 
 

@@ -82,6 +82,23 @@ def prose_rows() -> tuple[Entry, ...]:
     return tuple(e for e in entries() if e.table == "prose_metrics" and e.dimension == "row")
 
 
+# eras whose reports print each other's rows (hybrids: a 2021 表三 with 2019's single （六）其他处理 row)
+NATIONAL_ERAS = ("2019", "2021")
+
+
+@functools.cache
+def printable_cells(template: str | None) -> frozenset[tuple[str, str, str]]:
+    """(table, row, column) a report of this template may carry: its own cells, for a national era also the
+    cells of the same tables in the other national era (hybrid reports), and the prose metrics of any report."""
+    cells = {("prose_metrics", r.code, "value") for r in prose_rows()}
+    eras = NATIONAL_ERAS if template in NATIONAL_ERAS else (template,)
+    own = {t.table for t in tables(template)} if template in TEMPLATES else set()
+    for era in eras:
+        if era in TEMPLATES:
+            cells |= {(t.table, r, c) for t in tables(era) if t.table in own for r, c in t.cells()}
+    return frozenset(cells)
+
+
 def table(template: str, table_code: str) -> TableSpec:
     return next(t for t in tables(template) if t.table == table_code)
 

@@ -1,7 +1,6 @@
 """Extract one file: bytes → document model → report, as the JSON object of spec/cli.md. The CLI and the assets call this."""
 
 import hashlib
-import re
 import traceback
 from pathlib import Path
 
@@ -22,17 +21,6 @@ def error_result(source: str, data: bytes, fmt: str, kind: str, message: str) ->
     return out
 
 
-_ANNUAL_REPORT = re.compile(r"信息公开.{0,40}?(?:年度报告|年报|工作报告|报告|统计表)|(?:年度报告|年报).{0,40}?信息公开", re.S)
-
-
-def looks_like_annual_report(template: str, text: str) -> bool:
-    """A document is an annual report when it has a template table, or its text speaks of one (信息公开 … 报告)."""
-    if template != "prose":
-        return True
-    head = "".join(text[:50_000].split())  # no whitespace, as the title may be spaced out
-    return "信息公开" in head and _ANNUAL_REPORT.search(head) is not None
-
-
 def extract_bytes(data: bytes, source: str) -> dict:
     """Read and parse one document; a file that cannot be read gives status 'error' with a kind and message."""
     fmt = sniff_format(data, source)
@@ -49,9 +37,9 @@ def extract_bytes(data: bytes, source: str) -> dict:
     except Exception as e:
         tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
         return error_result(source, data, fmt, "ParseFailed", f"{type(e).__name__}: {e} ({tb})")
-    if not looks_like_annual_report(report.template, doc.text):
+    if not report.evidence.get("is_annual_report", True):  # decided by nianbao.parse.kind
         return error_result(source, data, fmt, "NotAnAnnualReport",
-                            "no statistics table of any template era and no mention of a 信息公开 annual report")
+                            "no statistics table of any template era, and no titled report stating its figures")
     out = _base(source, data, fmt)
     out["encoding"] = doc.encoding
     out["ocr"] = doc.ocr
@@ -60,7 +48,18 @@ def extract_bytes(data: bytes, source: str) -> dict:
     out["report"] = report.meta_json()
     out["figures"] = [f.to_json() for f in report.figures]
     out["findings"] = [f.to_json() for f in report.findings]
+    out["confidence"] = confidence(data, fmt, doc, report)
     return out
+
+
+def confidence(data: bytes, fmt: str, doc, report) -> dict:
+    """The report's `confidence` object (nianbao.confidence); a failure there is recorded, never raised."""
+    from nianbao.confidence import assess
+
+    try:
+        return assess(data, fmt, doc, report)
+    except Exception as e:
+        return {"error": f"{type(e).__name__}: {e}"}
 
 
 def extract_path(path: str | Path) -> dict:

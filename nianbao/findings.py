@@ -4,7 +4,7 @@ import functools
 import operator
 from datetime import date
 
-from nianbao import codebook
+from nianbao import bodies, codebook
 from nianbao.report import Figure, Finding, Report, location_json
 
 T2, T3, T4, LEG, PROSE = "t2_proactive", "t3_applications", "t4_review_litigation", "legacy_stats", "prose_metrics"
@@ -91,8 +91,9 @@ def national_relations(template: str) -> tuple:
     out = []
     t3 = codebook.table(template, T3)
     leaves = [r.code for r in t3.rows if r.parent in ("outcome", "denied", "unavailable", "not_processed",
-                                                       "other_handling") and r.code not in ("total_handled",)
-              and not (template == "2021" and r.code == "other_handling")]
+                                                       "other_handling") and r.code not in ("total_handled",)]
+    if "other_handling" not in leaves:  # a 2021 table printing 2019's single （六）其他处理 row (a hybrid, S1)
+        leaves.append("other_handling")
     for col in APPLICANTS + ("total",):
         out.append(_relation("R1", ((T3, "new_received", col), (T3, "carried_over", col)),
                     ((T3, "total_handled", col), (T3, "carried_forward", col)), "=",
@@ -179,14 +180,8 @@ def _r9(report: Report) -> list[Finding]:
 
 
 def deadline(report: Report) -> date | None:
-    y = report.report_year
-    if y is None:
-        return None
-    if y < 2019:
-        return date(y + 1, 3, 31)
-    name = report.agency or ""
-    government = name.endswith(("人民政府", "政府", "街道办事处", "办事处")) and "办公" not in name[-6:]
-    return date(y + 1, 3, 31) if government else date(y + 1, 1, 31)
+    """R12's deadline for the report's body (nianbao.bodies: one classification, shared with the warehouse)."""
+    return bodies.deadline(report.report_year, bodies.kind_of_body(report.agency))
 
 
 def _r12(report: Report) -> list[Finding]:
@@ -207,13 +202,32 @@ def template_rows(template: str) -> tuple[tuple[str, str], ...]:
     return tuple((t.table, r.code) for t in codebook.tables(template) for r in t.rows)
 
 
+@functools.cache
+def _column_words(template: str) -> frozenset[str]:
+    """Column headers of a template's tables (总计, 结果维持 …): a header word before a number is no extra row."""
+    return frozenset({c.label for t in codebook.tables(template) for c in t.columns} | {"合计", "小计"})
+
+
 def _s1(report: Report) -> list[Finding]:
     have = {(f.table, f.row) for f in report.figures if f.mapped}
     missing = [f"{t}/{r}" for t, r in template_rows(report.template) if (t, r) not in have]
-    if not missing:
-        return []
-    return [Finding("S1", "error", f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
-                    + (" …" if len(missing) > 12 else ""), [{"row": m} for m in missing])]
+    out = []
+    if missing:
+        out.append(Finding("S1", "error", f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
+                           + (" …" if len(missing) > 12 else ""), [{"row": m} for m in missing]))
+    if report.template in ("2019", "2021"):
+        # a printed row of a national table that names no template row (its numbers kept unmapped)
+        extra: dict[str, Figure] = {}
+        for f in report.figures:
+            if (not f.mapped and f.table == "unmapped" and f.kind != "doubt" and ":" not in f.row
+                    and f.row not in _column_words(report.template)):
+                extra.setdefault(f.row, f)
+        if extra:
+            out.append(Finding("S1", "error", f"{len(extra)} printed rows match no template row: "
+                               + ", ".join(f.label or r for r, f in list(extra.items())[:12]),
+                               [{"row": f"unmapped/{r}", "label": f.label, "location": location_json(f.location)}
+                                for r, f in extra.items()]))
+    return out
 
 
 def _o10(header_values: list[Figure]) -> list[Finding]:
@@ -237,6 +251,14 @@ def _x9(local_totals) -> list[Finding]:
     return out
 
 
+def _x_doubt(report: Report) -> list[Finding]:
+    """Extraction doubts: printed cells the text alone cannot place (fused digits that split more than one way)."""
+    return [Finding("X_DOUBT", "warning", f"extraction doubt: {f.label}",
+                    [{"table": f.table, "row": f.row, "column": f.column, "value": None, "raw": f.raw,
+                      "location": location_json(f.location)}])
+            for f in report.figures if not f.mapped and f.kind == "doubt"]
+
+
 def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> list[Finding]:
     """Every rule one report can show; local forms get their own totals check instead of the national ones."""
     c = _Cells(report)
@@ -251,6 +273,7 @@ def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> 
     found += _r8(c, report.template)
     found += _r9(report)
     found += _r12(report)
+    found += _x_doubt(report)
     if report.variant != "local_form":
         found += _s1(report)
     return [f for f in found if f is not None]

@@ -7,6 +7,7 @@ import json
 import polars as pl
 
 from nianbao import codebook
+from nianbao.confidence import rows as confidence_rows
 
 UTC_TS = pl.Datetime("us", "UTC")
 
@@ -14,13 +15,19 @@ UTC_TS = pl.Datetime("us", "UTC")
 DOCUMENTS = {  # one row per file (path) and content (sha256) ever seen
     "sha256": pl.String, "path": pl.String, "size": pl.Int64, "format": pl.String,
     "parser_version": pl.String, "status": pl.String, "error_kind": pl.String, "error_message": pl.String,
-    "extracted_at": UTC_TS, "seen_at": UTC_TS, "is_current": pl.Boolean, "loaded_at": UTC_TS,
+    "extracted_at": UTC_TS, "seen_at": UTC_TS, "is_current": pl.Boolean,
+    "path_hex": pl.String,  # the path's bytes in hex when they are not UTF-8 (path is then a readable decoding)
+    "loaded_at": UTC_TS,
 }
 REPORTS = {  # one row per parsed report; report_id is the sha256 of its source file
     "report_id": pl.String, "source_path": pl.String, "parser_version": pl.String,
     "agency": pl.String, "province": pl.String, "city": pl.String, "county": pl.String,
     "region_code": pl.String, "report_year": pl.Int32, "template": pl.String, "published_on": pl.Date,
-    "extracted_at": UTC_TS, "template_variant": pl.String, "loaded_at": UTC_TS,
+    "extracted_at": UTC_TS, "template_variant": pl.String,
+    # extraction confidence (nianbao.confidence.rows.report_columns)
+    "n_cells_located": pl.Int32, "n_cells_inferred": pl.Int32, "n_cells_blank": pl.Int32,
+    "identities_hold": pl.Boolean, "n_cells_in_doubt": pl.Int32,
+    "loaded_at": UTC_TS,
 }
 UNMAPPED_TABLE = "unmapped"  # the extractor's table for printed numbers that fit no codebook cell (kept)
 FIGURES = {  # one row per report and cell
@@ -38,6 +45,14 @@ QUARANTINE = {  # one row per failed file (content and path) and parser version
     "sha256": pl.String, "path": pl.String, "format": pl.String, "parser_version": pl.String,
     "error_kind": pl.String, "message": pl.String, "seen_at": UTC_TS, "loaded_at": UTC_TS,
 }
+EXTRACTION_CHECKS = {  # one row per report × failed rule instance × cell, and per cell of an extraction doubt
+    "report_id": pl.String, "check_seq": pl.Int32, "finding_seq": pl.Int32, "rule_id": pl.String,
+    "message": pl.String, "reading": pl.String, "rule_verdict": pl.String, "table_code": pl.String,
+    "row_code": pl.String, "column_code": pl.String, "primary_value": pl.Float64, "second_value": pl.Float64,
+    "second_text": pl.String, "verdict": pl.String, "page": pl.Int32, "table_index": pl.Int32,
+    "row_index": pl.Int32, "column_index": pl.Int32, "char_start": pl.Int64, "char_end": pl.Int64,
+    "second_location": pl.String,
+}
 RULES = {  # one row per rule of rules.csv
     "rule_id": pl.String, "templates": pl.String, "scope": pl.String, "severity": pl.String,
     "statement": pl.String, "formula": pl.String,
@@ -46,13 +61,15 @@ LOAD_LOG = {  # one row per committed chunk of a run (and one for the run's clos
     "run_id": pl.String, "chunk_seq": pl.Int32, "loaded_at": UTC_TS, "n_documents": pl.Int64, "n_reports": pl.Int64,
     "n_figures": pl.Int64, "started_at": UTC_TS, "finished_at": UTC_TS,
 }
-SCAN = {  # one row per file under the raw dir at the last ingest (replaced by every ingest)
-    "path": pl.String, "sha256": pl.String, "size": pl.Int64, "scan_seq": pl.Int64, "scanned_at": UTC_TS,
+SCAN = {  # one row per entry under the raw dir at the last ingest (replaced by every ingest; batch.RawFile)
+    "path": pl.String, "sha256": pl.String, "size": pl.Int64, "path_hex": pl.String, "error_kind": pl.String,
+    "error_message": pl.String, "scan_seq": pl.Int64, "scanned_at": UTC_TS,
 }
-# loaded_at: when the chunk that wrote the row committed (filled in by the writer, one value per chunk)
-LOADED = ("documents", "reports", "figures", "findings", "quarantine")
-SCHEMAS = {"rules": RULES, "load_log": LOAD_LOG, "scan": SCAN, "documents": DOCUMENTS, "reports": REPORTS, "figures": FIGURES, "findings": FINDINGS,
-           "quarantine": QUARANTINE}
+# every row of these raw tables carries `loaded_at` (TIMESTAMPTZ): the commit time of the chunk that wrote it
+# (assets/load.py sets it; a documents / quarantine row keeps its loaded_at while nothing about it changes)
+LOADED_AT_TABLES = ("documents", "reports", "figures", "findings", "quarantine")
+SCHEMAS = {"rules": RULES, "load_log": LOAD_LOG, "scan": SCAN, "documents": DOCUMENTS, "reports": REPORTS,
+           "figures": FIGURES, "findings": FINDINGS, "quarantine": QUARANTINE, "extraction_checks": EXTRACTION_CHECKS}
 
 _DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Float64: "DOUBLE",
                  pl.Boolean: "BOOLEAN", pl.Date: "DATE"}
@@ -78,11 +95,8 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
 
 @functools.cache
 def mapped_cells(template: str | None) -> frozenset[tuple[str, str, str]]:
-    """Every (table, row, column) the codebook defines for a template, plus the prose metrics of any report."""
-    cells = {("prose_metrics", r.code, "value") for r in codebook.prose_rows()}
-    if template in codebook.TEMPLATES:
-        cells |= {(t.table, r, c) for t in codebook.tables(template) for r, c in t.cells()}
-    return frozenset(cells)
+    """Every (table, row, column) a report of the template may carry (codebook.printable_cells)."""
+    return codebook.printable_cells(template)
 
 
 def _date(value) -> dt.date | None:
@@ -118,7 +132,7 @@ def report_row(ex: dict, parser_version: str, extracted_at: dt.datetime, source_
         "county": region.get("county"), "region_code": region.get("code"),
         "report_year": _int(rep.get("report_year")), "template": rep.get("template"),
         "published_on": _date(rep.get("published_on")), "extracted_at": extracted_at,
-        "template_variant": rep.get("template_variant"),
+        "template_variant": rep.get("template_variant"), **confidence_rows.report_columns(ex),
     }
 
 
@@ -169,17 +183,19 @@ def extraction_frames(extractions: list[dict], parser_version: str, extracted_at
     `paths` maps a sha256 to every path holding that content (the report's source_path is the first;
     each failed path gets its own quarantine row); by default the extract dict's `source`.
     """
-    reports, figures, findings, quarantine = [], [], [], []
+    reports, figures, findings, quarantine, checks = [], [], [], [], []
     for ex in extractions:
         where = (paths or {}).get(ex.get("sha256")) or [ex.get("source")]
         if ex.get("status") == "ok":
             reports.append(report_row(ex, parser_version, extracted_at, where[0]))
             figures += figure_rows(ex, where[0])
             findings += finding_rows(ex)
+            checks += confidence_rows.check_rows(ex)
         else:
             quarantine += [quarantine_row(ex, parser_version, extracted_at, p) for p in where]
     return {"reports": frame("reports", reports), "figures": frame("figures", figures),
-            "findings": frame("findings", findings), "quarantine": frame("quarantine", quarantine)}
+            "findings": frame("findings", findings), "quarantine": frame("quarantine", quarantine),
+            "extraction_checks": frame("extraction_checks", checks)}
 
 
 def rules_frame() -> pl.DataFrame:

@@ -60,6 +60,23 @@ def error_record(source: str, kind: str, message: str) -> dict:
                 "figures": [], "findings": []}
 
 
+MEMORY_SIGNS = ("bad_alloc", "MemoryError", "Failed to allocate", "failed to allocate", "out of memory",
+                "Out of memory", "Cannot allocate memory")
+
+
+def memory_fault(result: dict) -> dict:
+    """An error result caused by a memory failure (std::bad_alloc from OCR, MemoryError wrapped by a reader)
+    is the run's MemoryLimit, not a fault of the file (CorruptPDF, ReaderFailed …)."""
+    err = result.get("error") if isinstance(result, dict) else None
+    if not err or err.get("kind") == "MemoryLimit":
+        return result
+    message = str(err.get("message") or "")
+    if any(sign in message for sign in MEMORY_SIGNS):
+        return {**result, "error": {"kind": "MemoryLimit",
+                                    "message": f"out of memory while reading ({err.get('kind')}: {message})"}}
+    return result
+
+
 def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
     """Worker loop: receive batches of (index, path, converted_docx_path), send (index, result) per task."""
     if memory_mb:
@@ -82,7 +99,7 @@ def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
                 data = Path(path).read_bytes()
                 if docx_path:
                     docreader.CONVERTED[hashlib.sha256(data).hexdigest()] = Path(docx_path).read_bytes()
-                result = fn(data, path)
+                result = memory_fault(fn(data, path))
             except MemoryError:
                 data = None
                 result = ("MemoryLimit", f"the reader ran out of memory (limit {memory_mb} MB)")
@@ -153,6 +170,22 @@ def _convert_docs(tasks: list[tuple[int, str]], out_dir: str, profile: str, done
 def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s: float = 120.0,
                  memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8,
                  window: int = 1024) -> Iterator[dict]:
+    """One result per path, in input order (see _extract_pool); a file that ran out of memory is tried once more,
+    alone (one worker), with twice the memory limit, before its MemoryLimit is recorded (a run fault, retried
+    by the next run)."""
+    paths = [str(p) for p in paths]
+    pool = _extract_pool(paths, workers, timeout_s, memory_mb, job, batch, window)
+    for path, result in zip(paths, pool, strict=True):
+        if (result.get("error") or {}).get("kind") == "MemoryLimit" and memory_mb:
+            again = next(iter(_extract_pool([path], 1, timeout_s, memory_mb * 2, job, 1)))
+            if (again.get("error") or {}).get("kind") != "MemoryLimit":
+                result = again
+        yield result
+
+
+def _extract_pool(paths: list[str], workers: int = 2, timeout_s: float = 120.0,
+                  memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8,
+                  window: int = 1024) -> Iterator[dict]:
     """One result per path, in input order; a worker that crashed, timed out or ran out of memory gives an error record.
 
     `job` names a function (data, source) -> dict as "module:function". DOC/WPS files are converted by one

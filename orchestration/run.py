@@ -82,38 +82,18 @@ def summary(result, seconds: float, instance=None) -> dict:
     return out
 
 
-PID_TAG = "nianbao/pid"  # the process running a `make run`: a run whose process is gone was killed
-
-
-def process_alive(pid: int) -> bool:
-    """True when pid is a live process running orchestration.run (a reused pid of another program is not)."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return b"orchestration" in f.read()
-    except OSError:
-        return False
-
-
-def reap_abandoned_runs(instance) -> list[str]:
-    """Mark failed the runs of `make run` whose process died (kill -9, power loss) and free their pool slots;
-    otherwise the next run would wait for the duckdb_writer slot for ever. Returns the run ids reaped."""
-    import dagster as dg
-
-    statuses = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED]
-    reaped = []
-    for run in instance.get_runs(filters=dg.RunsFilter(statuses=statuses, tags={"nianbao/entry": "orchestration.run"})):
-        pid = run.tags.get(PID_TAG)
-        if pid and pid.isdigit() and not process_alive(int(pid)):
-            instance.report_run_failed(run, f"the process {pid} running this run is gone (killed)")
-            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-            reaped.append(run.run_id)
-    return reaped
-
-
 def main(argv: list[str] | None = None) -> int:
+    """`make run`: a supervisor holding the run lock (orchestration.guard) runs the job once in a child process
+    (`--child`: the run itself, in this process)."""
+    argv = sys.argv[1:] if argv is None else argv
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--summary-json", help="also write the summary to this file (benchmarks read it)")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if not args.child:
+        from orchestration import guard
+
+        return guard.supervise([sys.executable, "-m", "orchestration.run", "--child", *argv])
     settings.prepare_dagster_home()
     os.environ.setdefault("NIANBAO_WAREHOUSE_PATH", str(settings.warehouse_path()))
     import dagster as dg
@@ -123,12 +103,9 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.monotonic()
     job = build_definitions().resolve_job_def(REFRESH_JOB)
-    with dg.DagsterInstance.get() as instance:
-        for run_id in reap_abandoned_runs(instance):
-            print(f"run {run_id} was killed before it finished: marked failed, its pool slot freed; "
-                  "what it committed is kept and this run goes on from there")
+    with dg.DagsterInstance.get() as instance:  # dead runs are reclaimed by the run_lock resource (guard.reclaim)
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG,
-                                        tags={"nianbao/entry": "orchestration.run", PID_TAG: str(os.getpid())})
+                                        tags={"nianbao/entry": "orchestration.run"})
         s = summary(result, time.monotonic() - start, instance)
         windows = stage_times(instance, result.run_id)[1]
     print("\nnianbao run summary")

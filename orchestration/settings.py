@@ -65,6 +65,12 @@ def duckdb_memory_limit() -> str:
     return os.environ.get("NIANBAO_DUCKDB_MEMORY") or "1GB"
 
 
+def full_refresh() -> bool:
+    """NIANBAO_FULL_REFRESH=1 (`make rebuild`): dbt rebuilds every mart (--full-refresh) and every check validates
+    every row; otherwise marts and row-level checks cover what changed since the last run."""
+    return (os.environ.get("NIANBAO_FULL_REFRESH") or "").strip().lower() in ("1", "true", "yes")
+
+
 def prepare_dagster_home() -> Path:
     """Create DAGSTER_HOME with our dagster.yaml (telemetry off, pools) and export it; returns the path."""
     path = dagster_home()
@@ -76,3 +82,12 @@ def prepare_dagster_home() -> Path:
     os.environ["DAGSTER_HOME"] = str(path)
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
     return path
+
+
+RUN_LOCK_FD = "NIANBAO_RUN_LOCK_FD"  # set by orchestration.guard.supervise for its child: the lock it holds
+
+
+def run_lock_fd() -> int | None:
+    """NIANBAO_RUN_LOCK_FD: the fd of $NIANBAO_HOME/.run.lock inherited from `make run`'s supervisor, if any."""
+    value = os.environ.get(RUN_LOCK_FD)
+    return int(value) if value and value.isdigit() else None

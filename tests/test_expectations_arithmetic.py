@@ -73,7 +73,7 @@ def test_one_expectation_per_rule_counts_reports_not_cells():
 def synth(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth")
     subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "synth", "--out", str(out), "--count", "64",
-                    "--seed", "3"], check=True, capture_output=True)
+                    "--seed", "3", "--profile", "classic"], check=True, capture_output=True)
     truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
     (out / "truth.json").unlink()  # not a report
     return out, truth

@@ -102,18 +102,25 @@ def _values_as_text(df):
 
 
 @pytest.mark.parametrize("edit, expected", [
-    (_negative, ("expect_column_values_to_be_between", "unsigned_value")),
     (_duplicate_cell, ("expect_column_values_to_be_unique", "grain_key")),
     (_unknown_code_marked_mapped, ("expect_column_values_to_be_in_set", "cell_key")),
     (_bad_sha, ("expect_column_values_to_match_regex", "source_sha256")),
     (_no_location, ("expect_column_values_to_be_in_set", "has_location")),
-    (_year_out_of_range, ("expect_column_values_to_be_between", "report_year")),
     (_values_as_text, ("expect_column_values_to_be_in_type_list", "value")),
 ], ids=lambda x: getattr(x, "__name__", None) or x[1])
 def test_figures_contract_names_the_broken_expectation(conn, edit, expected):
     summary = validate(conn, fct_report_figures, edit=edit)
     assert not summary["success"]
     assert expected in failed(summary)
+
+
+@pytest.mark.parametrize("edit, column", [(_negative, "unsigned_value"), (_year_out_of_range, "report_year")],
+                         ids=["negative", "year"])
+def test_what_a_publisher_printed_only_warns(conn, edit, column):
+    summary = validate(conn, fct_report_figures, edit=edit)
+    assert summary["success"] and summary["errors"] == 0  # never a blocked snapshot
+    assert [(f["expectation"], f["column"], f["severity"]) for f in summary["failed"]] == [
+        ("expect_column_values_to_be_between", column, "warning")]
 
 
 def test_unmapped_numbers_pass_only_with_is_mapped_false(conn):

@@ -303,7 +303,9 @@ def test_synth_main_writes_a_truth_file_in_the_seed_format(tmp_path):
     assert {t["report"]["template"] for t in truth} == {"2019", "2021", "pre2019_table", "prose"}
     assert {t["file"].split("_")[-1].split(".")[0] for t in truth} == {"tab", "pipe", "lines", "mixed"}
     for t in truth:
-        assert set(t) == {"file", "report", "figures", "blank", "violations", "expected_findings"}
+        required = {"file", "report", "figures", "blank", "violations", "expected_findings"}
+        assert required <= set(t) <= required | {"phenomena", "doubtful", "tolerated_findings", "unmapped"}
+        assert ("tolerated_findings" in t) == ("doubtful" in t)
         assert set(t["report"]) == {"agency", "agency_aliases", "region", "report_year", "template", "published_on"}
         assert set(t["report"]["region"]) == {"province", "city", "county"}
     assert synth_main(["--out", str(tmp_path), "--count", "1", "--formats", "nosuch"]) == 2

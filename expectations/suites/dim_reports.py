@@ -4,20 +4,23 @@ import datetime as dt
 
 import pandas as pd
 
+from expectations import scope
 from nianbao import codebook
 
 NAME = "dim_reports_structure"
 CHECK = "structural_contract"
 ASSET = ["marts", "dim_reports"]
 BLOCKING = True
+WATERMARK = scope.MARTS
 INDEX_COLUMNS = ("report_id",)
 FIRST_REPORT_YEAR = 2007
 WARN = {"severity": "warning"}
 
 
-def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
-    """The mart as a pandas frame."""
-    return conn.sql("select * from marts.dim_reports").df()
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """The mart's rows of the reports built after `since` (every row when None), as a pandas frame."""
+    where, params = scope.mart_rows(conn, since)
+    return conn.execute(f"select * from marts.dim_reports where {where}", params).df()
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
@@ -48,8 +51,8 @@ def build():
     suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="id_is_source_sha256", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(codebook.TEMPLATES)))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
-        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(  # the year the publisher printed: a warning
+        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year, meta=WARN))
     for column in ("n_figures", "n_findings"):
         suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0))
     suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="n_copies", min_value=1))

@@ -1,9 +1,10 @@
-"""Structural contract on marts.fct_report_figures: codebook codes, grain, signs, years, provenance."""
+"""Structural contract on marts.fct_report_figures: codebook codes, grain, types, provenance (printed values warn)."""
 
 import datetime as dt
 
 import pandas as pd
 
+from expectations import scope
 from nianbao import codebook
 from nianbao.frames import UNMAPPED_TABLE
 
@@ -11,9 +12,11 @@ NAME = "fct_report_figures_structure"
 CHECK = "structural_contract"
 ASSET = ["marts", "fct_report_figures"]
 BLOCKING = True
+WATERMARK = scope.MARTS
 INDEX_COLUMNS = ("report_id", "figure_seq")
 FIRST_REPORT_YEAR = 2007  # the 条例 was issued in 2007; the first annual reports cover 2008
 SIGNED_COLUMNS = ("change",)
+WARN = {"severity": "warning"}  # what a publisher printed: a finding (rpt_rule_failures), never a blocked snapshot
 INT_TYPES = ("int8", "int16", "int32", "int64", "Int8", "Int16", "Int32", "Int64")
 TYPES = {  # pandas dtypes of DuckDB's .df(): nullable integers come back as Int32/Int64
     # (GX 1.24 cannot match pandas 3's str dtype by name; text columns are held by the set/regex expectations)
@@ -23,18 +26,15 @@ TYPES = {  # pandas dtypes of DuckDB's .df(): nullable integers come back as Int
 
 
 def allowed_cell_keys() -> list[str]:
-    """Every 'template|table|row|column' the codebook defines (prose metrics are allowed in every template)."""
-    keys = set()
-    for template in codebook.TEMPLATES:
-        for t in codebook.tables(template):
-            keys |= {f"{template}|{t.table}|{r}|{c}" for r, c in t.cells()}
-        keys |= {f"{template}|prose_metrics|{r.code}|value" for r in codebook.prose_rows()}
-    return sorted(keys)
+    """Every 'template|table|row|column' a report of the template may carry (codebook.printable_cells: hybrids too)."""
+    return sorted(f"{template}|{table}|{row}|{column}" for template in codebook.TEMPLATES
+                  for table, row, column in codebook.printable_cells(template))
 
 
-def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
-    """The mart as a pandas frame."""
-    return conn.sql("select * from marts.fct_report_figures").df()
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """The mart's rows of the reports built after `since` (every row when None), as a pandas frame."""
+    where, params = scope.mart_rows(conn, since)
+    return conn.execute(f"select * from marts.fct_report_figures where {where}", params).df()
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
@@ -66,9 +66,11 @@ def build():
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="cell_key", value_set=allowed_cell_keys()))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="is_mapped_consistent", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="grain_key"))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="unsigned_value", min_value=0))
+    # printed by the publisher: a negative count (rules.csv R9) or an impossible year is a warning
+    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="unsigned_value", min_value=0,
+                                                            meta=WARN | {"rule": "R9"}))
     suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
-        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year))
+        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year, meta=WARN))
     suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="has_location", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(codebook.TEMPLATES)))

@@ -2,29 +2,32 @@
 
 import pandas as pd
 
-from expectations import arithmetic
+from expectations import arithmetic, scope
 
 NAME = "publisher_arithmetic"
 CHECK = "publisher_arithmetic"
 ASSET = ["marts", "fct_report_figures"]
 BLOCKING = False
+WATERMARK = scope.MARTS
 INDEX_COLUMNS = ("report_id",)
 FIGURES = """
 select f.report_id, f.template, f.table_code, f.row_code, f.column_code, f.value, f.is_mapped, {variant}
 from marts.fct_report_figures f left join raw.reports r on r.report_id = f.report_id
-where f.is_mapped and f.table_code in ('t3_applications', 't4_review_litigation', 'legacy_stats')
+where f.is_mapped and f.table_code in ('t3_applications', 't4_review_litigation', 'legacy_stats') and {scope}
 """
 
 
-def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
-    """The mapped cells the rules read, with each report's template variant (local forms have no national rules).
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """The mapped cells the rules read, with each report's template variant (local forms have no national rules),
+    of the reports built after `since` (every report when None).
 
     A warehouse loaded before raw.reports had template_variant reads it as null (national) until the next load.
     """
     has_variant = conn.execute("select count(*) from information_schema.columns where table_schema = 'raw' "
                                "and table_name = 'reports' and column_name = 'template_variant'").fetchone()[0]
     variant = "r.template_variant" if has_variant else "null::varchar as template_variant"
-    return conn.sql(FIGURES.format(variant=variant)).df()
+    where, params = scope.mart_rows(conn, since, "f.report_id")
+    return conn.execute(FIGURES.format(variant=variant, scope=where), params).df()
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:

@@ -3,13 +3,16 @@
 import os
 
 import pandas as pd
+import pyarrow as pa
 
+from expectations import scope
 from nianbao import batch
 
 NAME = "raw_documents_structure"
 CHECK = "structural_contract"
 ASSET = ["raw", "documents"]
 BLOCKING = True
+WATERMARK = scope.RAW
 INDEX_COLUMNS = ("path",)
 STATUSES = ("ok", "error")
 DOCUMENTS = """
@@ -19,23 +22,40 @@ select d.*, true as has_document_row,
                  and coalesce(trim(q.error_kind), '') <> '' and coalesce(trim(q.message), '') <> '') as quarantined,
        exists (select 1 from raw.reports r where r.report_id = d.sha256) as has_report
 from raw.documents d
+where {scope}
+"""
+# nothing lost, table-wide in SQL: the files now under the raw dir without a current document row
+UNRECORDED = """
+select disk.path from disk
+where not exists (select 1 from raw.documents d where d.path = disk.path and d.is_current)
 """
 
 
-def load(conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None) -> pd.DataFrame:
-    """raw.documents (with quarantine and report flags) outer-joined with the files now under raw_dir.
+def load(conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None,
+         since=None) -> pd.DataFrame:
+    """raw.documents rows loaded after `since` (every row when None; with quarantine and report flags), plus one
+    row per file now under raw_dir that has no current document row (found in SQL over the whole table).
 
     A file that arrived (ctime, which copying with preserved times does not fake) after started_at, the run's
     start, belongs to the next batch and is left out: the sensor will pick it up.
     """
-    docs = conn.sql(DOCUMENTS).df()
+    where, params = scope.raw_rows(conn, "documents", since, "d")
+    docs = conn.execute(DOCUMENTS.format(scope=where), params).df()
     if raw_dir is None:
         return docs.assign(on_disk=pd.NA)
-    paths = [p for p in batch.iter_files(raw_dir) if started_at is None or p.stat().st_ctime < started_at]
-    disk = pd.DataFrame({"path": [str(p) for p in paths], "on_disk": True})
-    out = docs.merge(disk, on="path", how="outer")
-    out["has_document_row"] = out["has_document_row"].astype("boolean").fillna(False)
-    out["on_disk"] = out["on_disk"].astype("boolean").fillna(False)
+    paths = [str(p) for p in batch.iter_files(raw_dir) if started_at is None or p.stat().st_ctime < started_at]
+    conn.register("disk", pa.table({"path": pa.array(paths, pa.string())}))
+    try:
+        missing = conn.execute(UNRECORDED).df()
+    finally:
+        conn.unregister("disk")
+    # a current row of a file on disk records it; the files with none come from UNRECORDED
+    docs["on_disk"] = docs["path"].isin(set(paths)) & docs["is_current"].astype("boolean").fillna(False)
+    docs["has_document_row"] = True
+    missing = missing.assign(on_disk=True, has_document_row=False, is_current=False)
+    out = pd.concat([docs, missing], ignore_index=True) if len(missing) else docs
+    out["has_document_row"] = out["has_document_row"].astype("boolean")
+    out["on_disk"] = out["on_disk"].astype("boolean")
     return out
 
 

@@ -2,10 +2,13 @@
 
 import pandas as pd
 
+from expectations import scope
+
 NAME = "raw_quarantine_structure"
 CHECK = "structural_contract"
 ASSET = ["raw", "quarantine"]
 BLOCKING = True
+WATERMARK = scope.RAW
 INDEX_COLUMNS = ("path",)
 QUARANTINE = """
 select q.*,
@@ -13,12 +16,14 @@ select q.*,
        (select bool_and(d.status <> 'ok') from raw.documents d
         where d.sha256 = q.sha256 and d.parser_version = q.parser_version) as document_failed
 from raw.quarantine q
+where {scope}
 """
 
 
-def load(conn, raw_dir=None, started_at=None) -> pd.DataFrame:
-    """raw.quarantine with the status of the documents it names."""
-    return conn.sql(QUARANTINE).df()
+def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
+    """raw.quarantine rows loaded after `since` (every row when None), with the status of the documents they name."""
+    where, params = scope.raw_rows(conn, "quarantine", since, "q")
+    return conn.execute(QUARANTINE.format(scope=where), params).df()
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:

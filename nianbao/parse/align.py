@@ -6,7 +6,9 @@ repeated labels (（一）维持… under 复议, 诉讼 and 投诉) resolve by 
 n_children × K values (the （三）不予公开 block flattened without its sub-row labels) fills its children in order.
 """
 
+import functools
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from nianbao.parse.labels import LABEL_MAX, core, matches
 from nianbao.parse.stream import Token
@@ -35,6 +37,7 @@ class GroupSpec:
 
     core: str
     children: tuple[int, ...]  # indexes into the row sequence
+    row: "RowSpec | None" = None  # the row the parent is when printed alone with values (2019's （六）其他处理)
 
 
 @dataclass
@@ -99,12 +102,42 @@ def value_run(toks: list[Token], i: int) -> tuple[list[Token], int]:
     return vals, i
 
 
-def _matching_rows(row_cores: tuple[str, ...], text: str) -> tuple[int, ...]:
-    """Indexes of the template rows a printed label can name."""
+# a short row label (其他, 规章) that a longer printed label merely starts with names that row only near the cursor
+WEAK_CORE = 3
+WEAK_REACH = 2
+# a misprinted label (其他法律行政止公开) names the expected row when its words are this close to the row's
+FUZZY_RATIO = 0.8
+FUZZY_REACH = 3
+
+
+def _matching_rows(row_cores: tuple[str, ...], text: str) -> tuple[tuple[int, bool], ...]:
+    """(index, weak) of the template rows a printed label can name; weak when only a short row label prefixes it."""
     c = core(text)
     if len(c) > max((len(r) for r in row_cores), default=0) + 40:
         return ()
-    return tuple(j for j, rc in enumerate(row_cores) if matches(text, rc))
+    return tuple((j, c != rc and len(rc) <= WEAK_CORE) for j, rc in enumerate(row_cores) if matches(text, rc))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _ratio(a: str, b: str) -> float:
+    """How alike two label keys are (difflib's ratio), memoised: labels repeat across documents."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def fuzzy_row(text: str, rows: list[RowSpec], cursor: int, seen: set[int]) -> int | None:
+    """The row near the cursor whose label a misprinted label is closest to (ratio ≥ FUZZY_RATIO), if one is."""
+    c = core(text)
+    if len(c) < 4 or len(c) > 60:
+        return None
+    best, best_r = None, FUZZY_RATIO
+    for j in range(cursor, min(len(rows), cursor + FUZZY_REACH)):
+        rc = rows[j].core
+        if j in seen or len(rc) < 4 or abs(len(rc) - len(c)) > max(len(rc), len(c)) // 3:
+            continue
+        r = _ratio(c, rc)
+        if r >= best_r + (1e-9 if best is not None else 0):
+            best, best_r = j, r
+    return best
 
 
 # label text → matching row indexes, one memo per row sequence: labels repeat across documents
@@ -147,10 +180,23 @@ class Aligner:
         if not found:
             return None
         end = len(self.rows) if self.window is None else min(len(self.rows), cursor + self.window)
-        for j in found:
-            if cursor <= j < end:
+        for j, weak in found:
+            if cursor <= j < end and (not weak or j - cursor <= WEAK_REACH):
                 return j
         return None
+
+    def match_back(self, tok: Token, cursor: int, seen: set[int]) -> int | None:
+        """A row printed out of template order: an exact label of a row behind the cursor not yet seen, when that
+        label names one row only (repeated labels such as （一）维持 resolve by order, never backwards)."""
+        found = self.memo.get(tok.text)
+        if not found or len(found) != 1:
+            return None
+        j, weak = found[0]
+        if j >= cursor or j in seen or weak or core(tok.text) != self.rows[j].core:
+            return None
+        if self.rows_key.count(self.rows[j].core) != 1:
+            return None
+        return j
 
     def match_group(self, tok: Token, cursor: int) -> GroupSpec | None:
         if len(tok.text) > LABEL_MAX:
@@ -191,48 +237,95 @@ class Aligner:
                 f.mapped = False
                 al.unmapped.append(f)
 
+    def take(self, al: Alignment, toks: list[Token], i: int, j: int) -> int | None:
+        """Row j printed at token i: assign its cells and return the token after them, or None if they are not there."""
+        rows, tok = self.rows, toks[i]
+        k = len(rows[j].columns)
+        # a table row's cells are its own; on plain lines the row's cells are the next K
+        vals, nxt = collect(toks, i + 1, None if tok.row_key is not None else k, tok.row_key, self.skip_units)
+        s = window(vals, k, rows[j].table in RIGHT_ALIGNED) if tok.row_key is not None else 0
+        cells = vals[s:s + k] if len(vals) > k else vals
+        if not self.accept(toks, i, cells, k, nxt, j + 1):
+            return None
+        self.assign(al, j, cells)
+        if len(vals) > k:
+            extra = [v for v in vals[:s] + vals[s + k:] if not v.is_blank]
+            if extra:
+                self.extra_values(al, rows[j], extra)
+        if al.first_token is None:
+            al.first_token = i
+        return nxt
+
     def run(self, toks: list[Token], start: int = 0, stop: int | None = None) -> Alignment:
         al = Alignment()
         cursor, i = 0, start
         stop = len(toks) if stop is None else stop
-        rows, n_rows, match_row = self.rows, len(self.rows), self.match_row
+        n_rows, match_row = len(self.rows), self.match_row
         while i < stop and cursor < n_rows:
             tok = toks[i]
             if tok.is_value:
                 i += 1
                 continue
+            # a parent label (（三）不予公开, （六）其他处理) is its group's before it is a row its words merely start with
+            g = self.match_group(tok, cursor) if self.groups else None
+            if g is not None:
+                nxt = self.take_group(al, toks, i, g)
+                if nxt is not None:
+                    cursor = g.children[-1] + 1
+                    i = al.last_token = nxt
+                    continue
             j = match_row(tok, cursor)
             if j is not None:
-                k = len(rows[j].columns)
-                # a table row's cells are its own; on plain lines the row's cells are the next K
-                vals, nxt = collect(toks, i + 1, None if tok.row_key is not None else k, tok.row_key, self.skip_units)
-                s = window(vals, k, rows[j].table in RIGHT_ALIGNED) if tok.row_key is not None else 0
-                cells = vals[s:s + k] if len(vals) > k else vals
-                if self.accept(toks, i, cells, k, nxt, j + 1):
-                    self.assign(al, j, cells)
-                    if len(vals) > k:
-                        extra = [v for v in vals[:s] + vals[s + k:] if not v.is_blank]
-                        if extra:
-                            self.extra_values(al, self.rows[j], extra)
-                    if al.first_token is None:
-                        al.first_token = i
+                nxt = self.take(al, toks, i, j)
+                if nxt is not None:
                     cursor, i, al.last_token = j + 1, nxt, nxt
                     cursor, i = self.flattened_rows(al, toks, i, cursor)
                     continue
-            g = self.match_group(tok, cursor)
-            if g is not None:
-                run, nxt = value_run(toks, i + 1)
-                k = len(self.rows[g.children[0]].columns)
-                need = len(g.children) * k
-                if len(run) >= need and any(not t.is_blank for t in run[:need]):
-                    for n, j in enumerate(g.children):
-                        self.assign(al, j, run[n * k:(n + 1) * k])
-                    cursor, i, al.last_token = g.children[-1] + 1, i + 1 + need, i + 1 + need
-                    continue
+            if al.first_token is not None and i + 1 < stop and toks[i + 1].is_value:
+                # inside the table: a row printed out of order, or a misprinted label of a row near the cursor
+                j = self.match_back(tok, cursor, al.seen_rows)
+                if j is not None:
+                    nxt = self.take(al, toks, i, j)
+                    if nxt is not None:
+                        i = al.last_token = max(al.last_token, nxt)
+                        continue
+                j = fuzzy_row(tok.text, self.rows, cursor, al.seen_rows) if len(tok.text) <= LABEL_MAX else None
+                if j is not None:
+                    nxt = self.take(al, toks, i, j)
+                    if nxt is not None:
+                        cursor, i, al.last_token = j + 1, nxt, nxt
+                        continue
             if al.first_token is not None or (len(tok.text) <= LABEL_MAX and core(tok.text) in self.header_cores):
                 self.unmatched_label(al, toks, i)
             i += 1
         return al
+
+    def take_group(self, al: Alignment, toks: list[Token], i: int, g: GroupSpec) -> int | None:
+        """A parent label with values: n_children × K of them fill its children (sub-row labels lost); exactly K in
+        its own row are the parent printed as one row (2019's （六）其他处理 in a 2021 table), kept as that row."""
+        k = len(self.rows[g.children[0]].columns)
+        tok = toks[i]
+        if tok.row_key is not None and g.row is not None and i + 1 < len(toks) and toks[i + 1].row_key is tok.row_key:
+            vals, nxt = collect(toks, i + 1, None, tok.row_key, self.skip_units)
+            if k <= len(vals) < 2 * k and any(not v.is_blank for v in vals):
+                s = window(vals, k, g.row.table in RIGHT_ALIGNED)
+                self.assign_row(al, g.row, vals[s:s + k])
+                return nxt
+        run, nxt = value_run(toks, i + 1)
+        need = len(g.children) * k
+        if len(run) >= need and any(not t.is_blank for t in run[:need]):
+            for n, j in enumerate(g.children):
+                self.assign(al, j, run[n * k:(n + 1) * k])
+            return i + 1 + need
+        if g.row is not None and tok.row_key is None and len(run) == k and any(not t.is_blank for t in run):
+            self.assign_row(al, g.row, run)
+            return nxt
+        return None
+
+    def assign_row(self, al: Alignment, row: RowSpec, vals: list[Token]) -> None:
+        """Cells of a row outside the row sequence (a parent printed alone)."""
+        for col, tok in zip(row.columns, vals):
+            al.figures[(row.table, row.code, col)] = figure(row, col, tok)
 
     def flattened_rows(self, al: Alignment, toks: list[Token], i: int, cursor: int) -> tuple[int, int]:
         """After a row, a bare run of m × K more values fills the next m rows whose labels were lost."""

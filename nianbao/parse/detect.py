@@ -2,7 +2,8 @@
 
 import functools
 
-from nianbao.parse.labels import core
+from nianbao.parse.fused import looks_fused
+from nianbao.parse.labels import LABEL_MAX, core
 from nianbao.parse.legacy import row_sequence as legacy_rows
 from nianbao.parse.local_forms import find_header
 from nianbao.parse.stream import Token
@@ -21,10 +22,11 @@ def detect_template(toks: list[Token], report_year: int | None = None) -> str:
     """One of 2019, 2021, pre2019_table (national or local 统计表), prose."""
     seen = {core(t.text) for t in toks if not t.is_value and len(t.text) <= 120}
     national = sum(1 for r in _T3_ROWS if r in seen) + sum(1 for c in seen if c.startswith("第二十条第"))
-    if national >= 3:
+    fused = [t.text for t in toks if len(t.text) > LABEL_MAX and not t.is_value and looks_fused(t.text)]
+    if national >= 3 or fused:
         heads6, heads5 = {c[:6] for c in seen}, {c[:5] for c in seen}
-        n21 = sum(1 for m in _MARK_2021 if m[:6] in heads6)
-        n19 = sum(1 for m in _MARK_2019 if m[:5] in heads5)
+        n21 = sum(1 for m in _MARK_2021 if m[:6] in heads6 or any(m in x for x in fused))
+        n19 = sum(1 for m in _MARK_2019 if m[:5] in heads5 or any(m in x for x in fused))
         if n21 > n19 or (n21 == n19 and report_year and report_year >= 2021):
             return "2021"
         return "2019"

@@ -3,21 +3,25 @@
 from nianbao import findings
 from nianbao.document import Document
 from nianbao.parse.detect import detect_template, is_local_form
+from nianbao.parse.kind import is_annual_report
 from nianbao.parse.legacy import parse_legacy
 from nianbao.parse.local_forms import find_header, local_totals, parse_local_form
 from nianbao.parse.metadata import parse_metadata
 from nianbao.parse.national import parse_national
 from nianbao.parse.prose import prose_figures
 from nianbao.parse.stream import tokens
+from nianbao.parse.textblocks import text_blocks
 from nianbao.report import Report
 
 
 def parse_document(doc: Document) -> Report:
-    meta = parse_metadata(doc)
+    blocks = text_blocks(doc)
+    meta = parse_metadata(doc, blocks)
     toks = tokens(doc)
     template = detect_template(toks, meta["report_year"])
     report = Report(agency=meta["agency"], region=meta["region"], report_year=meta["report_year"],
                     template=template, published_on=meta["published_on"])
+    report.evidence["title"] = meta["title"]
     header_values, local = [], []
     if template in ("2019", "2021"):
         al = parse_national(toks, template)
@@ -34,6 +38,15 @@ def parse_document(doc: Document) -> Report:
         report.figures.extend(al.unmapped)
         report.figures.extend(al.header_values)
         header_values = al.header_values
-    report.figures.extend(prose_figures(doc))
+    report.figures.extend(prose_figures(doc, blocks))
     report.findings = findings.check(report, header_values, local)
+    if meta["published_from"] == "page":
+        report.findings = [f for f in report.findings if not _late_by_page_date(f, report)]
+    report.evidence["is_annual_report"] = is_annual_report(report, doc, meta["lines"])
     return report
+
+
+def _late_by_page_date(finding, report: Report) -> bool:
+    """R12 'late' from a portal's date: a page's date is when that page was posted (re-posts, site moves), so it
+    bounds the publication from above: it can show a report out before its year ended, never one out late."""
+    return finding.rule == "R12" and report.published_on > f"{report.report_year}-12-31"

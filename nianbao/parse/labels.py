@@ -4,7 +4,7 @@ import functools
 import re
 import unicodedata
 
-_PUNCT = re.compile(r"[\s\u3000\u00a0、，,。．.：:；;“”\"‘’'《》<>〈〉【】\[\]（）()—–\-_/\\·•*…]+")
+_PUNCT = re.compile(r"[\s\u3000\u00a0、，,。．.：:；;“”\"‘’'《》<>〈〉【】\[\]（）()—–\-_/\\·•*…#]+")
 _ANNOTATION = re.compile(r"(?<=\S)[（(][^（()）]{2,}[)）]")
 _ENUM = re.compile(r"^(?:其中)?(?:[一二三四五六七八九十]{1,3}(?=[、.．])|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(?=[、.．]))")
 _ZH_ENUM_AFTER_PUNCT = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})")

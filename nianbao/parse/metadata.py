@@ -1,10 +1,13 @@
 """Report metadata: the publishing body as printed, the year covered, the publication date, the region."""
 
+import functools
 import re
 from collections import Counter
 from datetime import date
 
 from nianbao.document import Document, Paragraph
+from nianbao.parse.fields import BODY, DATE, SOURCE, TITLE, page_fields
+from nianbao.parse.textblocks import text_blocks
 from nianbao.regions import resolve
 from nianbao.values import zh_to_int
 
@@ -16,8 +19,8 @@ _ISO_DATE = re.compile(r"(?P<y>20\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
 _TITLE_YEAR = re.compile(rf"{_YEAR}\s*年\s*度?")
 _PERIOD = re.compile(r"统计期限(?:为|是)?\s*自?\s*(?P<y>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _TITLE_TAIL = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报).*$")
-_UNIT_NAME = re.compile(r"(?:单位名称|填报单位|发布机构|发布单位)\s*[:：]\s*(?P<name>[^\s:：|，,。]{2,40}?)(?=\s|联系人|$|[|，,。])")
-_UNIT_WORDS = ("单位名称", "填报单位", "发布机构", "发布单位")
+_UNIT_NAME = re.compile(r"(?:单位名称|填报单位)\s*[:：]\s*(?P<name>[^\s:：|，,。]{2,40}?)(?=\s|联系人|$|[|，,。])")
+_UNIT_WORDS = ("单位名称", "填报单位")  # a statistics form's own field; a page's 发布机构 is in fields.py
 _SIGNATURE = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(?:局|委员会|委|办公室|办|政府|办事处|协会|中心|院|会|厅|署|所|站|处|部|队)$")
 _BODY_WORDS = ("局", "委", "办", "政府", "办事处", "协会", "科协", "中心", "院", "厅", "署", "街道", "镇", "乡", "部", "会")
 
@@ -53,14 +56,29 @@ def parse_date(text: str) -> str | None:
         return None
 
 
-def _lines(doc: Document) -> list[str]:
-    return [s for b in doc.blocks if b.__class__ is Paragraph and (s := b.text.strip())]
+# Markup a converter leaves on a line (Markdown '#', '|' cell edges, '**'), and a crawler's 'label:' in front
+_LINE_MARKUP = re.compile(r"^[#>*|\s]+|[|*\s]+$")
+_FIELD_LABEL = re.compile(r"^(?:标题|文章标题|题目|名称)\s*[:：]\s*")
+_MARKUP_CHARS = frozenset("#>*|")
+_TITLE_LINES = 8
+
+
+def _lines(blocks: list[Paragraph]) -> list[str]:
+    """The text lines of a document's text_blocks, markup stripped."""
+    out = []
+    for b in blocks:
+        s = b.text.strip()
+        if s and (s[0] in _MARKUP_CHARS or s[-1] in _MARKUP_CHARS):  # the regex only where it can act
+            s = _LINE_MARKUP.sub("", s)
+        if s:
+            out.append(s)
+    return out
 
 
 def title_line(lines: list[str]) -> str | None:
     """The title: among the first lines, one that names the annual report; a generic one (a portal's page
     title '政府信息公开工作年度报告') gives way to a later one that names the body or the year."""
-    titles = [line for line in lines[:5]
+    titles = [line for line in lines[:_TITLE_LINES]
               if len(line) <= 80 and _NAMES_REPORT.search(line)]
     for line in titles:
         if agency_from_title(line) or _TITLE_YEAR.search(_no_space(line)):
@@ -68,13 +86,39 @@ def title_line(lines: list[str]) -> str | None:
     return titles[0] if titles else None
 
 
-def agency_from_title(title: str) -> str | None:
-    s = _no_space(title)
+@functools.lru_cache(maxsize=4096)
+def _title_stem(title: str) -> str:
+    """The title without year, report words, brackets and a 'label:' in front: what names the body or place."""
+    s = _FIELD_LABEL.sub("", _no_space(title))
     s = _BRACKET_EDGE.sub("", s)
     s = _TITLE_TAIL.sub("", s)
     s = _TITLE_YEAR.sub("", s)
-    s = s.removesuffix("关于").strip("的：:，, ").removeprefix("关于")
+    return s.removesuffix("关于").strip("的：:，, ").removeprefix("关于")
+
+
+def agency_from_title(title: str) -> str | None:
+    s = _title_stem(title)
     return s if len(s) >= 2 and any(w in s for w in _BODY_WORDS) else None
+
+
+_PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:省|市|县|区|旗|州|盟|镇|乡|街道)$")
+
+
+def place_from_title(title: str) -> str | None:
+    """A title that names a place and no body (平潭综合实验区2019年度…报告): the place, for its government."""
+    s = _title_stem(title)
+    return s if _PLACE_ONLY.match(s) else None
+
+
+def _body_line_before(lines: list[str], title: str | None) -> str | None:
+    """The body's name printed alone on the line above a title that does not name it (淮安市人民政府 / 2024年…报告)."""
+    if not title or title not in lines[:_TITLE_LINES]:
+        return None
+    i = lines.index(title)
+    if i == 0:
+        return None
+    s = _no_space(lines[i - 1])
+    return s if _SIGNATURE.match(s) and not _NOT_A_BODY.search(s) else None
 
 
 def report_year(doc: Document, lines: list[str], title: str | None, published: str | None) -> int | None:
@@ -126,20 +170,45 @@ def published_on(lines: list[str]) -> str | None:
     return None
 
 
-def agency(doc: Document, lines: list[str], title: str | None) -> str | None:
+_NOT_A_BODY = re.compile(r"情况|工作|报告|问题|措施|事项")
+
+
+def _signature(lines: list[str]) -> str | None:
+    for line in reversed(lines[-6:]):
+        s = re.sub(r"\s+", "", line)
+        if _SIGNATURE.match(s) and not _NOT_A_BODY.search(s):
+            return s
+    return None
+
+
+def _is_body(name: str | None) -> bool:
+    return bool(name) and len(name) <= 40 and any(w in name for w in _BODY_WORDS)
+
+
+def agency(doc: Document, lines: list[str], title: str | None, fields: dict | None = None) -> str | None:
+    """The publishing body: the title's, the name above the title, a form's 填报单位, the signature, the page's
+    发布机构 field, the place the title names; first found wins. A portal's 发布机构 is the site owner as often
+    as the author, so the report's own words go first."""
+    fields = fields or {}
+    if title and (name := agency_from_title(title)):
+        return name
+    if name := _body_line_before(lines, title):
+        return name
     text = doc.text
     m = _UNIT_NAME.search(text) if any(w in text for w in _UNIT_WORDS) else None  # `in` first: far cheaper
     if m:
         return m["name"]
-    if title:
-        name = agency_from_title(title)
-        if name:
-            return name
-    for line in reversed(lines[-6:]):
-        s = re.sub(r"\s+", "", line)
-        if _SIGNATURE.match(s) and not re.search(r"情况|工作|报告|问题|措施|事项", s):
-            return s
-    return None
+    if name := _signature(lines):
+        return name
+    place = place_from_title(title) if title else None
+    field_body = fields.get(BODY)
+    if _is_body(field_body) and (not place or place in field_body or place[:2] in field_body):
+        return field_body
+    if place:
+        return place
+    if _is_body(field_body):
+        return field_body
+    return fields.get(SOURCE) if _is_body(fields.get(SOURCE)) else None
 
 
 def _page_value(page: dict, *labels: str) -> str | None:
@@ -156,13 +225,24 @@ def _page_date(page: dict) -> str | None:
     return parse_date(v) if v else None
 
 
-def parse_metadata(doc: Document) -> dict:
-    """{agency, region, report_year, published_on}."""
-    lines = _lines(doc)
+def parse_metadata(doc: Document, blocks: list[Paragraph] | None = None) -> dict:
+    """{agency, region, report_year, published_on, published_from, title, lines}: published_from says whether the date is the
+    report's own (text: signature, the line under the title) or the page's (page: portal field, <meta>, header)."""
+    lines = _lines(text_blocks(doc) if blocks is None else blocks)
     page = getattr(doc, "meta", None) or {}
-    title = title_line(lines) or (title_line([page["title"]]) if page.get("title") else None)
-    pub = published_on(lines) or _page_date(page)
-    name = agency(doc, lines, title) or _page_value(page, "发布机构", "发文机关", "来源")
+    fields = page_fields(doc)
+    title = title_line(lines)
+    if title is None or not (agency_from_title(title) or _TITLE_YEAR.search(_no_space(title))):
+        for candidate in (fields.get(TITLE), page.get("title")):
+            if candidate and (better := title_line([_LINE_MARKUP.sub("", candidate)])):
+                title = better
+                break
+    pub, pub_from = published_on(lines), "text"
+    if pub is None:
+        pub = (parse_date(fields[DATE]) if fields.get(DATE) else None) or _page_date(page)
+        pub_from = "page" if pub else None
+    name = agency(doc, lines, title, fields)
     prose = "\n".join(lines)  # place names are in the prose and the title, not in table cells
     return {"agency": name, "region": resolve(prose, name),
-            "report_year": report_year(doc, lines, title, pub), "published_on": pub}
+            "report_year": report_year(doc, lines, title, pub), "published_on": pub,
+            "published_from": pub_from, "title": title, "lines": lines}

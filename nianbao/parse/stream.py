@@ -51,12 +51,17 @@ def tokens(doc: Document) -> list[Token]:
     """Flatten the document into tokens and re-join vertical text."""
     out: list[Token] = []
     append = out.append
-    singles = 0
+    singles = pipe_rows = 0
     for block in doc.blocks:
         if block.__class__ is Paragraph:
             text = block.text
             value, is_value, is_blank, page_number, single = _short_lexeme(text) if len(text) <= 40 else _lexeme(text)
             if page_number:
+                continue
+            if "|" in text and not is_value and (cells := pipe_cells(text)) is not None:
+                if cells:
+                    pipe_rows += 1
+                    _append_pipe_row(out, cells, block, (-pipe_rows, 0))
                 continue
             singles += single
             append(Token(text, value, (block.page, None, None, None, block.char_span), None, is_value, is_blank,
@@ -76,6 +81,38 @@ def tokens(doc: Document) -> list[Token]:
 
 
 _ROW_COL = operator.attrgetter("row", "col")
+_PIPE_RULE = re.compile(r"^:?-{3,}:?$")
+
+
+def pipe_cells(text: str) -> list[tuple[str, int]] | None:
+    """A paragraph that is one '|' row of a table (Markdown from a converter, '|' rows inside HTML <p>): its cells
+    as (text, offset), [] for Markdown's header rule; None when it is prose with bars in it (page furniture)."""
+    s = text.strip()
+    if s.count("|") < 2 or len(s) > 600:
+        return None
+    parts, cells, pos = s.split("|"), [], text.find(s)
+    for n, part in enumerate(parts):
+        if (n == 0 or n == len(parts) - 1) and not part.strip():
+            pos += len(part) + 1
+            continue  # the row's edges
+        cells.append((part.strip(), pos + len(part) - len(part.lstrip())))
+        pos += len(part) + 1
+    if cells and all(_PIPE_RULE.match(c) for c, _ in cells):
+        return []
+    edged = s[0] == "|" and s[-1] == "|"  # Markdown's row: a header of words is a row too
+    if len(cells) < 2 or not (edged or any(parse_value(c).kind != TEXT for c, _ in cells)):
+        return None
+    return cells
+
+
+def _append_pipe_row(out: list[Token], cells: list[tuple[str, int]], block: Paragraph, row_key: tuple) -> None:
+    """The cells of a '|' row paragraph as tokens of one table row (a negative table index: no table of the reader)."""
+    span = block.char_span
+    for col, (text, off) in enumerate(cells):
+        value = _short_lexeme(text)[0] if len(text) <= 40 else parse_value(text)
+        cspan = (span[0] + off, span[0] + off + len(text)) if span else None
+        out.append(Token(text, value, (block.page, None, None, col, cspan), row_key, value.kind != TEXT,
+                         value.kind == BLANK))
 
 
 def is_page_number(text: str) -> bool:

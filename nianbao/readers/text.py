@@ -42,6 +42,9 @@ def _lines(text: str) -> list[tuple[str, int]]:
     return list(zip(lines, starts))
 
 
+_MD_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
+
+
 def _pipe_table(lines, i: int) -> tuple[Table, int]:
     """Consecutive '|' lines as rows of cells with their spans. A trailing '|' ends the row (seed 002); a leading
     '|' is an edge only when every row of the table has one (markdown style), else it follows an empty first cell."""
@@ -50,15 +53,19 @@ def _pipe_table(lines, i: int) -> tuple[Table, int]:
     while end < len(lines) and "|" in lines[end][0]:
         end += 1
     edge_left = all(lines[k][0].lstrip().startswith("|") for k in range(i, end))
-    for r in range(end - i):
-        line, pos = lines[i + r]
+    r = 0
+    for ln in range(i, end):
+        line, pos = lines[ln]
         parts = line.split("|")
+        if ln == i + 1 and _MD_RULE.match(line):
+            continue  # Markdown's header rule (|---|:--:|): no cells, never a row of blanks
         first = 1 if edge_left and not parts[0].strip() else 0
         last = len(parts) - 1 if not parts[-1].strip() and line.rstrip().endswith("|") else len(parts)
         for k, part in enumerate(parts):
             if first <= k < last:
                 cells.append(Cell(r, k - first, part.strip(), 1, 1, (pos, pos + len(part))))
             pos += len(part) + 1
+        r += 1
     return Table(cells, source="text-pipe", row_major=True), end
 
 

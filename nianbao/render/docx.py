@@ -143,10 +143,9 @@ def render_docx(doc: Document, slivers: dict[int, int] | None = None, header_row
     """DOCX bytes; `slivers` maps a table index to a grid column before which a 1-twip column is inserted;
     `header_rows` first rows of every table repeat on each page (w:tblHeader)."""
     buf = io.BytesIO()
+    parts = (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", RELS), ("word/_rels/document.xml.rels", DOC_RELS),
+             ("word/styles.xml", STYLES), ("word/document.xml", document_xml(doc, slivers, header_rows)))
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", CONTENT_TYPES)
-        z.writestr("_rels/.rels", RELS)
-        z.writestr("word/_rels/document.xml.rels", DOC_RELS)
-        z.writestr("word/styles.xml", STYLES)
-        z.writestr("word/document.xml", document_xml(doc, slivers, header_rows))
+        for name, text in parts:  # a fixed timestamp: the same document gives the same bytes
+            z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), text, zipfile.ZIP_DEFLATED)
     return buf.getvalue()

@@ -32,20 +32,28 @@ def table_html(t: Table) -> str:
     return "\n".join(out)
 
 
+def table_p_rows(t: Table) -> str:
+    """A table as converters leave it on some portals: one <p> per row, cells joined by ' | '."""
+    return "\n".join("<p>" + escape(" | ".join(c.text.replace("\n", "") for c in row)) + "</p>" for row in t.rows())
+
+
 def render_html(doc: Document, encoding: str = "utf-8", charset_label: str | None = None, portal: bool = False,
                 title: str = "政府信息公开工作年度报告", site: str = "某县人民政府", index_no: str = "11370826004323472M/2020-00012",
-                publisher: str = "某县科技局", date: str = "2020-01-20") -> bytes:
-    """HTML bytes in `encoding`, declaring `charset_label` (default: the encoding itself)."""
+                publisher: str = "某县科技局", date: str = "2020-01-20", meta: dict[str, str] | None = None,
+                p_rows: bool = False) -> bytes:
+    """HTML bytes in `encoding`, declaring `charset_label` (default: the encoding itself); `meta` adds
+    <meta name=… content=…> tags (PubDate, Author); `p_rows` prints tables as '|' rows inside <p>."""
     body = []
     for b in doc.blocks:
         if isinstance(b, Paragraph):
             body.append(f"<p>{escape(b.text)}</p>")
         else:
-            body.append(table_html(b))
+            body.append(table_p_rows(b) if p_rows else table_html(b))
     content = "\n".join(body)
     label = charset_label or encoding
+    tags = "".join(f'<meta name="{escape(k)}" content="{escape(v)}">' for k, v in (meta or {}).items())
     head = f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={label}">' \
-           f'<title>{escape(title)}</title><meta name="ArticleTitle" content="{escape(title)}"></head><body>\n'
+           f'<title>{escape(title)}</title><meta name="ArticleTitle" content="{escape(title)}">{tags}</head><body>\n'
     if portal:
         page = head + PORTAL_HEAD.format(site=site, index_no=index_no, publisher=publisher, date=date) + \
             f'<div class="article"><h1 class="title">{escape(title)}</h1>\n<div class="TRS_Editor">\n{content}\n</div></div>\n' + \

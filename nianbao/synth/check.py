@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from nianbao import codebook
+from nianbao import bodies, codebook
 
 from .model import ReportSpec
 
@@ -16,17 +16,15 @@ HEADER_ROWS_RULE = "O10"
 
 def _get(spec: ReportSpec):
     def v(table: str, row: str, col: str = "value") -> float:
-        x = spec.figures.get((table, row, col))
+        x = spec.figures.get((table, row, col), spec.extra_cells.get((table, row, col)))
         return 0 if x is None else x
     return v
 
 
 def deadline(spec: ReportSpec, government_report: bool = False) -> date:
-    """Publication deadline: 31 March before the 2019 reports; from 2019, 31 January (31 March for a government)."""
-    y = spec.report_year + 1
-    if spec.report_year < 2019 or government_report:
-        return date(y, 3, 31)
-    return date(y, 1, 31)
+    """R12's deadline for the spec's body (nianbao.bodies); government_report: the latest any body may have."""
+    kind = "government" if government_report else bodies.kind_of_body(spec.agency)
+    return bodies.deadline(spec.report_year, kind)
 
 
 def broken_rules(spec: ReportSpec) -> set[str]:
@@ -39,6 +37,7 @@ def broken_rules(spec: ReportSpec) -> set[str]:
         leaves = [r.code for r in t3.rows if r.parent in ("outcome", "denied", "unavailable", "not_processed",
                                                           "other_handling") and r.code != "total_handled"]
         T3 = "t3_applications"
+        leaves += sorted({r for (tb, r, _c) in spec.extra_cells if tb == T3})  # a hybrid's 2019 （六）其他处理
         for c in (*APPLICANT_COLS, "total"):
             if v(T3, "new_received", c) + v(T3, "carried_over", c) != v(T3, "total_handled", c) + v(T3, "carried_forward", c):
                 out.add("R1")
@@ -82,7 +81,7 @@ def broken_rules(spec: ReportSpec) -> set[str]:
         amount = col in AMOUNT_COLUMNS or row in AMOUNT_ROWS
         if (x < 0 and col != "change") or (not amount and x != int(x)):
             out.add("R9")
-    if spec.missing_rows:
+    if spec.missing_rows or spec.extra_rows:
         out.add("S1")
     if prose_table_mismatch(spec):
         out.add("R8")

@@ -3,6 +3,7 @@
 import argparse
 import importlib
 import json
+import random
 import sys
 from pathlib import Path
 from typing import Callable
@@ -10,6 +11,7 @@ from typing import Callable
 from .generate import VIOLATION_RATE, generate
 from .layouts import STYLES, encode, render_text
 from .model import TEMPLATES, ReportSpec
+from .phenomena import PHENOMENA, PROFILES, apply_phenomena, template_for
 from .tables import build_document
 from .truth import truth_entry
 
@@ -17,7 +19,18 @@ Renderer = Callable[[ReportSpec], bytes]
 
 
 def render_txt(spec: ReportSpec) -> bytes:
-    return encode(render_text(spec), spec.layout.encoding)
+    """Text in the spec's layout, or as a converter's Markdown / an archiver's dump, with a crawler's header."""
+    from . import flatten
+    if "markdown_tables" in spec.phenomena:
+        text = flatten.markdown(spec)
+    elif "crawler_dump" in spec.phenomena:
+        text = flatten.crawler_dump(spec)
+    else:
+        text = render_text(spec)
+    if "crawler_header" in spec.phenomena:
+        rng = random.Random(f"header:{spec.file}:{spec.agency}")
+        text = "\n".join(flatten.header_lines(spec, rng)) + "\n" + text
+    return encode(text, spec.layout.encoding)
 
 
 def render_html(spec: ReportSpec) -> bytes:
@@ -25,10 +38,18 @@ def render_html(spec: ReportSpec) -> bytes:
     from nianbao.render.html import render_html as html
     gb = spec.layout.encoding.startswith("gb")
     title = spec.body[0][1] if spec.body else "政府信息公开工作年度报告"
-    kw = {}
-    if spec.published_on is not None and spec.layout.style in ("tab", "mixed"):
+    kw: dict = {}
+    page = spec.page
+    if "portal_metadata" in spec.phenomena:
+        kw = dict(portal=True, site=page["site"], publisher=page["publisher"], date=page["date"],
+                  index_no=page["index_no"])
+    elif spec.published_on is not None and spec.layout.style in ("tab", "mixed") and "meta_tags" not in spec.phenomena:
         kw = dict(portal=True, site=(spec.region.county or spec.region.city or "") + "人民政府",
                   publisher=spec.agency, date=spec.published_on.isoformat())
+    if "meta_tags" in spec.phenomena:
+        kw["meta"] = {"PubDate": page["meta_date"], "Author": page["meta_author"]}
+    if "pipe_rows_in_html_p" in spec.phenomena:
+        kw["p_rows"] = True
     return html(build_document(spec), encoding="gb18030" if gb else "utf-8", charset_label="gb2312" if gb else None,
                 title=title, **kw)
 
@@ -64,9 +85,14 @@ def plan(i: int) -> tuple[str, str]:
 
 
 def write_corpus(out: Path, count: int, seed: int, formats: list[str],
-                 violation_rate: float = VIOLATION_RATE, series: bool = False) -> list[dict]:
+                 violation_rate: float = VIOLATION_RATE, series: bool = False, profile: str = "classic",
+                 phenomena: list[str] | None = None, any_container: bool = False) -> list[dict]:
     """Write the documents and truth.json; returns the truth list.
 
+    `profile` draws the real-world phenomena of nianbao.synth.phenomena at their rates (classic: none; the CLI's
+    default is `default`); `phenomena` names the ones every document carries where they apply. A phenomenon that
+    lives in a container (a portal page: html; a crawler's text: txt) is drawn only when that format is in
+    `formats`, or always with `any_container`; its document is written in that format.
     With `series`, `count` is a number of bodies, each reporting 2019–2023 (nianbao.synth.series); cross-report
     breaks are injected at `violation_rate`."""
     out.mkdir(parents=True, exist_ok=True)
@@ -75,15 +101,26 @@ def write_corpus(out: Path, count: int, seed: int, formats: list[str],
         truth = write_series(out, count, seed, [f for f in formats if f != "pdf"] or ["txt"], violation_rate)
         (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
         return truth
-    fns = [render_docx if f == "pdf" else renderer(f) for f in formats]
+    fns = {f: render_docx if f == "pdf" else renderer(f) for f in formats}
+    for name in phenomena or []:
+        if name not in PHENOMENA:
+            raise ValueError(f"no phenomenon {name!r} (known: {', '.join(PHENOMENA)})")
+    if profile not in PROFILES:
+        raise ValueError(f"no profile {profile!r} (known: {', '.join(PROFILES)})")
     truth, pdfs = [], []
     for i in range(count):
         template, style = plan(i)
-        spec = generate(seed, i, template, style, violation_rate)
-        k = i % len(formats)
-        spec.file = f"{i:05d}_{template}_{style}.{formats[k]}"
-        data = fns[k](spec)
-        if formats[k] == "pdf":
+        if phenomena:
+            template = template_for(phenomena[i % len(phenomena)], template, i // len(phenomena))
+        spec = apply_phenomena(generate(seed, i, template, style, violation_rate), seed, i, profile, phenomena,
+                               None if any_container else set(formats))
+        fmt = formats[i % len(formats)]
+        if spec.container and spec.container != fmt:
+            fmt = spec.container
+            fns.setdefault(fmt, renderer(fmt))
+        spec.file = f"{i:05d}_{template}_{style}.{fmt}"
+        data = fns[fmt](spec)
+        if fmt == "pdf":
             pdfs.append((spec.file, data))       # converted together: one LibreOffice run for the lot
         else:
             (out / spec.file).write_bytes(data)
@@ -102,17 +139,24 @@ def synth_main(argv: list[str]) -> int:
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--formats", default="txt", help="comma-separated, cycled over the documents (default txt)")
+    ap.add_argument("--formats", default="", help="comma-separated, cycled over the documents (default txt; "
+                    "without --formats a phenomenon's own container, html or txt, is used too)")
     ap.add_argument("--violation-rate", type=float, default=VIOLATION_RATE)
     ap.add_argument("--series", action="store_true",
                     help="--count bodies, each reporting 2019-2023 with chained carry-over and stocks")
+    ap.add_argument("--profile", default="default", choices=tuple(PROFILES),
+                    help="real-world phenomena drawn at their estimated rates (default), denser (real), none (classic)")
+    ap.add_argument("--phenomena", default="",
+                    help="comma-separated phenomena every document carries where they apply (see nianbao.synth.phenomena)")
     try:
         args = ap.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()] or ["txt"]
     try:
-        truth = write_corpus(args.out, args.count, args.seed, formats, args.violation_rate, args.series)
+        wanted = [p.strip() for p in args.phenomena.split(",") if p.strip()] or None
+        truth = write_corpus(args.out, args.count, args.seed, formats, args.violation_rate, args.series,
+                             args.profile, wanted, any_container=not args.formats.strip())
     except ValueError as e:
         print(f"nianbao synth: {e}", file=sys.stderr)
         return 2

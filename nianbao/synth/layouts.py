@@ -157,6 +157,15 @@ def render_table(table: Table, spec: ReportSpec, rng: random.Random) -> list[str
         rows = bare_denied(rows)
     rows = with_page_break(rows, code, quirks, rng)
     page = f"- {lay.page_number} -"
+    if code == "t4_review_litigation" and "t4_header_run" in spec.phenomena:
+        # the header block, then the 15 numbers as one run (a blank printed '-' so that it keeps its place)
+        run = " ".join(t or "-" for t in rows[-1])
+        head = rows[:-1]
+        lines = {"tab": lambda: style_tab(head, page), "pipe": lambda: style_pipe(head, page),
+                 "lines": lambda: style_lines(head, page)}.get(lay.style, lambda: style_mixed(head, page, rng))()
+        while lines and lines[-1] == "":
+            lines.pop()
+        return [*lines, run, ""]
     if lay.style == "tab":
         return lead + style_tab(rows, page)
     if lay.style == "pipe":

@@ -59,12 +59,32 @@ class ReportSpec:
     expected_findings: list[str] = field(default_factory=list)
     layout: Layout = field(default_factory=Layout)
     file: str = ""
+    # real-world phenomena (nianbao.synth.phenomena); empty for the classic corpus
+    phenomena: list[str] = field(default_factory=list)
+    sentences: dict[str, str] = field(default_factory=dict)     # metric -> the prose sentence that states it
+    label_override: dict[tuple[str, str], str] = field(default_factory=dict)  # (table, row) -> printed label
+    row_order: dict[str, list[str]] = field(default_factory=dict)  # table -> printed order of its row codes
+    column_order: tuple[str, ...] = ()                           # 表三 法人或其他组织 columns as printed
+    extra_rows: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # (table, after row, label, cells)
+    extra_cells: dict[Key, int | float | None] = field(default_factory=dict)  # coded cells of no template row
+    doubtful: set[Key] = field(default_factory=set)              # cells the text cannot decide (fused digits)
+    fused: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)  # (table, row) -> cell boundaries run together
+    page: dict[str, str] = field(default_factory=dict)           # metadata carried by the container, not the text
+    region_in_text: bool = True                                  # False: the text names no place above the body
+    container: str = ""                                          # a format the phenomena require (txt | html)
 
     def printed(self, key: Key) -> str:
         """The text of a cell as the report prints it."""
         if key in self.raw:
             return self.raw[key]
         v = self.figures.get(key)
+        return "" if v is None else fmt_number(v)
+
+    def printed_extra(self, key: Key) -> str:
+        """The text of a coded cell of no template row (the 2019 （六）其他处理 row of a 2021 hybrid)."""
+        if key in self.raw:
+            return self.raw[key]
+        v = self.extra_cells.get(key)
         return "" if v is None else fmt_number(v)
 
 

@@ -136,6 +136,7 @@ def write_body(rng: random.Random, spec: ReportSpec) -> None:
     place = spec.region.county or spec.region.city or ""
     fill = dict(y=y, we=we(spec), place=place, k=rng.randint(1, 3), k2=rng.randint(1, 3))
     sentences = state_metrics(rng, spec)
+    spec.sentences = dict(sentences)
     body: list[tuple[str, str]] = [("p", title(rng, spec, short_title))]
     header_date = spec.published_on is not None and rng.random() < 0.12
     if header_date:

@@ -1,5 +1,7 @@
 """The official statistics tables as `nianbao.document.Table`s with the spans the templates print, and the document."""
 
+from typing import NamedTuple
+
 from nianbao import codebook
 from nianbao.document import Document, Paragraph, Table
 
@@ -68,21 +70,65 @@ def t2_table(spec: ReportSpec) -> Table:
     return Table.from_rows(rows, source="synth:t2_proactive")
 
 
+class PrintedRow(NamedTuple):
+    """One printed 表三 row: its codebook code (None for a row of no template), label, group and cells."""
+
+    code: str | None
+    label: str
+    parent: str
+    cells: list[str]
+
+
+LEGAL_PERSON_COLUMNS = dict(zip(("commercial_enterprise", "research_institution", "social_welfare_org",
+                                 "legal_service_org", "other_org"), LEGAL_PERSONS))
+OTHER_2019 = ("other_handling", "（六）其他处理")
+
+
+def t3_columns(spec: ReportSpec) -> list[str]:
+    """The 表三 column codes in printed order (the 法人或其他组织 columns may be reordered)."""
+    legal = list(spec.column_order) or list(LEGAL_PERSON_COLUMNS)
+    return ["natural_person", *legal, "total"]
+
+
+def t3_rows(spec: ReportSpec) -> list[PrintedRow]:
+    """The 表三 rows as printed: template rows present, in the printed order, with printed labels, plus the
+    2019 single （六）其他处理 row of a hybrid and rows of no template."""
+    ts = codebook.table(spec.template, "t3_applications")
+    cols = t3_columns(spec)
+    rows = [PrintedRow(r.code, spec.label_override.get(("t3_applications", r.code), r.label), r.parent,
+                       [spec.printed(("t3_applications", r.code, c)) for c in cols])
+            for r in ts.rows if ("t3_applications", r.code) not in spec.missing_rows]
+    order = spec.row_order.get("t3_applications")
+    if order:
+        rows.sort(key=lambda r: order.index(r.code) if r.code in order else len(order))
+    if ("t3_applications", OTHER_2019[0], "total") in spec.extra_cells:
+        at = next(i for i, r in enumerate(rows) if r.code == "total_handled")
+        cells = [spec.printed_extra(("t3_applications", OTHER_2019[0], c)) for c in cols]
+        rows.insert(at, PrintedRow(OTHER_2019[0], spec.label_override.get(("t3_applications", OTHER_2019[0]),
+                                                                          OTHER_2019[1]), "outcome", cells))
+    for table, after, label, cells in spec.extra_rows:
+        if table == "t3_applications":
+            at = next(i for i, r in enumerate(rows) if r.code == after) + 1
+            parent = "outcome" if rows[at - 1].parent == "outcome" else ""
+            rows.insert(at, PrintedRow(None, label, parent, list(cells)))
+    return rows
+
+
 def t3_table(spec: ReportSpec) -> Table:
     """表三 收到和处理政府信息公开申请情况: 3-row header, 3 label columns, 7 number columns."""
     lay = spec.layout
-    ts = codebook.table(spec.template, "t3_applications")
-    present = [r for r in ts.rows if ("t3_applications", r.code) not in spec.missing_rows]
+    present = t3_rows(spec)
+    legal = [LEGAL_PERSON_COLUMNS[c] for c in t3_columns(spec)[1:-1]]
     rows: list[Row] = [
         [(NOTE, 3, 3), ("申请人情况", 1, 7)],
         [(APPLICANTS[0], 2, 1), ("法人或其他组织", 1, 5), (split_word("总计", lay.split_header_words), 2, 1)],
-        [(split_word(w, lay.split_header_words), 1, 1) for w in LEGAL_PERSONS],
+        [(split_word(w, lay.split_header_words), 1, 1) for w in legal],
     ]
     outcome = [r for r in present if r.parent in ("outcome", *GROUP_LABEL)]
     vertical = "\n".join(OUTCOMES) if lay.vertical_text else OUTCOMES
     seen_groups: set[str] = set()
     for r in present:
-        values = [(spec.printed(("t3_applications", r.code, c.code)), 1, 1) for c in ts.columns]
+        values = [(v, 1, 1) for v in r.cells]
         head: Row = []
         if r is (outcome[0] if outcome else None):
             head.append((vertical, len(outcome), 1))

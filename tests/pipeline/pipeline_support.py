@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "samples" / "corpus"
 RAW_KEYS = [["ingest", "raw_documents"], ["extract", "report_extractions"], ["raw", "documents"], ["raw", "reports"],
-            ["raw", "figures"], ["raw", "findings"], ["raw", "quarantine"], ["raw", "rules"]]
+            ["raw", "figures"], ["raw", "findings"], ["raw", "quarantine"], ["raw", "rules"],
+            ["raw", "extraction_checks"]]
 
 
 @dataclass

@@ -14,7 +14,8 @@ from pipeline_support import ROOT
 
 N_DOCS = 48
 CHUNK = 8
-# the killed run: orchestration.run's main, with every parse slowed so that the kill lands mid-extraction
+# the killed run: orchestration.run's run (`--child`: the process `make run`'s supervisor starts), with every parse
+# slowed so that the kill lands mid-extraction
 SLOW_RUN = """
 import sys, time
 import assets.extract
@@ -28,7 +29,7 @@ def slow():
     return extract_many
 assets.extract.extract_many = slow
 from orchestration import run
-sys.exit(run.main())
+sys.exit(run.main(["--child"]))
 """
 
 
@@ -52,7 +53,7 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def kill_after_first_chunk(home: Path, raw: Path) -> str:
-    """Start `make run`'s entry point in a subprocess, kill -9 it once its first chunk has committed; its output."""
+    """Start the run `make run` supervises in a subprocess, kill -9 it once its first chunk has committed; its output."""
     proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN], cwd=ROOT, env=env_for(home, raw),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
@@ -127,7 +128,7 @@ def marts(home: Path) -> dict[str, list[tuple]]:
 def test_killed_run_resumes_without_reparsing_and_gives_the_same_marts(corpus, tmp_path, monkeypatch):
     import dagster as dg
 
-    from orchestration.run import reap_abandoned_runs
+    from orchestration import guard
 
     home = tmp_path / "killed"
     out = kill_after_first_chunk(home, corpus)
@@ -144,12 +145,14 @@ def test_killed_run_resumes_without_reparsing_and_gives_the_same_marts(corpus, t
         assert query(home, f"select count(*) from raw.{t} where loaded_at not in "
                            "(select loaded_at from raw.load_log)")[0][0] == 0, t
 
-    # the killed run is still STARTED in its instance and holds the writer pool: the next `make run` reaps it
+    # the killed run is still STARTED in its instance and holds the writer pool: the next run reclaims it
     monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster_home"))
     with dg.DagsterInstance.get() as instance:
         (run,) = instance.get_runs()
         assert run.status == dg.DagsterRunStatus.STARTED
-        assert reap_abandoned_runs(instance) == [run.run_id]
+        said = []
+        assert guard.reclaim(instance, say=said.append) == [run.run_id]
+        assert run.run_id in said[0] and "gone" in said[0]
         assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
         info = instance.event_log_storage.get_concurrency_info("duckdb_writer")
         assert not info.claimed_slots

@@ -1,8 +1,10 @@
 -- One row per mapped cell of a chosen report (one report per body and year), with the body, year and template
 -- and the codebook labels of the row and column for the report's era.
+{{ config(materialized='table') }}
 with figures as (
     select * from {{ ref('stg_annual_reports__figures') }}
     where is_mapped
+        and report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 reports as (

@@ -1,9 +1,11 @@
 -- One row per current file (path) of a parsed report, ranked within its body and year by the choice rule:
 -- status ok; most mapped figures with a value; fewest error findings; text layer before OCR; earliest
 -- publication date; smallest sha256 (then the first path, for byte-identical copies).
+{{ config(materialized='table') }}
 with documents as (
     select * from {{ ref('stg_annual_reports__documents') }}
     where is_current
+        and source_sha256 in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 reports as (

@@ -1,7 +1,14 @@
 -- One row per report whose source content is at a current path, with its canonical body and the facts the
--- de-duplication ranks on (figure and finding counts, file format).
-with reports as (
+-- de-duplication ranks on (figure and finding counts, file format). Only the reports this run rebuilds
+-- (int_changes__reports: every report on a full build), so every model downstream does work proportional to them.
+{{ config(materialized='table') }}
+with scope as (
+    select * from {{ ref('int_changes__reports') }}
+),
+
+reports as (
     select * from {{ ref('stg_annual_reports__reports') }}
+    where report_id in (select report_id from scope)
 ),
 
 agencies as (
@@ -16,6 +23,7 @@ current_sources as (
         count(*) as n_copies
     from {{ ref('stg_annual_reports__documents') }}
     where is_current and extract_status = 'ok'
+        and source_sha256 in (select report_id from scope)
     group by source_sha256
 ),
 
@@ -29,6 +37,7 @@ figure_counts as (
         count(*) filter (where page is not null or table_index is not null or char_start is not null)
             as n_figures_located
     from {{ ref('stg_annual_reports__figures') }}
+    where report_id in (select report_id from scope)
     group by report_id
 ),
 
@@ -38,6 +47,7 @@ finding_counts as (
         count(*) as n_findings,
         count(*) filter (where severity = 'error') as n_error_findings
     from {{ ref('stg_annual_reports__findings') }}
+    where report_id in (select report_id from scope)
     group by report_id
 ),
 

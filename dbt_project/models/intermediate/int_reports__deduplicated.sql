@@ -1,5 +1,6 @@
 -- One row per body (canonical agency + region code) and report year: the chosen report among the files that
 -- publish it, why it was chosen, and its R12 publication deadline.
+{{ config(materialized='table') }}
 with files as (
     select * from {{ ref('int_report_files__ranked') }}
 ),

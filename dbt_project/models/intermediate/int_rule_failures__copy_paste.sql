@@ -1,6 +1,7 @@
 -- One row per copy-paste finding (rule X_COPY) and non-zero cell involved: a chosen report whose statistics tables
 -- (表二/表三/表四, or the 统计表) equal, cell for cell and with at least 3 non-zero cells, those of the same body's previous
 -- year or of another body's report of the same year (the later published of the two is the copy).
+{{ config(materialized='table') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
 ),
@@ -12,18 +13,11 @@ reports as (
 statistics_cells as (
     select *
     from figures
-    where table_code in ('t2_proactive', 't3_applications', 't4_review_litigation', 'legacy_stats')
+    where table_code in {{ statistics_tables() }}
 ),
 
 fingerprints as (
-    select
-        report_id,
-        md5(string_agg(table_code || '.' || row_code || '.' || column_code || '=' || value_or_zero, ';'
-                       order by table_code, row_code, column_code)) as tables_fingerprint,
-        count(*) as n_cells,
-        count(*) filter (where value_or_zero <> 0) as n_nonzero_cells
-    from statistics_cells
-    group by report_id
+    {{ tables_fingerprint('statistics_cells') }}
 ),
 
 candidates as (

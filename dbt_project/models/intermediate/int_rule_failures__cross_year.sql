@@ -1,5 +1,6 @@
 -- One row per failed cross-year rule instance (R5, R6, R7) and cell involved: a body's chosen report of year t
 -- against its chosen report of year t-1. Blank cells count as 0 (as in the per-report rules).
+{{ config(materialized='table') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
 ),

@@ -1,7 +1,9 @@
 -- One row per extractor finding (raw.findings) of a current report and cell involved (its `cells` JSON exploded;
 -- one row with empty cell columns when the finding names no cell).
+{{ config(materialized='table') }}
 with findings as (
     select * from {{ ref('stg_annual_reports__findings') }}
+    where report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 reports as (

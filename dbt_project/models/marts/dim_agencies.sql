@@ -1,6 +1,9 @@
 -- One row per canonical body (canonical agency name + region code): region, administrative level, kind of body.
+{{ config(pre_hook="{{ delete_scope('agency_id', 'int_changes__bodies', 'agency_id') }}") }}
+-- depends_on: {{ ref('int_changes__bodies') }}
 with printed as (
     select * from {{ ref('int_agencies__canonicalized') }}
+    where agency_id in (select agency_id from {{ ref('int_changes__bodies') }})
 ),
 
 bodies as (
@@ -13,7 +16,7 @@ bodies as (
         mode(county) as county,
         any_value(kind_of_body) as kind_of_body,
         count(distinct agency_name_printed) as n_printed_names,
-        string_agg(distinct agency_name_printed, ' | ') as printed_names
+        string_agg(distinct agency_name_printed, ' | ' order by agency_name_printed) as printed_names
     from printed
     group by agency_id
 ),

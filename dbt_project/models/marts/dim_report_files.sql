@@ -1,5 +1,7 @@
 -- One row per current file under NIANBAO_RAW_DIR: the body and year its report belongs to, whether it is the
 -- chosen file of that body-year, and why (or why not). Files that failed extraction are listed too.
+{{ config(pre_hook="{{ delete_scope('source_sha256') }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with ranked as (
     select * from {{ ref('int_report_files__ranked') }}
 ),
@@ -15,6 +17,7 @@ deduplicated as (
 failed as (
     select * from {{ ref('stg_annual_reports__documents') }}
     where is_current and extract_status <> 'ok'
+        and source_sha256 in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 parsed_files as (

@@ -1,5 +1,7 @@
 -- One row per body (canonical agency + region code) and report year: the chosen report, how it was chosen,
 -- and whether it was published on time (R12).
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with deduplicated as (
     select * from {{ ref('int_reports__deduplicated') }}
 ),

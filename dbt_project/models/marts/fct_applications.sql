@@ -1,5 +1,7 @@
 -- One row per chosen report (2019 and 2021 templates), applicant type (表三 column) and outcome row (表三 row),
 -- with the crosswalk row that makes the two templates comparable.
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
     where table_code = 't3_applications'

@@ -1,6 +1,9 @@
 -- One row per report and consistency finding, with the rule's statement.
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with findings as (
     select * from {{ ref('stg_annual_reports__findings') }}
+    where report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 reports as (

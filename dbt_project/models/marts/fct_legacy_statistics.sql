@@ -1,4 +1,6 @@
 -- One row per chosen report with a pre-2019 统计表 (template pre2019_table) and 统计表 row.
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
     where table_code = 'legacy_stats'

@@ -1,4 +1,6 @@
 -- One row per chosen report (2019 and 2021 templates), 表二 row and 表二 column.
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
     where table_code = 't2_proactive'

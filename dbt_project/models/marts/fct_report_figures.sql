@@ -1,6 +1,9 @@
 -- One row per report and table cell (prose metrics included), with labels from the codebook.
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with figures as (
     select * from {{ ref('stg_annual_reports__figures') }}
+    where report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 reports as (

@@ -1,5 +1,7 @@
 -- One row per chosen report (2019 and 2021 templates) and 表四 block (administrative_review, litigation_direct,
 -- litigation_after_review), its five columns wide, with the location of the 总计 cell.
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
     where table_code = 't4_review_litigation'

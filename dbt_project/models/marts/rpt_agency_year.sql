@@ -1,7 +1,10 @@
 -- One row per body and report year (the chosen report): applications, outcomes and rates, review and
 -- litigation, proactive disclosure, from whichever template the report used (表三/表四/表二, the 统计表, or prose).
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with reports as (
     select * from {{ ref('dim_reports') }}
+    where report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 figures as (

@@ -1,5 +1,7 @@
 -- One row per current report: template conformance against the codebook, the rules that apply to its template
 -- and how many it passed or failed (by severity), provenance completeness, and whether it is the chosen report.
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with reports as (
     select * from {{ ref('int_reports__current') }}
 ),
@@ -18,6 +20,7 @@ rules as (
 
 failures as (
     select * from {{ ref('rpt_rule_failures') }}
+    where report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 expected_rows as (
@@ -30,6 +33,7 @@ present_rows as (
     select distinct report_id, table_code, row_code
     from {{ ref('stg_annual_reports__figures') }}
     where is_mapped and table_code <> 'prose_metrics'
+        and report_id in (select report_id from {{ ref('int_changes__reports') }})
 ),
 
 conformance as (
@@ -82,6 +86,16 @@ failed_counts as (
     group by report_id
 ),
 
+confidence as (
+    select * from {{ ref('stg_annual_reports__report_confidence') }}
+),
+
+in_review as (
+    select report_id, count(*) as n_cells_in_review
+    from {{ ref('rpt_extraction_review') }}
+    group by report_id
+),
+
 final as (
     select
         reports.report_id,
@@ -106,11 +120,19 @@ final as (
         ---------- provenance
         reports.n_figures,
         reports.n_figures_located,
-        reports.n_figures_located / nullif(reports.n_figures, 0) as provenance_completeness
+        reports.n_figures_located / nullif(reports.n_figures, 0) as provenance_completeness,
+        ---------- extraction confidence
+        confidence.n_cells_located,
+        confidence.n_cells_inferred,
+        confidence.n_cells_blank,
+        confidence.identities_hold,
+        coalesce(in_review.n_cells_in_review, 0) as n_cells_in_review
     from reports
     inner join conformance on reports.report_id = conformance.report_id
     inner join rule_counts on reports.report_id = rule_counts.report_id
     left join failed_counts on reports.report_id = failed_counts.report_id
+    left join confidence on reports.report_id = confidence.report_id
+    left join in_review on reports.report_id = in_review.report_id
 )
 
 select * from final

@@ -1,5 +1,7 @@
 -- One row per failed rule instance and cell involved: the extractor's per-report findings (raw.findings, cells
 -- exploded) and the warehouse's cross-report rules (R5, R6, R7, X_COPY), with body, year and cell locations.
+{{ config(pre_hook="{{ delete_scope() }}") }}
+-- depends_on: {{ ref('int_changes__reports') }}
 with per_report as (
     select *, 'extractor' as detected_by from {{ ref('int_rule_failures__per_report') }}
 ),

@@ -1,0 +1,76 @@
+"""Nothing lost: a blocking check that every entry an independent walk (`find`) meets under the raw dir is recorded."""
+
+import os
+import subprocess
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from nianbao.discovery import readable
+from orchestration import settings
+
+CHECK = "nothing_lost"
+# find(1) walks with fts (relative opens: no PATH_MAX limit), never follows symlinks and never stops on an error.
+# Printed: the type letter, the change time and the path of every entry but folders (hidden ones pruned);
+# a folder it cannot read (or search) is printed too, as 'U': its files are unknown, so it must be recorded itself.
+FIND = ["find", "{root}", "-mindepth", "1", "(", "-name", ".*", "-prune", ")", "-o",
+        "(", "-type", "d", "(", "!", "-readable", "-o", "!", "-executable", ")", "-printf", r"U\t%C@\t%p\0", ")",
+        "-o", "(", "!", "-type", "d", "-printf", r"%y\t%C@\t%p\0", ")"]
+
+
+def independent_entries(raw_dir: str | os.PathLike, started_at: float | None = None) -> dict[str, str]:
+    """Every entry under raw_dir as find(1) sees it: readable path -> find's type letter (f, l, p, s … or U).
+
+    Independent of nianbao.discovery's walk (only the readable form of a name is shared, so paths compare).
+    Entries changed after started_at (the run's start) belong to the next batch and are left out.
+    """
+    root = os.fsencode(str(raw_dir))
+    if not os.path.isdir(root):
+        return {}
+    argv = [os.fsencode(a.replace("{root}", str(raw_dir))) if "{root}" in a else a.encode() for a in FIND]
+    out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False).stdout
+    entries = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        kind, ctime, path = record.split(b"\t", 2)
+        if started_at is not None and float(ctime) >= started_at:
+            continue
+        entries[readable(path)] = kind.decode()
+    return entries
+
+
+def missing(entries: dict[str, str], recorded: set[str]) -> list[str]:
+    """Entries with no row at their path. A symlinked or unreadable folder counts as recorded when rows exist
+    under it (discovery walks a link inside the raw dir; it records the files of an unsearchable folder)."""
+    under = {p.rsplit("/", 1)[0] for p in recorded}
+    prefixes = set()
+    for p in under:
+        while p and p not in prefixes:
+            prefixes.add(p)
+            p = p.rsplit("/", 1)[0] if "/" in p else ""
+    return sorted(p for p, kind in entries.items()
+                  if p not in recorded and not (kind in ("l", "U") and p in prefixes))
+
+
+@dg.asset_check(asset=dg.AssetKey(["raw", "documents"]), name=CHECK, blocking=True, pool="duckdb_writer",
+                description="Every entry under the raw dir (found by find(1)) has a current raw.documents row.")
+def nothing_lost(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    """Compare an independent walk of NIANBAO_RAW_DIR with raw.documents (current rows) and raw.quarantine."""
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    started_at = record.start_time if record is not None else None
+    raw = settings.raw_dir()
+    entries = independent_entries(raw, started_at)
+    with duckdb.get_connection() as conn:
+        rows = conn.execute("select distinct path from raw.documents where is_current").fetchall()
+    recorded = {r[0] for r in rows}
+    lost = missing(entries, recorded)
+    return dg.AssetCheckResult(passed=not lost, severity=dg.AssetCheckSeverity.ERROR, metadata={
+        "raw_dir": str(raw), "entries": len(entries), "recorded": len(recorded & set(entries)),
+        "lost": len(lost), "lost_paths": dg.MetadataValue.json(lost[:50])})
+
+
+def build_contracts() -> list[dg.AssetChecksDefinition]:
+    """Every contract check of this module."""
+    return [nothing_lost]
+

@@ -1,0 +1,32 @@
+{#- Incremental marts (issue 9): a run rebuilds only the reports and bodies it touched.
+    `delete_scope` is the pre-hook of every incremental mart: on an incremental run it deletes the rows of the
+    reports (or bodies) in scope, which the model's select then writes again (or not, when they are gone). -#}
+{% macro delete_scope(column='report_id', scope='int_changes__reports', scope_column='report_id') -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ column }} in (select {{ scope_column }} from {{ ref(scope) }})
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A relation of the incremental state (schema `state`), or none when it does not exist yet. -#}
+{% macro state_relation(name) -%}
+    {{ return(adapter.get_relation(database=this.database, schema='state', identifier=name)) }}
+{%- endmacro %}
+
+{#- True when this run must rebuild everything: --full-refresh, no state yet, or an incremental model whose
+    table does not exist (a new mart, or one dropped by hand). -#}
+{% macro scope_is_full() -%}
+    {%- if not execute -%}{{ return(true) }}{%- endif -%}
+    {%- if flags.FULL_REFRESH -%}{{ return(true) }}{%- endif -%}
+    {%- if state_relation('mart_state__reports') is none or state_relation('mart_state__watermark') is none -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.config.materialized == 'incremental' -%}
+        {%- if adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) is none -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro %}

@@ -1,0 +1,47 @@
+"""The BI snapshot updated in place: after a delta publish it equals the marts, table for table."""
+
+import datetime as dt
+
+import duckdb
+
+from assets.snapshot import publish
+
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+T1 = T0 + dt.timedelta(hours=1)
+
+
+def tables(path, schema="marts") -> dict[str, list[tuple]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = ? order by 1",
+                                           [schema]).fetchall()]
+        return {t: con.execute(f"select * from {schema}.{t} order by all").fetchall() for t in names}
+
+
+def test_delta_publish_replaces_the_rebuilt_reports_rows(tmp_path):
+    wh, bi = tmp_path / "warehouse.duckdb", tmp_path / "bi" / "nianbao.duckdb"
+    with duckdb.connect(str(wh)) as con:
+        con.execute("create schema marts; create schema state; create schema audit")
+        con.execute("create table marts.fct_report_figures as select * from (values ('a', 1.0::double), ('a', 2.0), "
+                    "('b', 3.0), ('c', 4.0)) t(report_id, value)")
+        con.execute("create table marts.dim_agencies as select * from (values ('x', 'X')) t(agency_id, name)")
+        con.execute("create table marts.dim_report_files as select * from (values ('a', 'a.txt'), ('b', 'b.txt')) "
+                    "t(source_sha256, source_path)")
+        con.execute("create table audit.gx_results as select 1 as n")
+        con.execute("create table state.mart_state__reports as select * from (values ('a', ?::timestamptz), "
+                    "('b', ?::timestamptz), ('c', ?::timestamptz)) t(report_id, built_through)", [T0, T0, T0])
+    publish(wh, bi)
+    assert tables(bi) == tables(wh)
+
+    with duckdb.connect(str(wh)) as con:  # a build after T0 rewrote b (changed), removed c, added d and a body
+        con.execute("delete from marts.fct_report_figures where report_id in ('b', 'c')")
+        con.execute("insert into marts.fct_report_figures values ('b', 30.0), ('d', 5.0)")
+        con.execute("insert into marts.dim_agencies values ('y', 'Y')")
+        con.execute("delete from marts.dim_report_files where source_sha256 = 'b'")
+        con.execute("update state.mart_state__reports set built_through = ? where report_id in ('b', 'c')", [T1])
+        con.execute("insert into state.mart_state__reports values ('d', ?)", [T1])
+        con.execute("insert into audit.gx_results values (2)")
+    counts = publish(wh, bi, since=T0)
+    assert tables(bi) == tables(wh)
+    assert tables(bi, "audit") == tables(wh, "audit")
+    assert counts["marts.fct_report_figures"] == 4
+    assert tables(bi)["fct_report_figures"] == [("a", 1.0), ("a", 2.0), ("b", 30.0), ("d", 5.0)]
