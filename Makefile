@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/.venv/bin:$(HOME)/.local/bin:$(PATH)
 
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: run rebuild test dev bench bench-scale system-deps uv sync manifest clean towns
+.PHONY: run rebuild test dev bench bench-scale system-deps uv sync manifest clean towns bi bi-serve
 
 uv:  ## install uv if missing
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -67,4 +67,29 @@ system-deps:  ## LibreOffice and CJK fonts for the DOC/WPS readers (needs root)
 
 clean:  ## remove the warehouse, snapshot and Dagster home under NIANBAO_HOME (raw files are never touched)
 	rm -rf "$(NIANBAO_HOME)/warehouse.duckdb" "$(NIANBAO_HOME)/warehouse.duckdb.wal" "$(NIANBAO_HOME)/bi" \
+	  "$(NIANBAO_HOME)/bi-site" \
 	  "$(NIANBAO_HOME)/gx" "$(NIANBAO_HOME)/dagster_home"
+
+# The BI site: an Evidence project (bi/) built from the snapshot into $(NIANBAO_HOME)/bi-site. npm installs only
+# from the registry, exactly package-lock.json (npm ci), into bi/node_modules, with npm's cache in ~/.npm;
+# bi/patch-evidence.mjs then makes Evidence run on DuckDB-Wasm 1.28.0, whose parquet reader is built in (later
+# versions fetch it from the network).
+BI_SITE ?= $(abspath $(NIANBAO_HOME))/bi-site
+BI_PORT ?= 3001
+BI_ENV := SEND_ANONYMOUS_USAGE_STATS=no NODE_OPTIONS=--max-old-space-size=4096
+
+bi/node_modules/.package-lock.json: bi/package.json bi/package-lock.json
+	cd bi && npm ci --no-audit --no-fund --loglevel=error
+	cd bi && node patch-evidence.mjs
+	touch $@
+
+bi: sync bi/node_modules/.package-lock.json  ## the BI site from the snapshot (after make run), under $(NIANBAO_HOME)/bi-site
+	@test -f "$(NIANBAO_HOME)/bi/nianbao.duckdb" || { echo "make bi: no snapshot at $(NIANBAO_HOME)/bi/nianbao.duckdb; run make run first" >&2; exit 1; }
+	ln -sfn "$(abspath $(NIANBAO_HOME))/bi/nianbao.duckdb" bi/sources/nianbao/nianbao.duckdb
+	$(PY) bi/sitedocs.py "$(NIANBAO_HOME)/bi/nianbao.duckdb" bi/static/docs
+	cd bi && $(BI_ENV) npm run --silent sources && $(BI_ENV) npm run --silent build
+	rm -rf "$(BI_SITE)" && cp -r bi/build "$(BI_SITE)"
+	@echo "BI site: $(BI_SITE)  (make bi-serve: http://127.0.0.1:$(BI_PORT)/)"
+
+bi-serve:  ## serve the built BI site on http://127.0.0.1:$(BI_PORT)/
+	$(PY) bi/serve.py "$(BI_SITE)" $(BI_PORT)

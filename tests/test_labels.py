@@ -10,6 +10,8 @@ def test_core_strips_enumerators_annotations_punctuation_and_spacing():
     assert core("其他主动公开文件（含政策解读、新闻发布）") == "其他主动公开文件"  # Hubei's annotated label
     assert core("本 年 新\n收 政 府 信 息 公 开 申 请 数 量") == "本年新收政府信息公开申请数量"
     assert core("１．行政复议") == "行政复议"  # full-width enumerator, NFKC
+    assert core("⑥属于三类内部事务信息") == "属于三类内部事务信息"  # a circled enumerator
+    assert core("⑴信访举报投诉类申请") == "信访举报投诉类申请"
 
 
 def test_truncated_and_annotated_labels_match_their_codebook_row():

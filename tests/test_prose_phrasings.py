@@ -64,6 +64,9 @@ def test_a_stated_number_wins_over_a_zero_said_elsewhere():
     "咨询电话：0591-24315110，索引号：11320800-2024-00012。",      # phone and index numbers
     "全年举办政务公开培训3期，培训人员120人次。",                   # training
     "二、主动公开政府信息情况第二十条第（一）项",                   # an article number
+    "近三年共收到政府信息公开申请62件。",                            # a span of several years
+    "三年来共受理政府信息公开申请41件。",
+    "八、依申请公开信息收取的费用 万元 0",                          # 万元 is the 统计表's unit, not 10000
 ])
 def test_numbers_that_are_not_the_years_count(text):
     assert _metrics(_doc(text)) == {}
@@ -82,6 +85,16 @@ def test_the_total_before_its_breakdown():
 def test_a_flattened_2021_label_is_no_zero_fee():
     doc = _doc("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请0 0 0 0 0 00")
     assert "fees_collected" not in _metrics(doc)
+
+
+def test_a_zero_phrase_never_runs_across_a_flattened_tables_rows():
+    doc = _doc("6.申请信息不存在数 件  7.告知作出更改补充数 件  8.告知通过其他途径办理数 件  四、行政复议数量 件 1")
+    assert "administrative_reviews" not in _metrics(doc)
+
+
+def test_the_years_count_after_a_span_of_years():
+    doc = _doc("近三年共收到政府信息公开申请55件。", "（二）依申请公开。2019年，共收到政府信息公开申请2件，均已按时答复。")
+    assert _metrics(doc)["applications_received"] == (2, False)
 
 
 def test_a_count_cut_by_a_pdf_line_break_is_read_and_located():

@@ -140,6 +140,38 @@ def fuzzy_row(text: str, rows: list[RowSpec], cursor: int, seen: set[int]) -> in
     return best
 
 
+def fuzzy_back(text: str, rows: list[RowSpec], cursor: int, seen: set[int], rows_key: tuple[str, ...] = ()) -> int | None:
+    """A misprinted label of a row printed out of order: the one row of the current table, not yet seen, whose
+    label it is closest to (ratio ≥ FUZZY_RATIO, and clearly closer than to any other row of the template).
+    `rows_key`: the rows' label keys, when given the answer is memoised (labels repeat across documents)."""
+    c = core(text)
+    if len(c) < 6 or len(c) > 60 or cursor == 0:
+        return None
+    table = rows[cursor - 1].table
+    key = (c, table, rows_key)
+    j = _FUZZY_MEMO.get(key, -1) if rows_key else -1
+    if j == -1:
+        j = _closest_row(c, rows, table)
+        if rows_key:
+            if len(_FUZZY_MEMO) > _MEMO_MAX:
+                _FUZZY_MEMO.clear()
+            _FUZZY_MEMO[key] = j
+    return None if j is None or j in seen else j
+
+
+_FUZZY_MEMO: dict[tuple, int | None] = {}
+
+
+def _closest_row(c: str, rows: list[RowSpec], table: str) -> int | None:
+    """The row of `table` whose label key is clearly the closest to c (ratio ≥ FUZZY_RATIO), if one is."""
+    scored = sorted(((_ratio(c, r.core), j) for j, r in enumerate(rows)
+                     if r.table == table and len(r.core) >= 4 and abs(len(r.core) - len(c)) <= max(len(r.core), len(c)) // 3),
+                    reverse=True)
+    if not scored or scored[0][0] < FUZZY_RATIO or (len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.1):
+        return None
+    return scored[0][1]
+
+
 # label text → matching row indexes, one memo per row sequence: labels repeat across documents
 _MATCH_MEMO: dict[tuple[str, ...], dict[str, tuple[int, ...]]] = {}
 _MEMO_MAX = 50_000
@@ -295,10 +327,36 @@ class Aligner:
                     if nxt is not None:
                         cursor, i, al.last_token = j + 1, nxt, nxt
                         continue
+                j = (fuzzy_back(tok.text, self.rows, cursor, al.seen_rows, self.rows_key)
+                     if len(tok.text) <= LABEL_MAX else None)
+                if j is not None:
+                    nxt = self.take(al, toks, i, j)
+                    if nxt is not None:
+                        i = al.last_token = max(al.last_token, nxt)
+                        continue
             if al.first_token is not None or (len(tok.text) <= LABEL_MAX and core(tok.text) in self.header_cores):
                 self.unmatched_label(al, toks, i)
             i += 1
+        if self.trailing and cursor >= n_rows and al.first_token is not None:
+            self.trailing_rows(al, toks, i, stop)
         return al
+
+    trailing = False  # whether rows printed after the template's last row are looked for (national tables)
+
+    def ends_table(self, text: str) -> bool:
+        """A label that starts the next table (a subclass knows which)."""
+        return False
+
+    def trailing_rows(self, al: Alignment, toks: list[Token], i: int, stop: int) -> None:
+        """Rows printed after the template's last row (五、办理中的申请 below 四、结转下年度继续办理): each label directly
+        followed by its values is kept unmapped, until a text that no value follows (the next section)."""
+        while i < stop:
+            tok = toks[i]
+            if not tok.is_value:
+                if i + 1 >= stop or not toks[i + 1].is_value or len(tok.text) > LABEL_MAX or self.ends_table(tok.text):
+                    return
+                self.unmatched_label(al, toks, i)
+            i += 1
 
     def take_group(self, al: Alignment, toks: list[Token], i: int, g: GroupSpec) -> int | None:
         """A parent label with values: n_children × K of them fill its children (sub-row labels lost); exactly K in

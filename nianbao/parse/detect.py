@@ -2,7 +2,7 @@
 
 import functools
 
-from nianbao.parse.fused import looks_fused
+from nianbao.parse.fused import looks_fused, looks_fused_legacy
 from nianbao.parse.labels import LABEL_MAX, core
 from nianbao.parse.legacy import row_sequence as legacy_rows
 from nianbao.parse.local_forms import find_header
@@ -32,6 +32,8 @@ def detect_template(toks: list[Token], report_year: int | None = None) -> str:
         return "2019"
     if len(seen & _legacy_cores()) >= _LEGACY_MIN_ROWS:
         return "pre2019_table"
+    if any(len(t.text) > LABEL_MAX and not t.is_value and looks_fused_legacy(t.text) for t in toks):
+        return "pre2019_table"  # a crawler dump's 统计表 on one line
     if find_header(toks) is not None:  # a local 统计表 (指标名称 | 单位 | …) from before the national one
         return "pre2019_table"
     return "prose"

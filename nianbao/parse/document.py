@@ -3,6 +3,7 @@
 from nianbao import findings
 from nianbao.document import Document
 from nianbao.parse.detect import detect_template, is_local_form
+from nianbao.parse.fused import unfuse_legacy
 from nianbao.parse.kind import is_annual_report
 from nianbao.parse.legacy import parse_legacy
 from nianbao.parse.local_forms import find_header, local_totals, parse_local_form
@@ -11,10 +12,12 @@ from nianbao.parse.national import parse_national
 from nianbao.parse.prose import prose_figures
 from nianbao.parse.stream import tokens
 from nianbao.parse.textblocks import text_blocks
+from nianbao.parse.traditional import fold
 from nianbao.report import Report
 
 
 def parse_document(doc: Document) -> Report:
+    doc = fold(doc)  # a traditional-Chinese mirror reads as its simplified text
     blocks = text_blocks(doc)
     meta = parse_metadata(doc, blocks)
     toks = tokens(doc)
@@ -23,6 +26,8 @@ def parse_document(doc: Document) -> Report:
                     template=template, published_on=meta["published_on"])
     report.evidence["title"] = meta["title"]
     header_values, local = [], []
+    if template == "pre2019_table":
+        toks = unfuse_legacy(toks)  # a crawler dump's 统计表 on one line
     if template in ("2019", "2021"):
         al = parse_national(toks, template)
     elif template == "pre2019_table" and is_local_form(toks) and (header := find_header(toks)) is not None:

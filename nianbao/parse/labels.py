@@ -7,6 +7,7 @@ import unicodedata
 _PUNCT = re.compile(r"[\s\u3000\u00a0、，,。．.：:；;“”\"‘’'《》<>〈〉【】\[\]（）()—–\-_/\\·•*…#]+")
 _ANNOTATION = re.compile(r"(?<=\S)[（(][^（()）]{2,}[)）]")
 _ENUM = re.compile(r"^(?:其中)?(?:[一二三四五六七八九十]{1,3}(?=[、.．])|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(?=[、.．]))")
+_CIRCLED = re.compile(r"^[\u2460-\u249b]")  # ① … ⑳, ⑴ … ⒇, ⒈ … ⒛
 _ZH_ENUM_AFTER_PUNCT = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})")
 
 
@@ -24,8 +25,9 @@ LABEL_MAX = 300
 @functools.lru_cache(maxsize=50_000)
 def core(text: str) -> str:
     """The words of a label: no enumerator (一、 （一） 1. 其中：), no trailing annotation in brackets, no punctuation."""
-    s = unicodedata.normalize("NFKC", text or "")
-    s = "".join(s.split())  # no whitespace (str.split's whitespace is regex \s)
+    s = "".join((text or "").split())  # no whitespace (str.split's whitespace is regex \s)
+    s = _CIRCLED.sub("", s, count=1)  # ⑥ ⑴ ⒍: NFKC would make them digits fused to the words
+    s = unicodedata.normalize("NFKC", s)
     s = _ANNOTATION.sub("", s)
     s = s.replace("其中", "", 1).lstrip(":：,，、") if s.startswith("其中") else s
     m = _ENUM.match(s)

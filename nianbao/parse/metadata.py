@@ -225,6 +225,11 @@ def _page_date(page: dict) -> str | None:
     return parse_date(v) if v else None
 
 
+def _text_states(text: str, iso: str) -> bool:
+    """Whether the text writes the date `iso` in words (2019年4月18日), as a signature does."""
+    return any(parse_date(m.group(0)) == iso for m in _DATE.finditer(text))
+
+
 def parse_metadata(doc: Document, blocks: list[Paragraph] | None = None) -> dict:
     """{agency, region, report_year, published_on, published_from, title, lines}: published_from says whether the date is the
     report's own (text: signature, the line under the title) or the page's (page: portal field, <meta>, header)."""
@@ -241,6 +246,8 @@ def parse_metadata(doc: Document, blocks: list[Paragraph] | None = None) -> dict
     if pub is None:
         pub = (parse_date(fields[DATE]) if fields.get(DATE) else None) or _page_date(page)
         pub_from = "page" if pub else None
+        if pub and _text_states(doc.text, pub):
+            pub_from = "text"  # the report's words carry the page's date too (a signature run into one line)
     name = agency(doc, lines, title, fields)
     prose = "\n".join(lines)  # place names are in the prose and the title, not in table cells
     return {"agency": name, "region": resolve(prose, name),

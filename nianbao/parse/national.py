@@ -6,7 +6,7 @@ from nianbao import codebook
 from nianbao.parse.align import Aligner, Alignment, GroupSpec, RowSpec, collect, figure, window
 from nianbao.parse.fused import unfuse
 from nianbao.parse.labels import LABEL_MAX, core
-from nianbao.parse.stream import Token
+from nianbao.parse.stream import Token, spaced_cells
 from nianbao.report import Figure
 
 T4 = "t4_review_litigation"
@@ -50,6 +50,12 @@ SUBTOTAL = "x_legal_person_subtotal"
 
 class NationalAligner(Aligner):
     """表二/表三 rows; numbers only in value cells, no unit column; x_ columns are kept as unmapped cells."""
+
+    trailing = True
+
+    def ends_table(self, text: str) -> bool:
+        """表四's labels (行政复议, 行政诉讼（…）, 未经复议直接起诉, 复议后起诉) start the next table."""
+        return "复议" in text or "诉讼" in text or "起诉" in text
 
     def assign(self, al: Alignment, j: int, vals: list[Token]) -> None:
         row = self.rows[j]
@@ -99,8 +105,8 @@ def _t4_rows(template: str) -> list[RowSpec]:
 def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> None:
     """表四: three labelled rows of five, or (as the template prints it) one row of fifteen after the header."""
     rows = _t4_rows(template)
-    begin = next((i for i in range(start, len(toks))
-                  if len(toks[i].text) <= LABEL_MAX and core(toks[i].text) == "行政复议"), None)
+    begin = next((i for i in range(start, len(toks)) if len(toks[i].text) <= LABEL_MAX and _t4_start(toks[i].text)),
+                 None)
     if begin is None:
         return
     # labelled rows: 行政复议 | 5 values, 未经复议直接起诉 | 5 values, 复议后起诉 | 5 values
@@ -129,6 +135,11 @@ def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> Non
                 al.figures[(T4, row.code, col)] = figure(row, col, tok)
 
 
+def _t4_start(text: str) -> bool:
+    """The first header cell of 表四 (行政复议), alone or leading a '|' row of header words (行政复议 | 行政诉讼)."""
+    return core(text) == "行政复议" or ("|" in text and core(text.strip().strip("|").split("|")[0]) == "行政复议")
+
+
 _T4_COLUMNS = frozenset(core(c) for c in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))
 
 
@@ -145,14 +156,19 @@ def _t4_row(text: str, by_core: dict[str, RowSpec]) -> RowSpec | None:
 def _under_column_header(toks: list[Token], i: int) -> list[Token]:
     """A 表四 row label as a heading over its own table (Markdown): one header of the five column names, then
     exactly five values (a longer run is the one-row-of-fifteen layout, not this row's)."""
-    n, heads = len(toks), 0
+    n, heads, head_row = len(toks), 0, None
     while i < n and (toks[i].is_blank or (not toks[i].is_value and len(toks[i].text) <= 12
                                           and core(toks[i].text) in _T4_COLUMNS)):
+        if toks[i].is_blank and heads == 5 and head_row is not None and toks[i].row_key != head_row:
+            break  # the value row starts with a blank cell
         heads += not toks[i].is_blank
+        head_row = toks[i].row_key if not toks[i].is_blank else head_row
         i += 1
     if heads != 5 or i >= n or not toks[i].is_value:
         return []
     vals, _ = collect(toks, i, None, toks[i].row_key, False)
+    if len(vals) == 5 and toks[i].row_key is not None:
+        return vals  # a table row of five cells: its blank last cells are cells too
     while vals and vals[-1].is_blank:
         vals.pop()
     return vals if len(vals) == 5 else []
@@ -174,6 +190,8 @@ def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
                 return row[s:s + 15]
             i = end
             continue
+        if t.row_key is None and len(cells := spaced_cells(t)) == 15:
+            return cells  # the fifteen on one line, separated by spaces
         run, nxt = [], i
         while nxt < len(toks) and toks[nxt].row_key is None and toks[nxt].is_value:
             run.append(toks[nxt])
@@ -234,7 +252,7 @@ def with_t3_columns(rows: list[RowSpec], groups: list[GroupSpec], order: tuple[s
 def parse_national(toks: list[Token], template: str) -> Alignment:
     """All figures of 表二, 表三 and 表四 that the document prints."""
     rows, groups = row_sequence(template)
-    toks, doubts = unfuse(toks, list(rows))  # a crawler dump's table on one line, cells fused
+    toks, doubts = unfuse(toks, list(rows), [g.row for g in groups if g.row is not None])  # a crawler dump's table on one line, cells fused
     rows = with_subtotal_column(rows) if has_subtotal_column(toks) else list(rows)
     groups = list(groups)
     order = legal_person_order(toks)

@@ -13,7 +13,7 @@ from nianbao.values import parse_value
 
 # 第二十条 is an article, 2023年 a year: neither is a count
 _N = (r"(?<![第0-9０-９.零〇一二两三四五六七八九十百千万])"
-      r"(?P<num>(?:约|近)?\s*(?:[0-9０-９][0-9０-９,]*(?:\.[0-9]+)?\s*万?|[零〇一二两三四五六七八九十百千万]+)\s*(?:余|多)?)"
+      r"(?P<num>(?:约|近)?\s*(?:[0-9０-９][0-9０-９,]*(?:\.[0-9]+)?\s*万?|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)\s*(?:余|多)?)"
       r"(?!\s*年)")
 _SEP = r"[^，。；;,、\n0-9０-９]{0,6}?"
 _SUM = r"(?:数量|件数|总数|数)?(?:共|共计|总计|合计)?(?:为|是|达)?"
@@ -68,9 +68,12 @@ _TIERS = (tuple(p for p in PATTERNS if not p.zero and not p.fallback), tuple(p f
           tuple(p for p in PATTERNS if p.zero))
 
 # A count in a clause with these words is not the year's own: a running total, a part, another year, a plan
-_NOT_THE_YEARS = re.compile(r"累计|历年|其他|同比|较上年|比上年|上一?年度?|去年|明年|下一?年|计划|预计|将于|拟")
+_NOT_THE_YEARS = re.compile(r"累计|历年|其他|同比|较上年|比上年|上一?年度?|去年|明年|下一?年|计划|预计|将于|拟"
+                            r"|近[一二两三四五六七八九十0-9]{1,2}年|[一二两三四五六七八九十0-9]{1,2}年(?:来|以来)|以来")
 # Zeros said in words that are the 2021 template's own row labels, flattened into text (逾期未按收费通知要求缴纳费用)
 _LABEL_ZERO = re.compile(r"收费通知|缴纳|不补正|逾期")
+# an enumerator inside a zero phrase: it runs across a list's items or a flattened table's rows, not one statement
+_ENUMERATOR = re.compile(r"\d{1,2}[.．、](?=\D)|[一二三四五六七八九十]、|[（(][一二三四五六七八九十\d]{1,2}[)）]")
 _CLAUSE_START = re.compile(r"[，。；;,！？!?:：]")
 
 
@@ -136,7 +139,7 @@ def _clause_before(text: str, start: int) -> str:
 
 def _acceptable(pat: _Pattern, text: str, m: re.Match) -> bool:
     if pat.zero:
-        return not _LABEL_ZERO.search(text, max(0, m.start() - 8), m.end() + 8)
+        return not _LABEL_ZERO.search(text, max(0, m.start() - 8), m.end() + 8) and not _ENUMERATOR.search(m.group(0))
     return not _NOT_THE_YEARS.search(_clause_before(text, m.start()) + text[m.start():m.start("num")])
 
 

@@ -88,7 +88,15 @@ def pipe_cells(text: str) -> list[tuple[str, int]] | None:
     """A paragraph that is one '|' row of a table (Markdown from a converter, '|' rows inside HTML <p>): its cells
     as (text, offset), [] for Markdown's header rule; None when it is prose with bars in it (page furniture)."""
     s = text.strip()
-    if s.count("|") < 2 or len(s) > 600:
+    if len(s) > 600:
+        return None
+    if s.count("|") == 1:  # a two-cell row: a label and its one value (行政许可 | 0 under 本年处理决定数量)
+        label, _, cell = s.partition("|")
+        label, cell = label.strip(), cell.strip()
+        if not label or len(label) > 40 or not cell or parse_value(label).kind != TEXT or parse_value(cell).kind == TEXT:
+            return None
+        return [(label, text.find(label)), (cell, text.rfind(cell))]
+    if s.count("|") < 2:
         return None
     parts, cells, pos = s.split("|"), [], text.find(s)
     for n, part in enumerate(parts):
@@ -113,6 +121,25 @@ def _append_pipe_row(out: list[Token], cells: list[tuple[str, int]], block: Para
         cspan = (span[0] + off, span[0] + off + len(text)) if span else None
         out.append(Token(text, value, (block.page, None, None, col, cspan), row_key, value.kind != TEXT,
                          value.kind == BLANK))
+
+
+_GROUP = re.compile(r"\S+")
+
+
+def spaced_cells(tok: Token) -> list[Token]:
+    """A plain line of cells separated by spaces ("0 0 0 0 0 1 …", a table row flattened by a converter): one value
+    token per group; [] when a group is not a cell value (a number or a blank mark)."""
+    if tok.row_key is not None or len(tok.text) > 400:
+        return []
+    out: list[Token] = []
+    page, span = tok.loc[0], tok.loc[4]
+    for m in _GROUP.finditer(tok.text):
+        value = _short_lexeme(m.group())[0]
+        if value.kind == TEXT:
+            return []
+        cspan = (span[0] + m.start(), span[0] + m.end()) if span else None
+        out.append(Token(m.group(), value, (page, None, None, None, cspan), None, True, value.kind == BLANK))
+    return out
 
 
 def is_page_number(text: str) -> bool:

@@ -42,6 +42,6 @@ def test_delta_publish_replaces_the_rebuilt_reports_rows(tmp_path):
         con.execute("insert into audit.gx_results values (2)")
     counts = publish(wh, bi, since=T0)
     assert tables(bi) == tables(wh)
-    assert tables(bi, "audit") == tables(wh, "audit")
+    assert tables(bi, "audit") == {}  # the audit history is published apart (bi/gx_audit.duckdb), not in the snapshot
     assert counts["marts.fct_report_figures"] == 4
     assert tables(bi)["fct_report_figures"] == [("a", 1.0), ("a", 2.0), ("b", 30.0), ("d", 5.0)]

