@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/.venv/bin:$(HOME)/.local/bin:$(PATH)
 
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: run rebuild test dev bench system-deps uv sync manifest clean towns bi bi-serve
+.PHONY: run rebuild test dev bench bench-scale system-deps uv sync manifest clean towns bi bi-serve
 
 uv:  ## install uv if missing
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -53,9 +53,14 @@ dev: manifest  ## the Dagster UI on 127.0.0.1:3000 (schedule and sensor running)
 	$(PY) -c "from orchestration import settings; settings.prepare_dagster_home()"
 	dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-bench:  ## every bench/*.py in turn (today: bench_formats.py, bench_parse.py; written by others)
-	@if ls bench/*.py >/dev/null 2>&1; then for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done; \
+bench:  ## every bench/*.py in turn but bench_scale.py (make bench-scale): bench_formats.py, bench_parse.py
+	@if ls bench/*.py >/dev/null 2>&1; then for f in bench/*.py; do [ "$$f" = bench/bench_scale.py ] && continue; \
+	   echo "== $$f"; $(PY) $$f || exit 1; done; \
 	 else echo "bench/: no benchmarks yet"; fi
+
+N ?= 150000
+bench-scale: manifest  ## N reports from scratch, then + 1 report: time per stage, docs/s, peak RSS (bench/results/)
+	$(PY) bench/bench_scale.py --n $(N)
 
 system-deps:  ## LibreOffice and CJK fonts for the DOC/WPS readers (needs root)
 	bash scripts/system-deps.sh

@@ -1,14 +1,15 @@
-"""Extract: parse new contents (by sha256 and PARSER_VERSION) in one isolated batch; cached contents are skipped."""
+"""Extract: parse new contents (by sha256 and PARSER_VERSION) in isolated workers, committing raw.* chunk by chunk."""
 
 import datetime as dt
+import time
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets import load
 from nianbao import batch
+from nianbao.progress import Progress
 from orchestration import settings
-
-CACHE_COLUMNS = ("sha256", "format", "parser_version", "status", "error_kind", "error_message", "extracted_at")
 
 
 def parser_version() -> str:
@@ -18,21 +19,6 @@ def parser_version() -> str:
     return str(nianbao.PARSER_VERSION)
 
 
-def read_cache(duckdb: DuckDBResource, version: str) -> dict[str, dict]:
-    """raw.documents outcomes extracted with this parser version, by sha256 (empty on a fresh warehouse)."""
-    with duckdb.get_connection() as conn:
-        exists = conn.execute("select count(*) from information_schema.tables "
-                              "where table_schema = 'raw' and table_name = 'documents'").fetchone()[0]
-        if not exists:
-            return {}
-        rows = conn.execute(f"select {', '.join(CACHE_COLUMNS)} from raw.documents where parser_version = ? "
-                            "order by extracted_at desc", [version]).fetchall()
-    cache: dict[str, dict] = {}
-    for row in rows:
-        cache.setdefault(row[0], dict(zip(CACHE_COLUMNS, row)))
-    return cache
-
-
 def extract_many():
     """nianbao.isolation.extract_many: worker processes with time and memory limits (tests wrap this)."""
     from nianbao import isolation
@@ -40,23 +26,51 @@ def extract_many():
     return isolation.extract_many
 
 
-@dg.asset(key=["extract", "report_extractions"], group_name="extract", kinds={"python"}, pool="duckdb_writer",
-          ins={"raw_documents": dg.AssetIn(key=["ingest", "raw_documents"])})
-def report_extractions(context: dg.AssetExecutionContext, raw_documents: list[batch.RawFile],
-                       duckdb: DuckDBResource) -> dict:
-    """One extract dict per new content (sha256) in this batch, plus the batch plan; cached contents are not parsed."""
+@dg.asset(key=["extract", "report_extractions"], group_name="extract", kinds={"python", "duckdb"},
+          pool="duckdb_writer", deps=[dg.AssetKey(["ingest", "raw_documents"])])
+def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Parse every content of raw.scan not yet extracted with this parser version, streaming: each chunk of
+    NIANBAO_CHUNK documents commits its raw.* rows (documents rows included) in one transaction, so a killed run
+    keeps its committed chunks and the next one parses only the rest. Only counts pass through Dagster."""
     version = parser_version()
-    settings.home().mkdir(parents=True, exist_ok=True)
-    cache = read_cache(duckdb, version)
-    plan = batch.plan(raw_documents, cache)
-    extractions = batch.extract(plan.to_parse, extract_many(), workers=settings.extract_workers(),
-                                timeout_s=settings.extract_timeout_s(), memory_mb=settings.extract_memory_mb())
-    failed = [ex for ex in extractions if ex.get("status") != "ok"]
-    for ex in failed:
-        context.log.warning(f"quarantined {ex.get('source')}: {(ex.get('error') or {}).get('kind')}")
-    context.add_output_metadata({
-        "parser_version": version, "files": len(raw_documents), "parsed": len(extractions),
-        "cached": len(plan.cached), "failed": len(failed),
-        "figures": sum(len(ex.get("figures") or []) for ex in extractions)})
-    return {"plan": plan, "extractions": extractions, "cache": cache, "parser_version": version,
-            "extracted_at": dt.datetime.now(dt.timezone.utc)}
+    size = settings.extract_chunk()
+    t0 = time.monotonic()
+    settings.home().mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
+    with duckdb.get_connection() as conn:
+        load.prepare(conn)
+        files = load.read_scan(conn)
+        plan = batch.plan(files, load.known_contents(conn, version))
+        todo = {f.sha256 for f in plan.to_parse}
+        by_sha = batch.files_by_content(f for f in files if f.sha256 in todo)
+        del files, todo
+        context.log.info(f"extract: {len(plan.to_parse):,} contents to parse, {len(plan.cached):,} files cached, "
+                         f"chunks of {size:,} (parser {version})")
+        progress = Progress(len(plan.to_parse))
+        stream = batch.extract_stream(plan.to_parse, extract_many(), workers=settings.extract_workers(),
+                                      timeout_s=settings.extract_timeout_s(), memory_mb=settings.extract_memory_mb())
+        counts = {"chunks": 0, "parsed": 0, "failed": 0, "figures": 0, "reports": 0}
+        writing = 0.0  # seconds spent making frames and committing, not parsing
+        started = dt.datetime.now(dt.timezone.utc)
+        for seq, chunk in enumerate(batch.chunked(stream, size)):
+            now = dt.datetime.now(dt.timezone.utc)
+            failed = [ex for ex in chunk if ex.get("status") != "ok"]
+            for ex in failed:
+                context.log.warning(f"quarantined {ex.get('source')}: {(ex.get('error') or {}).get('kind')}")
+            w0 = time.monotonic()
+            tables = batch.chunk_frames(chunk, by_sha, version, now)
+            log = load.write_chunk(conn, tables, [ex["sha256"] for ex in chunk], context.run.run_id, seq, started)
+            writing += time.monotonic() - w0
+            progress.advance(len(chunk))
+            counts = {"chunks": seq + 1, "parsed": counts["parsed"] + len(chunk),
+                      "failed": counts["failed"] + len(failed), "figures": counts["figures"] + log["n_figures"],
+                      "reports": counts["reports"] + log["n_reports"]}
+            del chunk, tables, failed
+            context.log.info(f"extract: chunk {seq + 1} committed; {progress.line()}")
+            started = dt.datetime.now(dt.timezone.utc)
+    seconds = time.monotonic() - t0
+    context.log.info(f"extract: done, {counts['parsed']:,} parsed ({counts['failed']:,} failed) in "
+                     f"{counts['chunks']} chunks, {seconds:.1f} s ({writing:.1f} s of it writing raw.*)")
+    return dg.MaterializeResult(metadata={
+        "parser_version": version, "files": len(plan.to_parse) + len(plan.cached), "cached": len(plan.cached),
+        **counts, "chunk_size": size, "seconds": round(seconds, 1), "write_seconds": round(writing, 1),
+        "docs_per_s": round(counts["parsed"] / seconds, 1) if seconds > 0 else 0.0})

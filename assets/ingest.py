@@ -1,18 +1,32 @@
-"""Ingest: discover and hash every raw report file under NIANBAO_RAW_DIR (no parsing)."""
+"""Ingest: discover and hash every raw report file under NIANBAO_RAW_DIR into raw.scan (no parsing)."""
+
+import datetime as dt
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
+from assets import load
 from nianbao import batch
 from orchestration import settings
 
 
-@dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python"},
-          required_resource_keys={"run_lock"})  # the first step: the run holds the lock from its start to its end
-def raw_documents(context: dg.AssetExecutionContext) -> list[batch.RawFile]:
-    """One item per file under NIANBAO_RAW_DIR: absolute path, sha256 of its bytes, size (files are never moved)."""
+@dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python", "duckdb"}, pool="duckdb_writer",
+          required_resource_keys={"duckdb", "run_lock"})  # run_lock: the first step holds it for the whole run
+def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """One row of raw.scan per entry under NIANBAO_RAW_DIR: absolute path, sha256 of its bytes, size (files are never
+    moved), or the problem that kept it from being read. Only counts travel through Dagster; extraction reads the
+    list from the warehouse."""
+    duckdb: DuckDBResource = context.resources.duckdb
     root = settings.raw_dir()
+    t0 = dt.datetime.now(dt.timezone.utc)
     files = batch.scan(root)
-    context.add_output_metadata({
+    seconds = (dt.datetime.now(dt.timezone.utc) - t0).total_seconds()
+    settings.home().mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
+    with duckdb.get_connection() as conn:
+        load.prepare(conn)
+        load.write_scan(conn, files, t0)
+    context.log.info(f"ingest: {len(files):,} files hashed under {root} in {seconds:.1f} s")
+    return dg.MaterializeResult(metadata={
         "raw_dir": str(root), "files": len(files), "distinct_contents": len({f.sha256 for f in files}),
-        "bytes": sum(f.size for f in files)})
-    return files
+        "bytes": sum(f.size for f in files), "problem_entries": sum(1 for f in files if f.error_kind),
+        "seconds": round(seconds, 1)})

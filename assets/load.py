@@ -1,12 +1,15 @@
-"""Load: write one batch's Polars frames into the DuckDB `raw` schema (replacing rows of re-parsed contents)."""
+"""Load: the raw.* writer. Each parsed chunk commits in its own transaction; the run's closing step records copies,
+removed files and the rules, then materializes the raw.* assets with counts (and reports per year)."""
 
 import datetime as dt
+import os
 
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from nianbao import batch, frames
+from orchestration import settings
 
 RAW_TABLES = ("documents", "reports", "figures", "findings", "quarantine", "rules", "extraction_checks")
 GRAINS = {
@@ -18,92 +21,201 @@ GRAINS = {
     "rules": "One row per consistency rule of rules.csv.",
     "extraction_checks": "One row per report × failed rule × cell read twice (verdict), and per cell in doubt.",
 }
-# the key columns a batch replaces in each table
-REPLACE_KEYS = {"reports": ["report_id"], "figures": ["report_id"], "findings": ["report_id"],
-                "extraction_checks": ["report_id"],
-                "quarantine": ["sha256", "path", "parser_version"], "documents": ["sha256", "path"]}
-
-
-# a documents / quarantine row re-seen unchanged keeps its loaded_at (only these columns count as a change)
+# the key columns a chunk replaces in each table (the tables of BY_REPORT: by report_id)
+REPLACE_KEYS = {"quarantine": ("sha256", "path", "parser_version"), "documents": ("sha256", "path")}
+BY_REPORT = ("figures", "findings", "extraction_checks", "reports")
+# a documents / quarantine row written again unchanged keeps its loaded_at (only these columns count as a change)
 SAME_ROW = {"documents": ("status", "parser_version", "error_kind", "error_message", "extracted_at", "format"),
             "quarantine": ("error_kind", "message", "format")}
+# run failures, retried on the next run (batch.TRANSIENT_ERRORS), as a SQL list
+TRANSIENT_SQL = ", ".join(f"'{k}'" for k in sorted(batch.TRANSIENT_ERRORS))
+IN_SCAN = "exists (select 1 from raw.scan s where s.sha256 = raw.documents.sha256 and s.path = raw.documents.path)"
 
 
-def ensure_raw_tables(conn) -> None:
-    """Create the raw tables, with the columns added since they were created (loaded_at) and raw.load_log."""
+def prepare(conn) -> None:
+    """Create the raw schema's tables (and columns added since a table was created); cap DuckDB's memory."""
+    conn.execute(f"set memory_limit = '{settings.duckdb_memory_limit()}'")
     conn.execute("create schema if not exists raw")
-    for t in RAW_TABLES:
+    for t in frames.SCHEMAS:
         conn.execute(frames.create_table_sql(t))
-        for column, dtype in frames.SCHEMAS[t].items():  # columns added since the table was created
+        for column, dtype in frames.SCHEMAS[t].items():
             conn.execute(f'alter table raw.{t} add column if not exists "{column}" {frames.duckdb_type(dtype)}')
-    for t in frames.LOADED_AT_TABLES:
-        conn.execute(f"alter table raw.{t} add column if not exists loaded_at TIMESTAMPTZ")
-    log = ", ".join(f'"{c}" {frames.duckdb_type(d)}' for c, d in frames.LOAD_LOG.items())
-    conn.execute(f"create table if not exists raw.load_log ({log})")
 
 
-def write_batch(conn, tables: dict[str, pl.DataFrame], fresh_sha256: list[str], run_id: str = "",
-                chunk_seq: int = 0, started_at: dt.datetime | None = None) -> dt.datetime:
-    """Write one batch in one transaction: contents parsed now replace their old rows; rules are rewritten.
-
-    Every row written gets loaded_at = the commit time of the batch, except documents and quarantine rows seen
-    again unchanged (they keep theirs); a document that left the raw dir gets is_current = false and a new
-    loaded_at. One raw.load_log row records the batch. Returns its loaded_at.
-    """
-    ensure_raw_tables(conn)
-    loaded_at = dt.datetime.now(dt.timezone.utc)
+def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
+    """Replace raw.scan with the files under the raw dir now (one transaction)."""
+    columns = ("path", "sha256", "size", "path_hex", "error_kind", "error_message", "scan_seq")
+    scan = pl.DataFrame({"path": [f.path for f in files], "sha256": [f.sha256 for f in files],
+                         "size": [f.size for f in files], "path_hex": [f.path_hex for f in files],
+                         "error_kind": [f.error_kind for f in files],
+                         "error_message": [batch.clean_text(f.error_message) for f in files],
+                         "scan_seq": range(len(files))},
+                        schema={k: frames.SCAN[k] for k in columns})
     conn.execute("begin transaction")
     try:
-        fresh = pl.DataFrame({"sha256": fresh_sha256}, schema={"sha256": pl.String}).to_arrow()
-        conn.register("fresh_batch", fresh)
-        for t in ("reports", "figures", "findings", "extraction_checks"):
-            conn.execute(f"delete from raw.{t} where report_id in (select sha256 from fresh_batch)")
-        # a content parsed again (a run fault retried) is no longer quarantined at this parser version
-        conn.register("batch_versions", tables["documents"].select("parser_version").unique().to_arrow())
-        conn.execute("delete from raw.quarantine where sha256 in (select sha256 from fresh_batch) "
-                     "and parser_version in (select parser_version from batch_versions)")
-        conn.unregister("batch_versions")
-        kept = {}
-        for t in ("documents", "quarantine"):
-            keys = REPLACE_KEYS[t]
-            conn.register("batch_keys", tables[t].select(keys + list(SAME_ROW[t])).to_arrow())
-            match = " and ".join(f"old.{k} = batch_keys.{k}" for k in keys)
-            same = " and ".join(f"old.{c} is not distinct from batch_keys.{c}" for c in SAME_ROW[t])
-            current = "old.is_current and " if t == "documents" else ""
-            kept[t] = f"kept_{t}"
-            conn.execute(f"create or replace temp table kept_{t} as select {', '.join('old.' + k for k in keys)}, "
-                         f"old.loaded_at from raw.{t} old inner join batch_keys on {match} where {current}{same}")
-            match = " and ".join(f"raw.{t}.{k} = batch_keys.{k}" for k in keys)
-            conn.execute(f"delete from raw.{t} where exists (select 1 from batch_keys where {match})")
-            conn.unregister("batch_keys")
-        conn.execute("delete from raw.rules")
-        for t in RAW_TABLES:
-            conn.register("batch_frame", tables[t].to_arrow())
-            if t in kept:
-                keys = REPLACE_KEYS[t]
-                on = " and ".join(f"k.{c} = b.{c}" for c in keys)
-                conn.execute(f"insert into raw.{t} by name select b.*, coalesce(k.loaded_at, ?) as loaded_at "
-                             f"from batch_frame b left join {kept[t]} k on {on}", [loaded_at])
-            elif t in frames.LOADED_AT_TABLES:
-                conn.execute(f"insert into raw.{t} by name select *, ? as loaded_at from batch_frame", [loaded_at])
-            else:
-                conn.execute(f"insert into raw.{t} by name select * from batch_frame")
-            conn.unregister("batch_frame")
-        # files no longer under the raw dir stay recorded, but are not current (and say when that changed)
-        conn.register("seen", tables["documents"].select("sha256", "path").to_arrow())
-        conn.execute("update raw.documents set is_current = false, loaded_at = ? where is_current and not exists "
-                     "(select 1 from seen where seen.sha256 = raw.documents.sha256 and seen.path = raw.documents.path)",
-                     [loaded_at])
-        conn.unregister("seen")
-        conn.unregister("fresh_batch")
-        conn.execute("insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?)",
-                     [run_id, chunk_seq, loaded_at, len(tables["documents"]), len(tables["reports"]),
-                      len(tables["figures"]), started_at or loaded_at, dt.datetime.now(dt.timezone.utc)])
+        conn.execute("delete from raw.scan")
+        conn.register("scan_frame", scan.with_columns(scanned_at=pl.lit(now, frames.UTC_TS)).to_arrow())
+        conn.execute("insert into raw.scan by name select * from scan_frame")
+        conn.unregister("scan_frame")
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
         raise
-    return loaded_at
+
+
+def read_scan(conn) -> list[batch.RawFile]:
+    """The entries of the last ingest, in scan order (a non-UTF-8 name opens by its bytes, kept as path_hex)."""
+    rows = conn.execute("select path, sha256, size, path_hex, error_kind, error_message from raw.scan "
+                        "order by scan_seq").fetchall()
+    return [batch.RawFile(path, sha, size, os.fsdecode(bytes.fromhex(hexed)) if hexed else "", kind, message)
+            for path, sha, size, hexed, kind, message in rows]
+
+
+def known_contents(conn, parser_version: str) -> set[str]:
+    """Contents (sha256) already extracted with this parser version, whose outcome is not a run failure."""
+    return {r[0] for r in conn.execute(
+        "select distinct sha256 from raw.documents where parser_version = ? "
+        f"and coalesce(error_kind, '') not in ({TRANSIENT_SQL})", [parser_version]).fetchall()}
+
+
+def next_loaded_at(conn) -> dt.datetime:
+    """Now, or just after the last loaded_at in raw.load_log: loaded_at strictly increases in commit order."""
+    now = dt.datetime.now(dt.timezone.utc)
+    last = conn.execute("select max(loaded_at) from raw.load_log").fetchone()[0]
+    if last is not None and last >= now:
+        return last + dt.timedelta(microseconds=1)
+    return now
+
+
+def _insert(conn, table: str, df: pl.DataFrame, loaded_at: dt.datetime) -> None:
+    """Insert a chunk's frame; rows of LOADED_AT_TABLES get the chunk's loaded_at, or keep theirs (kept_<table>)."""
+    if df.height == 0:
+        return
+    if table in frames.LOADED_AT_TABLES:
+        df = df.with_columns(loaded_at=pl.lit(loaded_at, frames.UTC_TS))
+    conn.register("chunk_frame", df.to_arrow())
+    if table in SAME_ROW:
+        on = " and ".join(f"k.{c} = b.{c}" for c in REPLACE_KEYS[table])
+        conn.execute(f"insert into raw.{table} by name select b.* replace (coalesce(k.loaded_at, b.loaded_at) as "
+                     f"loaded_at) from chunk_frame b left join kept_{table} k on {on}")
+    else:
+        conn.execute(f"insert into raw.{table} by name select * from chunk_frame")
+    conn.unregister("chunk_frame")
+
+
+def _keep_unchanged(conn, table: str, df: pl.DataFrame) -> None:
+    """kept_<table>: the loaded_at of the rows of `table` the chunk writes again unchanged (SAME_ROW), then delete
+    every row the chunk replaces."""
+    keys = list(REPLACE_KEYS[table])
+    conn.register("chunk_keys", df.select(keys + list(SAME_ROW[table])).to_arrow())
+    match = " and ".join(f"old.{k} = chunk_keys.{k}" for k in keys)
+    same = " and ".join(f"old.{c} is not distinct from chunk_keys.{c}" for c in SAME_ROW[table])
+    current = "old.is_current and " if table == "documents" else ""
+    conn.execute(f"create or replace temp table kept_{table} as select {', '.join('old.' + k for k in keys)}, "
+                 f"old.loaded_at from raw.{table} old inner join chunk_keys on {match} where {current}{same}")
+    match = " and ".join(f"raw.{table}.{k} = chunk_keys.{k}" for k in keys)
+    conn.execute(f"delete from raw.{table} where exists (select 1 from chunk_keys where {match})")
+    conn.unregister("chunk_keys")
+
+
+def write_chunk(conn, tables: dict[str, pl.DataFrame], contents: list[str], run_id: str, chunk_seq: int,
+                started_at: dt.datetime) -> dict:
+    """Commit one parsed chunk in one transaction: its contents replace their old rows, every row gets the chunk's
+    loaded_at (but documents and quarantine rows written again unchanged keep theirs), a content parsed again is
+    no longer quarantined at this parser version, and raw.load_log gets the chunk's row. Returns that row."""
+    conn.execute("begin transaction")
+    try:
+        loaded_at = next_loaded_at(conn)
+        conn.register("chunk_contents", pl.DataFrame({"sha256": contents}, schema={"sha256": pl.String}).to_arrow())
+        # figures, findings and checks exist only beside their report: delete only for contents parsed before
+        stale = conn.execute("select count(*) from raw.reports where report_id in "
+                             "(select sha256 from chunk_contents)").fetchone()[0]
+        if stale:
+            for t in BY_REPORT:
+                conn.execute(f"delete from raw.{t} where report_id in (select sha256 from chunk_contents)")
+        for t in REPLACE_KEYS:  # (first: a failure met again keeps its quarantine row's loaded_at)
+            _keep_unchanged(conn, t, tables[t])
+        # a content parsed again (a run fault retried) is no longer quarantined at this parser version
+        versions = tables["documents"]["parser_version"].unique().to_list()
+        if versions:
+            conn.execute("delete from raw.quarantine where sha256 in (select sha256 from chunk_contents) and "
+                         f"parser_version in ({', '.join('?' for _ in versions)})", versions)
+        conn.unregister("chunk_contents")
+        for t in (*frames.LOADED_AT_TABLES, "extraction_checks"):
+            _insert(conn, t, tables[t], loaded_at)
+        log = {"run_id": run_id, "chunk_seq": chunk_seq, "loaded_at": loaded_at,
+               "n_documents": tables["documents"].height, "n_reports": tables["reports"].height,
+               "n_figures": tables["figures"].height, "started_at": started_at,
+               "finished_at": dt.datetime.now(dt.timezone.utc)}
+        conn.register("log_row", frames.frame("load_log", [log]).to_arrow())
+        conn.execute("insert into raw.load_log by name select * from log_row")
+        conn.unregister("log_row")
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    return log
+
+
+def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: dt.datetime) -> dict:
+    """The run's closing transaction, in SQL against raw.scan: new paths of known contents get documents rows (and
+    quarantine rows when the content failed), files gone from the raw dir are marked not current and files back
+    are current again (both with the new loaded_at), every file seen gets seen_at, and raw.rules is rewritten."""
+    conn.execute("begin transaction")
+    try:
+        loaded_at = next_loaded_at(conn)
+        params = {"v": parser_version, "at": loaded_at}
+        # a path whose row is of another parser version, while its content has a row of this one: replaced
+        conn.execute(f"""delete from raw.documents where parser_version <> $v and {IN_SCAN}
+            and sha256 in (select sha256 from raw.documents where parser_version = $v)""", {"v": parser_version})
+        added = conn.execute("""insert into raw.documents by name
+            select s.sha256, s.path, s.size, d.format, d.parser_version, d.status, d.error_kind, d.error_message,
+                   d.extracted_at, $at as seen_at, true as is_current, s.path_hex, $at as loaded_at
+            from raw.scan s
+            join (select * from raw.documents where parser_version = $v
+                  qualify row_number() over (partition by sha256 order by extracted_at desc, path) = 1) d
+              using (sha256)
+            where not exists (select 1 from raw.documents x where x.sha256 = s.sha256 and x.path = s.path)""",
+                             params).fetchone()[0]
+        conn.execute("""insert into raw.quarantine by name
+            select d.sha256, d.path, d.format, d.parser_version, coalesce(d.error_kind, 'Unknown') as error_kind,
+                   coalesce(d.error_message, '') as message, $at as seen_at, $at as loaded_at
+            from raw.documents d
+            where d.loaded_at = $at and d.status <> 'ok' and not exists (select 1 from raw.quarantine q
+                where q.sha256 = d.sha256 and q.path = d.path and q.parser_version = d.parser_version)""",
+                     {"at": loaded_at})
+        gone = conn.execute(f"update raw.documents set is_current = false, loaded_at = $at "
+                            f"where is_current and not {IN_SCAN}", {"at": loaded_at}).fetchone()[0]
+        back = conn.execute(f"update raw.documents set is_current = true, loaded_at = $at "
+                            f"where not is_current and {IN_SCAN}", {"at": loaded_at}).fetchone()[0]
+        conn.execute(f"update raw.documents set seen_at = $at where {IN_SCAN}", {"at": loaded_at})
+        conn.execute("delete from raw.rules")
+        conn.register("rules_frame", frames.rules_frame().to_arrow())
+        conn.execute("insert into raw.rules by name select * from rules_frame")
+        conn.unregister("rules_frame")
+        log = {"run_id": run_id, "chunk_seq": chunk_seq, "loaded_at": loaded_at,
+               "n_documents": added + gone + back, "n_reports": 0, "n_figures": 0, "started_at": started_at,
+               "finished_at": dt.datetime.now(dt.timezone.utc)}
+        conn.register("log_row", frames.frame("load_log", [log]).to_arrow())
+        conn.execute("insert into raw.load_log by name select * from log_row")
+        conn.unregister("log_row")
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    return log | {"added": added, "gone": gone, "back": back}
+
+
+def per_year(conn) -> dict[str, dict]:
+    """Reports and figures per report year, current files only (the year is known only after parsing)."""
+    rows = conn.execute("""
+        select coalesce(cast(r.report_year as varchar), 'unknown') as year, count(*) as reports,
+               sum(n.figures) as figures
+        from raw.reports r
+        left join (select report_id, count(*) as figures from raw.figures group by 1) n using (report_id)
+        where r.report_id in (select sha256 from raw.documents where is_current)
+        group by 1 order by 1""").fetchall()
+    return {year: {"reports": reports, "figures": int(figures or 0)} for year, reports, figures in rows}
 
 
 @dg.multi_asset(
@@ -111,19 +223,31 @@ def write_batch(conn, tables: dict[str, pl.DataFrame], fresh_sha256: list[str], 
                         deps=[["extract", "report_extractions"]])
            for t in RAW_TABLES],
     pool="duckdb_writer",
-    ins={"report_extractions": dg.AssetIn(key=["extract", "report_extractions"])},
 )
-def raw_tables(context: dg.AssetExecutionContext, report_extractions: dict, duckdb: DuckDBResource):
-    """The warehouse's raw.* tables from one batch (grain per table in each asset's description)."""
-    plan: batch.Plan = report_extractions["plan"]
-    extractions: list[dict] = report_extractions["extractions"]
-    tables = batch.batch_frames(plan, extractions, report_extractions["cache"],
-                                report_extractions["parser_version"], report_extractions["extracted_at"])
-    tables["rules"] = frames.rules_frame()
+def raw_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """The warehouse's raw.* tables: chunks were committed by extract; this closes the run (grain per table in
+    each asset's description)."""
+    import nianbao
+
+    started = dt.datetime.now(dt.timezone.utc)
     with duckdb.get_connection() as conn:
-        write_batch(conn, tables, [ex["sha256"] for ex in extractions], context.run.run_id, 0,
-                    report_extractions["extracted_at"])
+        prepare(conn)
+        seq = conn.execute("select coalesce(max(chunk_seq) + 1, 0) from raw.load_log where run_id = ?",
+                           [context.run.run_id]).fetchone()[0]
+        done = finish(conn, str(nianbao.PARSER_VERSION), context.run.run_id, seq, started)
         totals = {t: conn.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in RAW_TABLES}
+        written = dict(conn.execute(
+            "select 'chunks', count(*) from raw.load_log where run_id = ? union all "
+            "select 'reports', coalesce(sum(n_reports), 0) from raw.load_log where run_id = ? union all "
+            "select 'figures', coalesce(sum(n_figures), 0) from raw.load_log where run_id = ?",
+            [context.run.run_id] * 3).fetchall())
+        years = per_year(conn)
+    context.log.info(f"raw.* closed: {done['added']} new paths of known contents, {done['gone']} files gone, "
+                     f"{done['back']} back; {written['chunks']} commits this run")
     for t in RAW_TABLES:
-        yield dg.MaterializeResult(asset_key=["raw", t], metadata={
-            "rows_written": len(tables[t]), "rows_total": totals[t]})
+        meta = {"rows_total": totals[t], "loaded_at": dg.MetadataValue.timestamp(done["loaded_at"])}
+        if t in ("reports", "figures"):
+            meta["rows_written"] = int(written[t])
+            meta["by_report_year"] = dg.MetadataValue.json(years)
+            meta |= {f"reports_{y}": c["reports"] for y, c in years.items()} if t == "reports" else {}
+        yield dg.MaterializeResult(asset_key=["raw", t], metadata=meta)

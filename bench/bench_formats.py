@@ -43,6 +43,20 @@ def build(tmp: Path, n: int, n_lo: int, scan_pages: int) -> dict[str, list[str]]
     return out
 
 
+def measure(files: dict[str, list[str]], workers: int = 2, job: str = "nianbao.extract:extract_bytes") -> dict:
+    """Per format: files, pages, ok, seconds and documents (pages) per second on `workers` worker processes."""
+    out = {}
+    for fmt, paths in files.items():
+        t = time.monotonic()
+        results = list(extract_many(paths, workers=workers, job=job, timeout_s=300))
+        dt = time.monotonic() - t
+        pages = sum(r.get("pages") or 0 for r in results)
+        out[fmt] = {"files": len(paths), "pages": pages, "ok": sum(r["status"] == "ok" for r in results),
+                    "seconds": round(dt, 2), "docs_per_s": round(len(paths) / dt, 2),
+                    "pages_per_s": round(pages / dt, 2) if pages else None}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=120, help="HTML/DOCX/TXT documents")
@@ -58,14 +72,10 @@ def main() -> None:
         print(f"rendered {sum(map(len, files.values()))} files in {time.monotonic() - t0:.1f} s; "
               f"job {job}, {args.workers} workers (times include starting the pool)\n")
         print(f"{'format':<9} {'files':>5} {'pages':>5} {'ok':>4} {'seconds':>8} {'docs/s':>8} {'pages/s':>8}")
-        for fmt, paths in files.items():
-            t = time.monotonic()
-            results = list(extract_many(paths, workers=args.workers, job=job, timeout_s=300))
-            dt = time.monotonic() - t
-            ok = sum(r["status"] == "ok" for r in results)
-            pages = sum(r.get("pages") or 0 for r in results)
-            pps = f"{pages / dt:8.2f}" if pages else f"{'-':>8}"
-            print(f"{fmt:<9} {len(paths):>5} {pages or '-':>5} {ok:>4} {dt:8.2f} {len(paths) / dt:8.2f} {pps}")
+        for fmt, m in measure(files, args.workers, job).items():
+            pps = f"{m['pages_per_s']:8.2f}" if m["pages_per_s"] else f"{'-':>8}"
+            print(f"{fmt:<9} {m['files']:>5} {m['pages'] or '-':>5} {m['ok']:>4} {m['seconds']:8.2f} "
+                  f"{m['docs_per_s']:8.2f} {pps}")
 
 
 if __name__ == "__main__":

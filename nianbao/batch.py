@@ -141,8 +141,9 @@ def entry_record(f: RawFile, kind: str, message: str) -> dict:
             "error": {"kind": kind, "message": message}, "report": None, "figures": [], "findings": []}
 
 
-def extract(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]], **limits) -> list[dict]:
-    """Run the isolated extractor over files, one dict per file in order; our hash is authoritative.
+def extract_stream(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]],
+                   **limits) -> Iterator[dict]:
+    """Run the isolated extractor over files, yielding one dict per file in order as it finishes; our hash wins.
 
     Entries discovery could not read are recorded without a worker. A file whose bytes are no longer those
     discovery hashed (rewritten, deleted, made unreadable during the run) becomes a run fault
@@ -151,10 +152,9 @@ def extract(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]
     files = list(files)
     readable_files = [f for f in files if not f.error_kind]
     results = iter(extract_many([f.open_path for f in readable_files], **limits) if readable_files else ())
-    out = []
     for f in files:
         if f.error_kind:
-            out.append(entry_record(f, f.error_kind, f.error_message or f.error_kind))
+            yield entry_record(f, f.error_kind, f.error_message or f.error_kind)
             continue
         ex = dict(next(results))
         err = ex.get("error") or {}
@@ -166,9 +166,46 @@ def extract(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]
             ex["error"] = {**ex["error"], "message": clean_text(ex["error"].get("message"))}
         ex["sha256"] = f.sha256
         ex["source"] = f.path
-        out.append(ex)
+        yield ex
     if next(results, None) is not None:
         raise RuntimeError("the extractor returned more results than files")
+
+
+def extract(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]], **limits) -> list[dict]:
+    """Every extract dict of extract_stream as one list (small batches and tests; the pipeline streams)."""
+    return list(extract_stream(files, extract_many, **limits))
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of at most `size` items (the last may be shorter); nothing is read ahead of a chunk."""
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def files_by_content(files: Iterable[RawFile]) -> dict[str, list[RawFile]]:
+    """Every file grouped by its content (sha256), in scan order."""
+    out: dict[str, list[RawFile]] = {}
+    for f in files:
+        out.setdefault(f.sha256, []).append(f)
+    return out
+
+
+def chunk_frames(extractions: list[dict], files: Mapping[str, list[RawFile]], parser_version: str,
+                 now: dt.datetime) -> dict:
+    """The raw frames of one parsed chunk: its reports, figures, findings, extraction checks and failures, and a
+    documents row for every path (in `files`, by sha256) that holds one of its contents, so that the chunk commits
+    as a unit."""
+    paths = {ex["sha256"]: [f.path for f in files.get(ex["sha256"]) or []] or [ex["source"]] for ex in extractions}
+    out = frames.extraction_frames(extractions, parser_version, now, paths)
+    seen = [f for ex in extractions
+            for f in files.get(ex["sha256"]) or [RawFile(ex["source"], ex["sha256"], ex.get("size") or 0)]]
+    out["documents"] = frames.frame("documents", document_rows(seen, extractions, {}, parser_version, now))
     return out
 
 

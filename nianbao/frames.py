@@ -17,6 +17,7 @@ DOCUMENTS = {  # one row per file (path) and content (sha256) ever seen
     "parser_version": pl.String, "status": pl.String, "error_kind": pl.String, "error_message": pl.String,
     "extracted_at": UTC_TS, "seen_at": UTC_TS, "is_current": pl.Boolean,
     "path_hex": pl.String,  # the path's bytes in hex when they are not UTF-8 (path is then a readable decoding)
+    "loaded_at": UTC_TS,
 }
 REPORTS = {  # one row per parsed report; report_id is the sha256 of its source file
     "report_id": pl.String, "source_path": pl.String, "parser_version": pl.String,
@@ -26,6 +27,7 @@ REPORTS = {  # one row per parsed report; report_id is the sha256 of its source 
     # extraction confidence (nianbao.confidence.rows.report_columns)
     "n_cells_located": pl.Int32, "n_cells_inferred": pl.Int32, "n_cells_blank": pl.Int32,
     "identities_hold": pl.Boolean, "n_cells_in_doubt": pl.Int32,
+    "loaded_at": UTC_TS,
 }
 UNMAPPED_TABLE = "unmapped"  # the extractor's table for printed numbers that fit no codebook cell (kept)
 FIGURES = {  # one row per report and cell
@@ -33,15 +35,15 @@ FIGURES = {  # one row per report and cell
     "template": pl.String, "table_code": pl.String, "row_code": pl.String, "column_code": pl.String,
     "value": pl.Float64, "raw_text": pl.String, "is_approximate": pl.Boolean, "unit": pl.String,
     "value_kind": pl.String, "printed_label": pl.String, "is_mapped": pl.Boolean, "page": pl.Int32, "table_index": pl.Int32, "row_index": pl.Int32,
-    "column_index": pl.Int32, "char_start": pl.Int64, "char_end": pl.Int64,
+    "column_index": pl.Int32, "char_start": pl.Int64, "char_end": pl.Int64, "loaded_at": UTC_TS,
 }
 FINDINGS = {  # one row per report and finding
     "report_id": pl.String, "finding_seq": pl.Int32, "rule_id": pl.String, "severity": pl.String,
-    "message": pl.String, "cells": pl.String,
+    "message": pl.String, "cells": pl.String, "loaded_at": UTC_TS,
 }
 QUARANTINE = {  # one row per failed file (content and path) and parser version
     "sha256": pl.String, "path": pl.String, "format": pl.String, "parser_version": pl.String,
-    "error_kind": pl.String, "message": pl.String, "seen_at": UTC_TS,
+    "error_kind": pl.String, "message": pl.String, "seen_at": UTC_TS, "loaded_at": UTC_TS,
 }
 EXTRACTION_CHECKS = {  # one row per report × failed rule instance × cell, and per cell of an extraction doubt
     "report_id": pl.String, "check_seq": pl.Int32, "finding_seq": pl.Int32, "rule_id": pl.String,
@@ -55,15 +57,19 @@ RULES = {  # one row per rule of rules.csv
     "rule_id": pl.String, "templates": pl.String, "scope": pl.String, "severity": pl.String,
     "statement": pl.String, "formula": pl.String,
 }
-# every row of these raw tables carries `loaded_at` (TIMESTAMPTZ): the commit time of the chunk that wrote it
-# (assets/load.py sets it; a documents row keeps its loaded_at while nothing about it changes)
-LOADED_AT_TABLES = ("documents", "reports", "figures", "findings", "quarantine")
-LOAD_LOG = {  # raw.load_log: one row per committed chunk
-    "run_id": pl.String, "chunk_seq": pl.Int32, "loaded_at": UTC_TS, "n_documents": pl.Int64,
-    "n_reports": pl.Int64, "n_figures": pl.Int64, "started_at": UTC_TS, "finished_at": UTC_TS,
+LOAD_LOG = {  # one row per committed chunk of a run (and one for the run's closing step): the marts' change marker
+    "run_id": pl.String, "chunk_seq": pl.Int32, "loaded_at": UTC_TS, "n_documents": pl.Int64, "n_reports": pl.Int64,
+    "n_figures": pl.Int64, "started_at": UTC_TS, "finished_at": UTC_TS,
 }
-SCHEMAS = {"rules": RULES, "documents": DOCUMENTS, "reports": REPORTS, "figures": FIGURES, "findings": FINDINGS,
-           "quarantine": QUARANTINE, "extraction_checks": EXTRACTION_CHECKS}
+SCAN = {  # one row per entry under the raw dir at the last ingest (replaced by every ingest; batch.RawFile)
+    "path": pl.String, "sha256": pl.String, "size": pl.Int64, "path_hex": pl.String, "error_kind": pl.String,
+    "error_message": pl.String, "scan_seq": pl.Int64, "scanned_at": UTC_TS,
+}
+# every row of these raw tables carries `loaded_at` (TIMESTAMPTZ): the commit time of the chunk that wrote it
+# (assets/load.py sets it; a documents / quarantine row keeps its loaded_at while nothing about it changes)
+LOADED_AT_TABLES = ("documents", "reports", "figures", "findings", "quarantine")
+SCHEMAS = {"rules": RULES, "load_log": LOAD_LOG, "scan": SCAN, "documents": DOCUMENTS, "reports": REPORTS,
+           "figures": FIGURES, "findings": FINDINGS, "quarantine": QUARANTINE, "extraction_checks": EXTRACTION_CHECKS}
 
 _DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Float64: "DOUBLE",
                  pl.Boolean: "BOOLEAN", pl.Date: "DATE"}

@@ -168,12 +168,14 @@ def _convert_docs(tasks: list[tuple[int, str]], out_dir: str, profile: str, done
 
 
 def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s: float = 120.0,
-                 memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8) -> Iterator[dict]:
+                 memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8,
+                 window: int = 1024) -> Iterator[dict]:
     """One result per path, in input order (see _extract_pool); a file that ran out of memory is tried once more,
     alone (one worker), with twice the memory limit, before its MemoryLimit is recorded (a run fault, retried
     by the next run)."""
     paths = [str(p) for p in paths]
-    for path, result in zip(paths, _extract_pool(paths, workers, timeout_s, memory_mb, job, batch), strict=True):
+    pool = _extract_pool(paths, workers, timeout_s, memory_mb, job, batch, window)
+    for path, result in zip(paths, pool, strict=True):
         if (result.get("error") or {}).get("kind") == "MemoryLimit" and memory_mb:
             again = next(iter(_extract_pool([path], 1, timeout_s, memory_mb * 2, job, 1)))
             if (again.get("error") or {}).get("kind") != "MemoryLimit":
@@ -182,11 +184,14 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
 
 
 def _extract_pool(paths: list[str], workers: int = 2, timeout_s: float = 120.0,
-                  memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8) -> Iterator[dict]:
+                  memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8,
+                  window: int = 1024) -> Iterator[dict]:
     """One result per path, in input order; a worker that crashed, timed out or ran out of memory gives an error record.
 
     `job` names a function (data, source) -> dict as "module:function". DOC/WPS files are converted by one
-    LibreOffice run per chunk in the background while the workers read the other files.
+    LibreOffice run per chunk in the background while the workers read the other files. No file more than
+    `window` places after the next result due is started, so results held for ordering (behind one slow file, a
+    scan under OCR say) stay bounded, whatever the number of paths.
     """
     paths = [str(p) for p in paths]
     if not paths:
@@ -213,6 +218,9 @@ def _extract_pool(paths: list[str], workers: int = 2, timeout_s: float = 120.0,
                          daemon=True).start()
     else:
         pending.extend((i, p, None) for i, p in doc_tasks)
+        ready = sorted(pending)  # by index: the window reads the head
+        pending.clear()
+        pending.extend(ready)
     workers = max(1, min(workers, len(paths)))
     slots: list[_Slot | None] = [None] * workers
     results: dict[int, dict] = {}
@@ -230,10 +238,12 @@ def _extract_pool(paths: list[str], workers: int = 2, timeout_s: float = 120.0,
         slot.inflight.clear()
 
     def assign(slot: _Slot) -> None:
-        if slot.inflight or not pending:
+        if slot.inflight or not pending or pending[0][0] >= nxt + window:
             return
         n = max(1, min(batch, len(pending) // (2 * workers) or 1))
-        tasks = [pending.popleft() for _ in range(min(n, len(pending)))]
+        tasks = []
+        while pending and len(tasks) < n and pending[0][0] < nxt + window:
+            tasks.append(pending.popleft())
         slot.inflight.extend(tasks)
         slot.last = time.monotonic()
         try:
@@ -256,7 +266,9 @@ def _extract_pool(paths: list[str], workers: int = 2, timeout_s: float = 120.0,
         while nxt < len(paths):
             while conv_left:
                 try:
-                    pending.extend(conv_done.get_nowait())
+                    ready = sorted([*pending, *conv_done.get_nowait()])  # by index: the window reads the head
+                    pending.clear()
+                    pending.extend(ready)
                     conv_left -= 1
                 except queue.Empty:
                     break

@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets import checks, contracts, extract, ingest, load, snapshot
 from assets import dbt as dbt_assets_module
+from orchestration import console
 from orchestration.jobs import build_jobs
 from orchestration.resources import build_resources
 from orchestration.schedules import build_schedules
@@ -20,6 +21,7 @@ def build_definitions() -> dg.Definitions:
         schedules=build_schedules(),
         sensors=build_sensors(),
         resources=build_resources(),
+        loggers={"console": console.console},  # INFO and above, plus each step's start and end
     )
 
 

@@ -60,6 +60,17 @@ def check_batch_rows() -> int:
     return max(1, int(os.environ.get("NIANBAO_CHECK_BATCH") or 100_000))
 
 
+def extract_chunk() -> int:
+    """NIANBAO_CHUNK (default 1000): documents parsed, then committed to raw.* in one transaction (resume unit)."""
+    return max(1, int(os.environ.get("NIANBAO_CHUNK") or 1000))
+
+
+def duckdb_memory_limit() -> str:
+    """NIANBAO_DUCKDB_MEMORY (default 1GB here): DuckDB's memory_limit while the pipeline's Python assets write
+    (dbt_project/profiles.yml reads the same variable for dbt, default 2GB)."""
+    return os.environ.get("NIANBAO_DUCKDB_MEMORY") or "1GB"
+
+
 def full_refresh() -> bool:
     """NIANBAO_FULL_REFRESH=1 (`make rebuild`): dbt rebuilds every mart (--full-refresh) and every check validates
     every row; otherwise marts and row-level checks cover what changed since the last run."""

@@ -236,7 +236,8 @@ def test_documents_contract_checks_hashes_and_parsed_reports(conn, raw_dir):
 
 def test_quarantine_contract_requires_error_kind_message_and_a_failed_document(conn):
     conn.execute("update raw.quarantine set error_kind = ' '")
-    conn.execute("insert into raw.quarantine select '0' || substr(sha256, 2), path || '.x', format, parser_version, "
+    conn.execute("insert into raw.quarantine (sha256, path, format, parser_version, error_kind, message, seen_at) "
+                 "select '0' || substr(sha256, 2), path || '.x', format, parser_version, "
                  "error_kind, 'gone', seen_at from raw.quarantine")
     got = failed(validate(conn, raw_quarantine))
     assert ("expect_column_values_to_match_regex", "error_kind") in got

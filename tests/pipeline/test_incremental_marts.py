@@ -100,6 +100,6 @@ def test_incremental_marts_equal_a_full_rebuild(tmp_path, monkeypatch, series):
     assert scope(p) == p.query("select count(*) from (select report_id from raw.reports union "
                                "select sha256 from raw.documents union select sha256 from raw.quarantine)")[0][0]
     full = marts(p)
-    assert set(incremental) == set(full) and len(full) == 13  # rpt_extraction_review included
+    assert set(incremental) == set(full) and len(full) == 18  # rpt_extraction_review and the coverage tables
     for table in full:
         assert incremental[table] == full[table], table

@@ -1,6 +1,9 @@
 -- One row per body expected to publish an annual report and report year: every county-or-higher government of
 -- the 行政区划 table (dim_regions), every body that published in an earlier year, and every body that published
 -- this year. Years run from the first to the last report year in the warehouse.
+-- A table rebuilt whole each run (not an incremental mart): it ranges over every body and year, not over the
+-- reports a run changed.
+{{ config(materialized='table') }}
 with regions as (
     select * from {{ ref('dim_regions') }}
 ),

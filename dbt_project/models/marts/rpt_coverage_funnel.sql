@@ -1,6 +1,9 @@
 -- One row per report year, province and administrative level: bodies expected to report, found, on time,
 -- parsable, conforming to the template and arithmetically clean (each stage counts bodies that pass it and
 -- every stage before it).
+-- A table rebuilt whole each run (not an incremental mart): it ranges over every body and year, not over the
+-- reports a run changed.
+{{ config(materialized='table') }}
 with status as (
     select * from {{ ref('rpt_publication_status') }}
 ),

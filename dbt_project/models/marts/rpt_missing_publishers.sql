@@ -1,5 +1,8 @@
 -- One row per expected body and report year whose report is missing, late, early or undated: what a 政务公开
 -- office follows up, with the body's publishing history.
+-- A table rebuilt whole each run (not an incremental mart): it ranges over every body and year, not over the
+-- reports a run changed.
+{{ config(materialized='table') }}
 with status as (
     select * from {{ ref('rpt_publication_status') }}
 ),

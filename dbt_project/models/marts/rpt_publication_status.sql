@@ -1,5 +1,8 @@
 -- One row per expected body (dim_expected_bodies) and report year: whether its report was found, on time,
 -- parsable, conforming to its template and arithmetically clean. Each stage implies the stages before it.
+-- A table rebuilt whole each run (not an incremental mart): it ranges over every body and year, not over the
+-- reports a run changed.
+{{ config(materialized='table') }}
 with expected as (
     select * from {{ ref('dim_expected_bodies') }}
 ),
