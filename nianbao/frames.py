@@ -24,6 +24,8 @@ REPORTS = {  # one row per parsed report; report_id is the sha256 of its source 
     "agency": pl.String, "province": pl.String, "city": pl.String, "county": pl.String,
     "region_code": pl.String, "report_year": pl.Int32, "template": pl.String, "published_on": pl.Date,
     "extracted_at": UTC_TS, "template_variant": pl.String,
+    # the body's kind and R12 deadline, computed once by nianbao.bodies (the warehouse reads them, never recomputes)
+    "kind_of_body": pl.String, "deadline_date": pl.Date,
     # extraction confidence (nianbao.confidence.rows.report_columns)
     "n_cells_located": pl.Int32, "n_cells_inferred": pl.Int32, "n_cells_blank": pl.Int32,
     "identities_hold": pl.Boolean, "n_cells_in_doubt": pl.Int32,
@@ -132,7 +134,8 @@ def report_row(ex: dict, parser_version: str, extracted_at: dt.datetime, source_
         "county": region.get("county"), "region_code": region.get("code"),
         "report_year": _int(rep.get("report_year")), "template": rep.get("template"),
         "published_on": _date(rep.get("published_on")), "extracted_at": extracted_at,
-        "template_variant": rep.get("template_variant"), **confidence_rows.report_columns(ex),
+        "template_variant": rep.get("template_variant"), "kind_of_body": rep.get("kind_of_body"),
+        "deadline_date": _date(rep.get("deadline")), **confidence_rows.report_columns(ex),
     }
 
 

@@ -71,8 +71,14 @@ class Report:
     evidence: dict = field(default_factory=dict)
 
     def meta_json(self) -> dict:
+        """The report's metadata as spec/cli.md prints it, with the body's kind and R12 deadline (nianbao.bodies)."""
+        from nianbao import bodies
+
+        kind = bodies.kind_of_body(self.agency)
+        due = bodies.deadline(self.report_year, kind)
         return {"agency": self.agency, "region": dict(self.region), "report_year": self.report_year,
-                "template": self.template, "template_variant": self.variant, "published_on": self.published_on}
+                "template": self.template, "template_variant": self.variant, "published_on": self.published_on,
+                "kind_of_body": kind, "deadline": due.isoformat() if due else None}
 
     def value(self, table: str, row: str, column: str = "value"):
         """The value of a mapped cell, or None when absent or blank."""

@@ -4,13 +4,16 @@ with reports as (
 ),
 
 printed as (
-    select distinct
+    select
         agency_name as agency_name_printed,
         region_code,
         province,
         city,
-        county
+        county,
+        -- the kind follows from the printed name alone (nianbao.bodies.kind_of_body, computed by the extractor)
+        min(kind_of_body) as kind_of_body
     from reports
+    group by all
 ),
 
 canonical as (
@@ -30,7 +33,7 @@ final as (
         province,
         city,
         county,
-        {{ kind_of_body('agency_name') }} as kind_of_body
+        kind_of_body
     from canonical
 )
 

@@ -73,6 +73,7 @@ final as (
         reports.template,
         reports.template_era,
         reports.published_date,
+        reports.deadline_date,
         reports.parser_version,
         reports.extracted_at,
         ---------- counts

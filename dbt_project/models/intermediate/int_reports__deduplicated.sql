@@ -55,12 +55,7 @@ with_reason as (
 deadlines as (
     select
         with_reason.*,
-        case
-            when with_reason.report_year < 2019 then make_date(with_reason.report_year + 1, 3, 31)
-            when reports.kind_of_body in ('government', 'township', 'street_office')
-                then make_date(with_reason.report_year + 1, 3, 31)
-            else make_date(with_reason.report_year + 1, 1, 31)
-        end as deadline_date
+        reports.deadline_date  -- computed once, by nianbao.bodies.deadline (the extractor's R12 uses it too)
     from with_reason
     inner join reports on with_reason.report_id = reports.report_id
 ),

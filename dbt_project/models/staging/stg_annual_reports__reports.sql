@@ -15,11 +15,13 @@ renamed as (
         nullif(trim(city), '') as city,
         nullif(trim(county), '') as county,
         nullif(trim(region_code), '') as region_code,
+        coalesce(kind_of_body, 'other') as kind_of_body,  -- nianbao.bodies: the one classification
         ---------- report
         report_year,
         template,
         {{ template_era('template') }} as template_era,
         published_on as published_date,
+        deadline_date,  -- R12's deadline from nianbao.bodies (findings use the same function)
         parser_version,
         ---------- timestamps
         extracted_at
