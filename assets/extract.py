@@ -50,9 +50,9 @@ def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource
                                       timeout_s=settings.extract_timeout_s(), memory_mb=settings.extract_memory_mb())
         counts = {"chunks": 0, "parsed": 0, "failed": 0, "figures": 0, "reports": 0}
         writing = 0.0  # seconds spent making frames and committing, not parsing
-        started = dt.datetime.now(dt.timezone.utc)
+        started = dt.datetime.now(dt.UTC)
         for seq, chunk in enumerate(batch.chunked(stream, size)):
-            now = dt.datetime.now(dt.timezone.utc)
+            now = dt.datetime.now(dt.UTC)
             failed = [ex for ex in chunk if ex.get("status") != "ok"]
             for ex in failed:
                 context.log.warning(f"quarantined {ex.get('source')}: {(ex.get('error') or {}).get('kind')}")
@@ -66,7 +66,7 @@ def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource
                       "reports": counts["reports"] + log["n_reports"]}
             del chunk, tables, failed
             context.log.info(f"extract: chunk {seq + 1} committed; {progress.line()}")
-            started = dt.datetime.now(dt.timezone.utc)
+            started = dt.datetime.now(dt.UTC)
     seconds = time.monotonic() - t0
     context.log.info(f"extract: done, {counts['parsed']:,} parsed ({counts['failed']:,} failed) in "
                      f"{counts['chunks']} chunks, {seconds:.1f} s ({writing:.1f} s of it writing raw.*)")

@@ -18,9 +18,9 @@ def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     list from the warehouse."""
     duckdb: DuckDBResource = context.resources.duckdb
     root = settings.raw_dir()
-    t0 = dt.datetime.now(dt.timezone.utc)
+    t0 = dt.datetime.now(dt.UTC)
     files = batch.scan(root)
-    seconds = (dt.datetime.now(dt.timezone.utc) - t0).total_seconds()
+    seconds = (dt.datetime.now(dt.UTC) - t0).total_seconds()
     settings.home().mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
     with duckdb.get_connection() as conn:
         load.prepare(conn)

@@ -80,7 +80,7 @@ def known_contents(conn, parser_version: str) -> set[str]:
 
 def next_loaded_at(conn) -> dt.datetime:
     """Now, or just after the last loaded_at in raw.load_log: loaded_at strictly increases in commit order."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     last = conn.execute("select max(loaded_at) from raw.load_log").fetchone()[0]
     if last is not None and last >= now:
         return last + dt.timedelta(microseconds=1)
@@ -146,7 +146,7 @@ def write_chunk(conn, tables: dict[str, pl.DataFrame], contents: list[str], run_
         log = {"run_id": run_id, "chunk_seq": chunk_seq, "loaded_at": loaded_at,
                "n_documents": tables["documents"].height, "n_reports": tables["reports"].height,
                "n_figures": tables["figures"].height, "started_at": started_at,
-               "finished_at": dt.datetime.now(dt.timezone.utc)}
+               "finished_at": dt.datetime.now(dt.UTC)}
         conn.register("log_row", frames.frame("load_log", [log]).to_arrow())
         conn.execute("insert into raw.load_log by name select * from log_row")
         conn.unregister("log_row")
@@ -195,7 +195,7 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
         conn.unregister("rules_frame")
         log = {"run_id": run_id, "chunk_seq": chunk_seq, "loaded_at": loaded_at,
                "n_documents": added + gone + back, "n_reports": 0, "n_figures": 0, "started_at": started_at,
-               "finished_at": dt.datetime.now(dt.timezone.utc)}
+               "finished_at": dt.datetime.now(dt.UTC)}
         conn.register("log_row", frames.frame("load_log", [log]).to_arrow())
         conn.execute("insert into raw.load_log by name select * from log_row")
         conn.unregister("log_row")
@@ -229,7 +229,7 @@ def raw_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     each asset's description)."""
     import nianbao
 
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     with duckdb.get_connection() as conn:
         prepare(conn)
         seq = conn.execute("select coalesce(max(chunk_seq) + 1, 0) from raw.load_log where run_id = ?",

@@ -4,8 +4,8 @@ Every reader (text, HTML, DOCX, DOC, PDF, OCR) ends in a `Document`; every parse
 `Document.text` is the extracted text the parsers see; every `char_span` points into it.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
 
 
 @dataclass(slots=True)
@@ -86,7 +86,7 @@ class Paragraph:
     char_span: tuple[int, int] | None = None
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass

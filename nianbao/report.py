@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-
 Location = tuple  # (page, table_index, row_index, column_index, char_span): hundreds per report, so a tuple
 
 

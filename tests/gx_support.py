@@ -51,7 +51,7 @@ def raw_frames(raw_dir: str | os.PathLike, edit=None) -> dict[str, pl.DataFrame]
     extractions = batch.extract(plan.to_parse, in_process_extract_many)
     if edit is not None:
         extractions = [edit(ex) for ex in extractions]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     tables = batch.batch_frames(plan, extractions, {}, nianbao.PARSER_VERSION, now)
     tables["rules"] = frames.rules_frame()
     return tables

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from gx_support import failed, raw_frames, warehouse
 
 pytest.importorskip("great_expectations")

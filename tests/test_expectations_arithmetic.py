@@ -1,12 +1,11 @@
 """The publishers' arithmetic (R1–R4, O1–O8) as GX warnings: residual semantics, and agreement with the parser's findings."""
 
 import json
-from pathlib import Path
 import subprocess
+from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from gx_support import raw_frames, warehouse
 
 pytest.importorskip("great_expectations")

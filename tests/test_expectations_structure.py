@@ -3,14 +3,12 @@
 import shutil
 
 import pytest
-
 from gx_support import failed, raw_frames, warehouse
 
 pytest.importorskip("great_expectations")
 
 from expectations import run  # noqa: E402
-from expectations.suites import (dim_reports, fct_report_figures, publisher_arithmetic, raw_documents,  # noqa: E402
-                                 raw_quarantine)
+from expectations.suites import dim_reports, fct_report_figures, publisher_arithmetic, raw_documents, raw_quarantine  # noqa: E402
 
 STRUCTURAL = (raw_documents, raw_quarantine, fct_report_figures, dim_reports)
 BROKEN_PDF = bytes(range(256)) * 40  # sniffed as binary: the extractor fails, the file is quarantined

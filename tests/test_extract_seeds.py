@@ -1,11 +1,11 @@
 """The five real seeds through `extract_path`: every truth figure, blank and metadata field, exactly."""
 
+import json
+
 import pytest
+from conftest import CORPUS, TRUTH
 
 from nianbao.extract import extract_path
-
-from conftest import CORPUS, TRUTH
-import json
 
 SEEDS = [t["file"] for t in json.loads(TRUTH.read_text(encoding="utf-8"))]
 

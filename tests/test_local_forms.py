@@ -3,9 +3,9 @@
 import re
 from pathlib import Path
 
+from nianbao.document import Document, Paragraph, Table
 from nianbao.extract import extract_bytes
 from nianbao.render.html import render_html
-from nianbao.document import Document, Paragraph, Table
 
 PUTIAN = Path(__file__).parent / "fixtures" / "documents" / "local_form_putian_2009.txt"
 

@@ -63,7 +63,7 @@ def test_word_style_cells_nbsp_br_and_spans():
 def test_decode_order_bom_meta_utf8_gb18030():
     assert decode_html("\ufeff<p>中文</p>".encode("utf-8"))[1] == "utf-8"
     assert decode_html('<meta charset="GBK"><p>喆</p>'.encode("gb18030")) == ('<meta charset="GBK"><p>喆</p>', "gb18030")
-    assert decode_html("<p>没有声明</p>".encode("utf-8"))[1] == "utf-8"
+    assert decode_html("<p>没有声明</p>".encode())[1] == "utf-8"
     assert decode_html("<p>没有声明的国标页面</p>".encode("gb18030"))[1] == "gb18030"
     # declared utf-8 but really GB18030: strict decoding falls through to GB18030
     text, enc = decode_html('<meta charset="utf-8"><p>政府信息公开</p>'.encode("gb18030"))

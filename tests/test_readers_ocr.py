@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 from nianbao.document import Document
 from nianbao.readers import read_document
 from nianbao.readers.doc import soffice_path
-from nianbao.readers.ocr import find_grids, estimate_skew
+from nianbao.readers.ocr import estimate_skew, find_grids
 from nianbao.render.docx import render_docx
 from nianbao.render.samples import report_2019, same_tables
 from nianbao.render.scan import scan_pdf

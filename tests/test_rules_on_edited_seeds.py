@@ -1,8 +1,8 @@
 """Rules fire on real layouts: seed 004 and seed 002 edited the way publishers get them wrong."""
 
-from nianbao.extract import extract_bytes
-
 from conftest import CORPUS
+
+from nianbao.extract import extract_bytes
 
 SEED_2019 = (CORPUS / "004_7f3569336a1c441f.txt").read_text(encoding="utf-8")
 SEED_LEGACY = (CORPUS / "002_e30e2049e38d0093.txt").read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ import json
 import os
 
 import pytest
+from conftest import CORPUS, TRUTH
 
 from nianbao.extract import extract_bytes
 from nianbao.readers import doc as docreader
@@ -14,8 +15,6 @@ from nianbao.render.pdf import docx_to_doc, docx_to_pdf
 from nianbao.render.scan import scan_pdf
 from nianbao.synth.seeds import seed_spec
 from nianbao.synth.tables import build_document
-
-from conftest import CORPUS, TRUTH
 
 TRUTH_BY_FILE = {t["file"]: t for t in json.loads(TRUTH.read_text(encoding="utf-8"))}
 SEEDS = sorted(TRUTH_BY_FILE)

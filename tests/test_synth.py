@@ -1,14 +1,12 @@
 """Tests of the synthetic corpus generator (nianbao.synth)."""
 
 import json
-import random
 import time
 from pathlib import Path
 
 import pytest
 
 from nianbao import codebook
-from nianbao.document import Table
 from nianbao.synth import build_document, generate, render_text, synth_main, truth_entry
 from nianbao.synth.check import broken_rules
 from nianbao.synth.layouts import encode
@@ -317,7 +315,7 @@ def test_prose_states_table_figures_unless_r8():
         if spec.template == "prose":
             continue
         if "R8" not in spec.violations:
-            entry = truth_entry(spec)
+            truth_entry(spec)
             assert "R8" not in broken_rules(spec)
         for row, (value, approx) in spec.prose_metrics.items():
             if row == "proactive_disclosed" and not approx:

@@ -15,7 +15,6 @@ from nianbao.parse.stream import Token
 from nianbao.report import Figure
 from nianbao.values import is_unit_word
 
-
 # tables whose last column is 总计: a row's cells are flush right in the printed grid
 RIGHT_ALIGNED = frozenset({"t3_applications", "t4_review_litigation"})
 

@@ -12,7 +12,6 @@ from nianbao.document import Document, Paragraph
 from nianbao.parse.labels import compact
 from nianbao.values import BLANK, TEXT, ZH_NUMERAL, Value, parse_value
 
-
 # a page number line left by a page break: "- 5 -", "第 3 页", "3/12"
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 

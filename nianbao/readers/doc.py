@@ -68,7 +68,7 @@ class Converter:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-                raise _error("ConverterTimeout", f"LibreOffice did not finish {len(items)} file(s) in {timeout_s:.0f} s")
+                raise _error("ConverterTimeout", f"LibreOffice did not finish {len(items)} file(s) in {timeout_s:.0f} s")  # noqa: B904
             results: list[bytes | None] = []
             for i in range(len(items)):
                 p = out / f"f{i:05d}.{target}"

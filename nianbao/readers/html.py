@@ -21,12 +21,12 @@ BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", 
               "figcaption", "main", "aside", "hr", "caption", "table", "body", "html"}
 META_LABELS = ("索引号", "发布机构", "发文机关", "发文日期", "成文日期", "发布日期", "公开日期",
                "主题分类", "文号", "信息来源", "主题词", "生成日期", "公开方式", "有效性")
-META_PAIR = re.compile(r"(%s)\s*[:：]\s*([^\s:：|]{1,60})" % "|".join(META_LABELS))
+META_PAIR = re.compile(r"(%s)\s*[:：]\s*([^\s:：|]{1,60})" % "|".join(META_LABELS))  # noqa: UP031
 CHROME_CLASS = re.compile(r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumbs?|location|position|share|"
                           r"footer|header|top|bottom|copyright|sidebar|related|print|close|tool)s?($|[\s_-])",
                           re.I)
 CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-WS_NL = re.compile(r"(?<=[%s])[ \t\r\f]*\n\s*(?=[%s])" % (CJK, CJK))
+WS_NL = re.compile(r"(?<=[%s])[ \t\r\f]*\n\s*(?=[%s])" % (CJK, CJK))  # noqa: UP031
 WS = re.compile(r"[ \t\r\n\f\u00a0\u2002\u2003\u2009\u200b]+")
 
 

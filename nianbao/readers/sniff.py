@@ -1,7 +1,7 @@
 """Sniff a file's format from its bytes (never from its name alone)."""
 
-import zipfile
 import io
+import zipfile
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -5,8 +5,8 @@ import importlib
 import json
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .generate import VIOLATION_RATE, generate
 from .layouts import STYLES, encode, render_text

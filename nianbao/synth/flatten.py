@@ -156,7 +156,8 @@ def crawler_dump(spec: ReportSpec) -> str:
 # ---------------------------------------------------------------- Markdown as a converter writes it
 def md_table(header: list[str], rows: list[list[str]], rule: str = "---") -> list[str]:
     """A Markdown pipe table and the blank line after it."""
-    line = lambda cells: "| " + " | ".join(cells) + " |"
+    def line(cells):
+        return "| " + " | ".join(cells) + " |"
     return [line(header), "|" + "|".join([rule] * len(header)) + "|", *(line(r) for r in rows), ""]
 
 

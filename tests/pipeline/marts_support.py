@@ -69,7 +69,6 @@ _BUILT: dict = {}
 def built_marts(tmp_path_factory):
     """One full pipeline run over the samples plus this corpus, shared by every test module of the session."""
     import pytest
-
     from pipeline_support import make_pipeline
 
     if not _BUILT:

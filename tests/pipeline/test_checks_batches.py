@@ -4,7 +4,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from pipeline_support import ROOT, make_pipeline
 
 COUNT = 40  # seed 1, default violation rate: negative counts (R9), arithmetic breaks, incomplete grids (S1), R12

@@ -4,7 +4,6 @@ import json
 
 import dagster as dg
 import pytest
-
 from pipeline_support import check_results, make_pipeline, materialized
 
 VICTIM = "003_f29a9ed548c71819.txt"

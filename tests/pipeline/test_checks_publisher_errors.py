@@ -6,7 +6,6 @@ import subprocess
 
 import duckdb
 import pytest
-
 from pipeline_support import ROOT, failed_error_checks, make_pipeline, materialized
 
 COUNT = 80  # seed 1: R1-R4, R8, R9 (a negative count), R12, S1 and pre-2019 O rules among them

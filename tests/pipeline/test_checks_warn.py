@@ -4,7 +4,6 @@ import json
 
 import dagster as dg
 import pytest
-
 from pipeline_support import check_results, make_pipeline, materialized
 
 SEED_2019 = "004_7f3569336a1c441f.txt"  # the 2019-template seed; its tables add up as printed

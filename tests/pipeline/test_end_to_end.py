@@ -9,7 +9,6 @@ import sys
 import textwrap
 
 import pytest
-
 from pipeline_support import ROOT, check_results, failed_error_checks, make_pipeline, materialized
 
 FIGURE_COLUMNS = ("table_code", "row_code", "column_code", "value", "raw_text", "is_approximate",

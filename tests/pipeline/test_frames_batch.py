@@ -5,13 +5,12 @@ import hashlib
 import json
 
 import polars as pl
+from pipeline_support import CORPUS
 
 from nianbao import batch, frames
 from nianbao.extract import extract_path
 
-from pipeline_support import CORPUS
-
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def test_frames_have_exact_schemas_for_a_real_report():

@@ -2,10 +2,10 @@
 
 import shutil
 
-import nianbao
 import pytest
-
 from pipeline_support import Pipeline, make_pipeline, metadata
+
+import nianbao
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from pipeline_support import ROOT, make_pipeline
 
 DBT = ROOT / ".venv" / "bin" / "dbt"

@@ -1,7 +1,6 @@
 """The load contract the incremental marts read: every raw row's loaded_at, and one raw.load_log row per commit."""
 
 import pytest
-
 from pipeline_support import make_pipeline
 
 TABLES = ("documents", "reports", "figures", "findings", "quarantine")

@@ -5,7 +5,6 @@ test_readme_queries.py (marts_support.built_marts). Truth comes from the generat
 """
 
 import pytest
-
 from marts_support import built_marts
 from pipeline_support import check_results, failed_error_checks
 

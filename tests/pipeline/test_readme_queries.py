@@ -4,7 +4,6 @@ import datetime as dt
 import re
 
 import pytest
-
 from marts_support import built_marts
 from pipeline_support import ROOT
 
@@ -67,7 +66,7 @@ def test_query_c_follows_one_body_disclosure_rate_from_2019_to_2023(built):
     want = []
     for e in series:
         v = {(f["table"], f["row"], f["column"]): f["value"] for f in e["figures"]}
-        cell = lambda row: v.get(("t3_applications", row, "total")) or 0  # noqa: E731
+        cell = lambda row: v.get(("t3_applications", row, "total")) or 0  # noqa: B023, E731
         rate = (cell("granted") + cell("partially_granted")) / cell("total_handled") if cell("total_handled") else None
         want.append((e["report"]["report_year"], None if rate is None else round(rate, 4)))
     rows = run(p, readme_queries()[2], {"agency_name": series[0]["report"]["agency"]})

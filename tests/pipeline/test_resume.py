@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from pipeline_support import ROOT
 
 N_DOCS = 48

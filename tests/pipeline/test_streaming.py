@@ -2,11 +2,10 @@
 progress lines; nothing is read ahead of a chunk."""
 
 import pytest
+from pipeline_support import Pipeline, make_pipeline, metadata
 
 from nianbao import batch
 from nianbao.progress import Progress, duration
-
-from pipeline_support import Pipeline, make_pipeline, metadata
 
 
 @pytest.fixture
@@ -29,9 +28,9 @@ def test_chunked_reads_nothing_ahead_of_a_chunk():
 
 
 def test_isolated_results_stay_in_order_with_a_small_window(tmp_path):
-    from nianbao.isolation import OLE_MAGIC, extract_many
-
     from pipeline_support import CORPUS
+
+    from nianbao.isolation import OLE_MAGIC, extract_many
 
     paths = [tmp_path / "first.doc", *sorted(CORPUS.iterdir()), tmp_path / "last.doc"]
     for p in (paths[0], paths[-1]):
