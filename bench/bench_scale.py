@@ -128,7 +128,7 @@ def machine() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                             check=False)
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem / 2**30, 1),
-            "python": f"{platform.python_implementation()} {platform.python_version()} ({sys.executable})",
+            "python": f"{platform.python_implementation()} {platform.python_version()} ({os.path.relpath(sys.executable, ROOT)})",
             "os": platform.platform(), "commit": commit.stdout.strip(),
             "load_avg_at_start": os.getloadavg()}
 
