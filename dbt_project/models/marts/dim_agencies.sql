@@ -11,10 +11,12 @@ bodies as (
         agency_id,
         any_value(agency_name) as agency_name,
         any_value(region_code) as region_code,
-        mode(province) as province,
-        mode(city) as city,
-        mode(county) as county,
-        any_value(kind_of_body) as kind_of_body,
+        -- deterministic whatever the scan order (the incremental path must equal a full rebuild):
+        -- the printed name equal to the canonical one decides, then the alphabetically first
+        first(province order by agency_name_printed <> agency_name, agency_name_printed) as province,
+        first(city order by agency_name_printed <> agency_name, agency_name_printed) as city,
+        first(county order by agency_name_printed <> agency_name, agency_name_printed) as county,
+        first(kind_of_body order by agency_name_printed <> agency_name, agency_name_printed) as kind_of_body,
         count(distinct agency_name_printed) as n_printed_names,
         string_agg(distinct agency_name_printed, ' | ' order by agency_name_printed) as printed_names
     from printed
