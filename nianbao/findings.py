@@ -1,15 +1,14 @@
-"""Findings: the rules of spec/rules.csv that one report's own numbers can break (R1–R4, R8, R9, R12, O1–O8, O10, S1)."""
+"""Findings: the rules of spec/rules.csv that one report's own numbers can break (the relations of the catalogue,
+nianbao.rules: R1–R4, O1–O8; and R8, R9, R12, O10, S1)."""
 
 import functools
 import operator
 from datetime import date
 
-from nianbao import bodies, codebook
+from nianbao import bodies, codebook, rules
 from nianbao.report import Figure, Finding, Report, location_json
 
 T2, T3, T4, LEG, PROSE = "t2_proactive", "t3_applications", "t4_review_litigation", "legacy_stats", "prose_metrics"
-APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-              "legal_service_org", "other_org")
 AMOUNT_COLUMNS = {"procurement_amount", "fee_amount"}
 AMOUNT_ROWS = {(LEG, "fees_collected"), (LEG, "special_funding"), (PROSE, "fees_collected")}
 
@@ -33,39 +32,21 @@ class _Cells:
         loc = location_json(f.location) if f else None
         return {"table": table, "row": row, "column": col, "value": None if f is None else f.value, "location": loc}
 
-    def identity(self, rule: str, lhs: tuple, rhs: tuple, relation: str, label: str) -> Finding | None:
-        """lhs (sum) relation rhs (sum); None when every cell involved is absent or blank."""
-        get = self.values.get
-        lv = [get(k) for k in lhs]
-        rv = [get(k) for k in rhs]
-        if lv.count(None) == len(lv) and rv.count(None) == len(rv):
-            return None
-        left = sum(filter(None, lv))
-        right = sum(filter(None, rv))
-        if relation == "=":
-            ok = abs(left - right) < 1e-9
-        else:
-            ok = left >= right - 1e-9 if relation == ">=" else left <= right + 1e-9
-        if ok:
-            return None
-        cells = [self.ref(*k) for k in lhs + rhs]
-        sev = codebook.rules()[rule]["severity"]
-        return Finding(rule, sev, f"{label}: {_fmt(left)} {'≠' if relation == '=' else 'violates ' + relation} {_fmt(right)}",
-                       cells)
-
     def check(self, relations: tuple) -> list[Finding]:
-        """Findings of the relations that do not hold (see _relation)."""
+        """Findings of the catalogue's relations (nianbao.rules) that do not hold in this report."""
         out = []
         values = self.values
-        for rule, lhs, rhs, rel, label, cells_of in relations:
-            if rel == "=":  # the common case, decided here with one C-level lookup; identity() describes a break
+        for rel, cells_of in _getters(relations):
+            if rel.relation == "=" and not rel.tolerance:  # the common case, decided with one C-level lookup
                 cells = cells_of(values)
-                n = len(lhs)
-                if abs(sum(filter(None, cells[:n])) - sum(filter(None, cells[n:]))) < 1e-9:
+                n = len(rel.lhs)
+                if abs(sum(filter(None, cells[:n])) - sum(filter(None, cells[n:]))) < rules.EPS:
                     continue
-            f = self.identity(rule, lhs, rhs, rel, label)
-            if f is not None:
-                out.append(f)
+            sums = rules.evaluate(values, rel)
+            if sums is None or rules.holds(rel.relation, rel.tolerance, sums[0] - sums[1]):
+                continue
+            out.append(Finding(rel.rule, rel.severity, rules.message(rel.label, rel.relation, *sums),
+                               [self.ref(*k) for k in rel.lhs + rel.rhs]))
         return out
 
 
@@ -76,69 +57,10 @@ class _Values(dict):
         return None
 
 
-def _relation(rule: str, lhs: tuple, rhs: tuple, relation: str, label: str) -> tuple:
-    """A relation as check() takes it: with a getter of all its cells in one call (always two or more: a tuple)."""
-    return rule, lhs, rhs, relation, label, operator.itemgetter(*lhs, *rhs)
-
-
-def _fmt(x):
-    return int(x) if float(x).is_integer() else round(x, 4)
-
-
 @functools.cache
-def national_relations(template: str) -> tuple:
-    """R1–R4 of a national template (see _relation)."""
-    out = []
-    t3 = codebook.table(template, T3)
-    leaves = [r.code for r in t3.rows if r.parent in ("outcome", "denied", "unavailable", "not_processed",
-                                                       "other_handling") and r.code not in ("total_handled",)]
-    if "other_handling" not in leaves:  # a 2021 table printing 2019's single （六）其他处理 row (a hybrid, S1)
-        leaves.append("other_handling")
-    for col in APPLICANTS + ("total",):
-        out.append(_relation("R1", ((T3, "new_received", col), (T3, "carried_over", col)),
-                    ((T3, "total_handled", col), (T3, "carried_forward", col)), "=",
-                    f"表三 {col}: 一 + 二 vs （七）总计 + 四"))
-        out.append(_relation("R3", ((T3, "total_handled", col),), tuple((T3, r, col) for r in leaves), "=",
-                    f"表三 {col}: （七）总计 vs the sum of the outcome rows"))
-    for r in t3.rows:
-        out.append(_relation("R2", ((T3, r.code, "total"),), tuple((T3, r.code, a) for a in APPLICANTS), "=",
-                    f"表三 {r.code}: 总计 vs 自然人 + 法人或其他组织"))
-    for row in ("administrative_review", "litigation_direct", "litigation_after_review"):
-        out.append(_relation("R4", ((T4, row, "total"),),
-                    tuple((T4, row, k) for k in ("upheld", "corrected", "other_result", "pending")), "=",
-                    f"表四 {row}: 总计 vs 维持 + 纠正 + 其他 + 尚未审结"))
-    return tuple(out)
-
-
-def _legacy_relations() -> tuple:
-    """O1–O8 of the pre-2019 统计表 (see _relation)."""
-    L = lambda *rows: tuple((LEG, r, "value") for r in rows)  # noqa: E731
-    return (
-        _relation("O1", L("applications_received"), L("applications_in_person", "applications_fax",
-         "applications_online", "applications_letter", "applications_other"), "=", "收到申请数 vs 五种渠道"),
-        _relation("O2", L("applications_closed"), L("applications_closed_on_time", "applications_closed_extended"),
-         "=", "申请办结数 vs 按时 + 延期"),
-        _relation("O3", L("applications_answered"), L("answered_already_public", "answered_granted",
-         "answered_partially_granted", "answered_denied", "answered_not_this_agency", "answered_not_exist",
-         "answered_correction_requested", "answered_other_channel"), "=", "申请答复数 vs 1–8 项"),
-        _relation("O4", L("answered_denied"), L("denied_state_secret", "denied_commercial_secret",
-         "denied_personal_privacy", "denied_security_stability", "denied_not_government_info",
-         "denied_other_legal"), ">=", "不同意公开答复数 vs 其中各项之和"),
-        _relation("O5", L("review_total"), L("review_upheld", "review_corrected", "review_other"), "=",
-         "行政复议数量 vs 三种结果"),
-        _relation("O5", L("litigation_total"), L("litigation_upheld", "litigation_corrected", "litigation_other"),
-         "=", "行政诉讼数量 vs 三种结果"),
-        _relation("O5", L("complaints_total"), L("complaints_upheld", "complaints_corrected", "complaints_other"),
-         "=", "被举报投诉数量 vs 三种结果"),
-        _relation("O6", L("staff_total"), L("staff_full_time", "staff_part_time"), "=", "工作人员数 vs 专职 + 兼职"),
-        _relation("O7", L("channel_gazette", "channel_website", "channel_weibo", "channel_wechat", "channel_other"),
-         L("proactive_total"), ">=", "各渠道公开数之和 vs 主动公开政府信息数"),
-        _relation("O8", L("proactive_normative_documents"), L("normative_documents_issued"), "<=",
-         "主动公开规范性文件数 vs 制发规范性文件总数"),
-    )
-
-
-LEGACY_RELATIONS = _legacy_relations()
+def _getters(relations: tuple) -> tuple:
+    """Each relation with a getter of all its cells in one call (always two or more cells: a tuple)."""
+    return tuple((r, operator.itemgetter(*r.lhs, *r.rhs)) for r in relations)
 
 
 def _r8(c: _Cells, template: str) -> list[Finding]:
@@ -158,7 +80,7 @@ def _r8(c: _Cells, template: str) -> list[Finding]:
             continue
         t = sum(v or 0 for v in vals)
         if abs(p - t) > 1e-9:
-            out.append(Finding("R8", "warning", f"正文 {prose_row} {_fmt(p)} ≠ 表格 {_fmt(t)}",
+            out.append(Finding("R8", "warning", f"正文 {prose_row} {rules.fmt(p)} ≠ 表格 {rules.fmt(t)}",
                                [c.ref(PROSE, prose_row)] + [c.ref(*k) for k in table_cells]))
     return out
 
@@ -247,7 +169,7 @@ def _x9(local_totals) -> list[Finding]:
         if abs(t - s) > 1e-9:
             cells = [{"table": "local_form", "row": tok.text, "column": "value", "value": tok.value.value,
                       "location": location_json(tok.loc)} for tok in [total, *kids]]
-            out.append(Finding("X9", "warning", f"本地统计表 total {_fmt(t)} ≠ the sum of its 其中 rows {_fmt(s)}", cells))
+            out.append(Finding("X9", "warning", f"本地统计表 total {rules.fmt(t)} ≠ the sum of its 其中 rows {rules.fmt(s)}", cells))
     return out
 
 
@@ -263,12 +185,10 @@ def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> 
     """Every rule one report can show; local forms get their own totals check instead of the national ones."""
     c = _Cells(report)
     found: list[Finding | None] = []
-    if report.template in ("2019", "2021"):
-        found += c.check(national_relations(report.template))
-    elif report.template == "pre2019_table" and report.variant == "local_form":
+    found += c.check(rules.relations(report.template, report.variant))
+    if report.template == "pre2019_table" and report.variant == "local_form":
         found += _x9(local_totals)
     elif report.template == "pre2019_table":
-        found += c.check(LEGACY_RELATIONS)
         found += _o10(list(header_values))
     found += _r8(c, report.template)
     found += _r9(report)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import codebook
+from nianbao import codebook, rules
 from nianbao.synth import build_document, generate, render_text, synth_main, truth_entry
 from nianbao.synth.check import broken_rules
 from nianbao.synth.layouts import encode
@@ -26,45 +26,14 @@ def specs(n=240, rate=0.35, seed=7):
 
 
 def independent_rules(entry: dict) -> set[str]:
-    """Arithmetic rules re-derived from a truth entry alone (blank = 0), independently of synth.check."""
+    """Arithmetic rules re-derived from a truth entry alone (its written figures, not the spec the generator holds):
+    the catalogue's relations (nianbao.rules) and R9."""
     v = {(f["table"], f["row"], f["column"]): f["value"] for f in entry["figures"]}
-    get = lambda t, r, c="value": v.get((t, r, c)) or 0  # noqa: E731
     out = set()
-    tmpl = entry["report"]["template"]
-    if tmpl in ("2019", "2021"):
-        rows = codebook.table(tmpl, "t3_applications").rows
-        leaves = [r.code for r in rows if r.parent != "" and r.code != "total_handled"]
-        for c in (*APPLICANTS, "total"):
-            T = "t3_applications"
-            if get(T, "new_received", c) + get(T, "carried_over", c) != get(T, "total_handled", c) + get(T, "carried_forward", c):
-                out.add("R1")
-            if get(T, "total_handled", c) != sum(get(T, r, c) for r in leaves):
-                out.add("R3")
-        for r in rows:
-            if get("t3_applications", r.code, "total") != sum(get("t3_applications", r.code, c) for c in APPLICANTS):
-                out.add("R2")
-        for r in ("administrative_review", "litigation_direct", "litigation_after_review"):
-            parts = sum(get("t4_review_litigation", r, c) for c in ("upheld", "corrected", "other_result", "pending"))
-            if get("t4_review_litigation", r, "total") != parts:
-                out.add("R4")
-    if tmpl == "pre2019_table":
-        L = "legacy_stats"
-        sums = {"O1": ("applications_received", ["applications_" + k for k in ("in_person", "fax", "online", "letter", "other")]),
-                "O2": ("applications_closed", ["applications_closed_on_time", "applications_closed_extended"]),
-                "O3": ("applications_answered", [r.code for r in codebook.table(tmpl, L).rows if r.parent == "applications_answered"]),
-                "O6": ("staff_total", ["staff_full_time", "staff_part_time"])}
-        for rule, (total, parts) in sums.items():
-            if get(L, total) != sum(get(L, p) for p in parts):
-                out.add(rule)
-        for p in ("review", "litigation", "complaints"):
-            if get(L, p + "_total") != sum(get(L, f"{p}_{k}") for k in ("upheld", "corrected", "other")):
-                out.add("O5")
-        if get(L, "answered_denied") < sum(get(L, r.code) for r in codebook.table(tmpl, L).rows if r.parent == "answered_denied"):
-            out.add("O4")
-        if sum(get(L, "channel_" + k) for k in ("gazette", "website", "weibo", "wechat", "other")) < get(L, "proactive_total"):
-            out.add("O7")
-        if get(L, "proactive_normative_documents") > get(L, "normative_documents_issued"):
-            out.add("O8")
+    for rel in rules.relations(entry["report"]["template"]):
+        sums = rules.evaluate(v, rel)
+        if sums is not None and not rules.holds(rel.relation, rel.tolerance, sums[0] - sums[1]):
+            out.add(rel.rule)
     for f in entry["figures"]:
         if f["table"] == "prose_metrics":
             continue

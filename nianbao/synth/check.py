@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from nianbao import bodies, codebook
+from nianbao import bodies, rules
 
 from .model import ReportSpec
 
@@ -30,51 +30,14 @@ def deadline(spec: ReportSpec, government_report: bool = False) -> date:
 def broken_rules(spec: ReportSpec) -> set[str]:
     """Rule ids (of rules.csv) that the spec's printed figures, prose and dates break."""
     out: set[str] = set()
-    v = _get(spec)
     t = spec.template
-    if t in ("2019", "2021"):
-        t3 = codebook.table(t, "t3_applications")
-        leaves = [r.code for r in t3.rows if r.parent in ("outcome", "denied", "unavailable", "not_processed",
-                                                          "other_handling") and r.code != "total_handled"]
-        T3 = "t3_applications"
-        leaves += sorted({r for (tb, r, _c) in spec.extra_cells if tb == T3})  # a hybrid's 2019 （六）其他处理
-        for c in (*APPLICANT_COLS, "total"):
-            if v(T3, "new_received", c) + v(T3, "carried_over", c) != v(T3, "total_handled", c) + v(T3, "carried_forward", c):
-                out.add("R1")
-            if v(T3, "total_handled", c) != sum(v(T3, r, c) for r in leaves):
-                out.add("R3")
-        for r in t3.rows:
-            if v(T3, r.code, "total") != sum(v(T3, r.code, c) for c in APPLICANT_COLS):
-                out.add("R2")
-        for r in ("administrative_review", "litigation_direct", "litigation_after_review"):
-            T4 = "t4_review_litigation"
-            if v(T4, r, "total") != sum(v(T4, r, c) for c in T4_PARTS):
-                out.add("R4")
-    if t == "pre2019_table":
-        L = "legacy_stats"
-        if v(L, "applications_received") != sum(v(L, "applications_" + k) for k in ("in_person", "fax", "online", "letter", "other")):
-            out.add("O1")
-        if v(L, "applications_closed") != v(L, "applications_closed_on_time") + v(L, "applications_closed_extended"):
-            out.add("O2")
-        answered = ("already_public", "granted", "partially_granted", "denied", "not_this_agency", "not_exist",
-                    "correction_requested", "other_channel")
-        if v(L, "applications_answered") != sum(v(L, "answered_" + k) for k in answered):
-            out.add("O3")
-        denied = ("state_secret", "commercial_secret", "personal_privacy", "security_stability", "not_government_info",
-                  "other_legal")
-        if v(L, "answered_denied") < sum(v(L, "denied_" + k) for k in denied):
-            out.add("O4")
-        for p in ("review", "litigation", "complaints"):
-            if v(L, p + "_total") != v(L, p + "_upheld") + v(L, p + "_corrected") + v(L, p + "_other"):
-                out.add("O5")
-        if v(L, "staff_total") != v(L, "staff_full_time") + v(L, "staff_part_time"):
-            out.add("O6")
-        if sum(v(L, "channel_" + k) for k in ("gazette", "website", "weibo", "wechat", "other")) < v(L, "proactive_total"):
-            out.add("O7")
-        if v(L, "proactive_normative_documents") > v(L, "normative_documents_issued"):
-            out.add("O8")
-        if spec.header_values:
-            out.add(HEADER_ROWS_RULE)
+    values = {**spec.extra_cells, **spec.figures}  # a hybrid's row printed from another era is an extra cell
+    for rel in rules.relations(t):
+        sums = rules.evaluate(values, rel)
+        if sums is not None and not rules.holds(rel.relation, rel.tolerance, sums[0] - sums[1]):
+            out.add(rel.rule)
+    if t == "pre2019_table" and spec.header_values:
+        out.add(HEADER_ROWS_RULE)
     for (table, row, col), x in spec.figures.items():
         if x is None or table == "prose_metrics":
             continue

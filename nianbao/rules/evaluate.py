@@ -1,0 +1,36 @@
+"""How one relation of the catalogue is decided on a report's values: blank is 0 inside a relation, a relation whose
+cells are all blank or absent is not evaluated, and the residual (lhs − rhs) must lie within the tolerance."""
+
+EPS = 1e-9  # float noise: counts are whole, and amounts never enter a relation
+
+
+def evaluate(values, relation) -> tuple[float, float] | None:
+    """(sum of lhs, sum of rhs) from values (a mapping cell -> value or None; absent cells read as None), or None
+    when every cell of the relation is blank or absent."""
+    get = values.get
+    lv = [get(k) for k in relation.lhs]
+    rv = [get(k) for k in relation.rhs]
+    if lv.count(None) == len(lv) and rv.count(None) == len(rv):
+        return None
+    return float(sum(filter(None, lv))), float(sum(filter(None, rv)))
+
+
+def bounds(relation: str, tolerance: float) -> tuple[float | None, float | None]:
+    """Where the residual lhs − rhs may lie: = within ±tolerance, >= above −tolerance, <= below +tolerance."""
+    return {"=": (-tolerance, tolerance), ">=": (-tolerance, None), "<=": (None, tolerance)}[relation]
+
+
+def holds(relation: str, tolerance: float, residual: float) -> bool:
+    """Whether a residual (lhs − rhs) lies within the relation's bounds."""
+    lo, hi = bounds(relation, tolerance)
+    return (lo is None or residual >= lo - EPS) and (hi is None or residual <= hi + EPS)
+
+
+def fmt(x: float):
+    """A sum as a finding prints it: whole numbers without a decimal point, others to 4 places."""
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+def message(label: str, relation: str, left: float, right: float) -> str:
+    """A broken relation in words, as the findings and rpt_rule_failures state it."""
+    return f"{label}: {fmt(left)} {'≠' if relation == '=' else 'violates ' + relation} {fmt(right)}"
