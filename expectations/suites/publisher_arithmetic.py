@@ -1,8 +1,10 @@
-"""Warnings: the publishers' arithmetic rules (R1–R4, O1–O8) on marts.fct_report_figures, one expectation per rule."""
+"""Warnings: the publishers' arithmetic rules of the catalogue (R1–R4, O1–O8) on marts.fct_report_figures, one
+expectation per rule."""
 
 import pandas as pd
 
 from expectations import arithmetic, batches, scope
+from nianbao import codebook
 
 NAME = "publisher_arithmetic"
 CHECK = "publisher_arithmetic"
@@ -42,15 +44,18 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def build():
-    """The suite (GX imported here, lazily): every expectation is a warning, tagged with its rule id."""
+    """The suite (GX imported here, lazily), built from the rule catalogue (nianbao.rules): one expectation per rule,
+    its bounds from the rule's relation and tolerance, tagged with its rule id and its rules.csv severity. Every
+    expectation is a GX warning: a publisher's arithmetic that does not add up is reported, never blocking."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
     suite = gx.ExpectationSuite(name=NAME)
-    for rule in arithmetic.RULES:
-        lo, hi = arithmetic.BOUNDS[arithmetic.RELATION[rule]]
+    for rule in arithmetic.rule_ids():
+        lo, hi = arithmetic.rule_bounds(rule)
         suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
-            column=rule, min_value=lo, max_value=hi, meta={"severity": "warning", "rule": rule}))
+            column=rule, min_value=lo, max_value=hi,
+            meta={"severity": "warning", "rule": rule, "rule_severity": codebook.rules()[rule]["severity"]}))
     return suite
 
 
