@@ -160,7 +160,8 @@ def write_chunk(conn, tables: dict[str, pl.DataFrame], contents: list[str], run_
 def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: dt.datetime) -> dict:
     """The run's closing transaction, in SQL against raw.scan: new paths of known contents get documents rows (and
     quarantine rows when the content failed), files gone from the raw dir are marked not current and files back
-    are current again (both with the new loaded_at), every file seen gets seen_at, and raw.rules is rewritten."""
+    are current again (both with the new loaded_at), every file seen gets seen_at, and raw.rules and raw.rule_relations (the compiled rule catalogue)
+    are rewritten."""
     conn.execute("begin transaction")
     try:
         loaded_at = next_loaded_at(conn)
@@ -189,10 +190,11 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
         back = conn.execute(f"update raw.documents set is_current = true, loaded_at = $at "
                             f"where not is_current and {IN_SCAN}", {"at": loaded_at}).fetchone()[0]
         conn.execute(f"update raw.documents set seen_at = $at where {IN_SCAN}", {"at": loaded_at})
-        conn.execute("delete from raw.rules")
-        conn.register("rules_frame", frames.rules_frame().to_arrow())
-        conn.execute("insert into raw.rules by name select * from rules_frame")
-        conn.unregister("rules_frame")
+        for table, rows in (("rules", frames.rules_frame()), ("rule_relations", frames.rule_relations_frame())):
+            conn.execute(f"delete from raw.{table}")
+            conn.register("rules_frame", rows.to_arrow())
+            conn.execute(f"insert into raw.{table} by name select * from rules_frame")
+            conn.unregister("rules_frame")
         log = {"run_id": run_id, "chunk_seq": chunk_seq, "loaded_at": loaded_at,
                "n_documents": added + gone + back, "n_reports": 0, "n_figures": 0, "started_at": started_at,
                "finished_at": dt.datetime.now(dt.UTC)}

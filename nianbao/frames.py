@@ -6,7 +6,7 @@ import json
 
 import polars as pl
 
-from nianbao import codebook
+from nianbao import codebook, rules
 from nianbao.confidence import rows as confidence_rows
 
 UTC_TS = pl.Datetime("us", "UTC")
@@ -59,6 +59,12 @@ RULES = {  # one row per rule of rules.csv
     "rule_id": pl.String, "templates": pl.String, "scope": pl.String, "severity": pl.String,
     "statement": pl.String, "formula": pl.String,
 }
+RULE_RELATIONS = {  # the rule catalogue compiled (nianbao.rules.compiled_rows): one row per template, instance, cell
+    "template": pl.String, "rule_id": pl.String, "instance_id": pl.String, "label": pl.String,
+    "relation": pl.String, "tolerance": pl.Float64, "lower_bound": pl.Float64, "upper_bound": pl.Float64,
+    "side": pl.String, "cell_seq": pl.Int32,
+    "table_code": pl.String, "row_code": pl.String, "column_code": pl.String,
+}
 LOAD_LOG = {  # one row per committed chunk of a run (and one for the run's closing step): the marts' change marker
     "run_id": pl.String, "chunk_seq": pl.Int32, "loaded_at": UTC_TS, "n_documents": pl.Int64, "n_reports": pl.Int64,
     "n_figures": pl.Int64, "started_at": UTC_TS, "finished_at": UTC_TS,
@@ -70,7 +76,7 @@ SCAN = {  # one row per entry under the raw dir at the last ingest (replaced by 
 # every row of these raw tables carries `loaded_at` (TIMESTAMPTZ): the commit time of the chunk that wrote it
 # (assets/load.py sets it; a documents / quarantine row keeps its loaded_at while nothing about it changes)
 LOADED_AT_TABLES = ("documents", "reports", "figures", "findings", "quarantine")
-SCHEMAS = {"rules": RULES, "load_log": LOAD_LOG, "scan": SCAN, "documents": DOCUMENTS, "reports": REPORTS,
+SCHEMAS = {"rules": RULES, "rule_relations": RULE_RELATIONS, "load_log": LOAD_LOG, "scan": SCAN, "documents": DOCUMENTS, "reports": REPORTS,
            "figures": FIGURES, "findings": FINDINGS, "quarantine": QUARANTINE, "extraction_checks": EXTRACTION_CHECKS}
 
 _DUCKDB_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER", pl.Float64: "DOUBLE",
@@ -202,9 +208,10 @@ def extraction_frames(extractions: list[dict], parser_version: str, extracted_at
 
 
 def rules_frame() -> pl.DataFrame:
-    """raw.rules from nianbao/spec/rules.csv (read by nianbao.codebook; an unquoted comma in a formula is kept)."""
-    rows = []
-    for r in codebook.rules().values():
-        formula = ",".join([r.get("formula") or "", *(r.get(None) or [])])
-        rows.append({k: r.get(k) for k in RULES} | {"formula": formula})
-    return frame("rules", rows)
+    """raw.rules from nianbao/spec/rules.csv (read by nianbao.codebook)."""
+    return frame("rules", [{k: r[k] for k in RULES} for r in codebook.rules().values()])
+
+
+def rule_relations_frame() -> pl.DataFrame:
+    """raw.rule_relations: the rule catalogue compiled by nianbao.rules (the warehouse's residuals read only this)."""
+    return frame("rule_relations", rules.compiled_rows())

@@ -13,6 +13,7 @@ import functools
 from dataclasses import dataclass
 
 from nianbao import codebook
+from nianbao.rules.evaluate import bounds
 
 CELL = tuple[str, str, str]  # (table, row, column)
 RELATIONS = ("=", ">=", "<=")
@@ -151,13 +152,15 @@ def relations(template: str | None, variant: str | None = None) -> tuple[Relatio
 
 def compiled_rows() -> list[dict]:
     """The catalogue compiled for the warehouse (raw.rule_relations): one row per template, rule instance, side and
-    cell; the dbt residual model reads only this."""
+    cell, with the bounds its residual (lhs − rhs) must lie within; the dbt residual model reads only this."""
     out = []
     for template in codebook.TEMPLATES:
         for r in relations(template):
+            lo, hi = bounds(r.relation, r.tolerance)
             for side, cells in (("lhs", r.lhs), ("rhs", r.rhs)):
                 for seq, (t, row, col) in enumerate(cells):
                     out.append({"template": template, "rule_id": r.rule, "instance_id": r.instance, "label": r.label,
-                                "relation": r.relation, "tolerance": r.tolerance, "side": side, "cell_seq": seq,
+                                "relation": r.relation, "tolerance": r.tolerance, "lower_bound": lo,
+                                "upper_bound": hi, "side": side, "cell_seq": seq,
                                 "table_code": t, "row_code": row, "column_code": col})
     return out

@@ -23,6 +23,7 @@ renamed as (
         published_on as published_date,
         deadline_date,  -- R12's deadline from nianbao.bodies (findings use the same function)
         parser_version,
+        template_variant,  -- local_form: a pre-2019 local form (its own rows; no catalogue relation)
         ---------- timestamps
         extracted_at
     from source

@@ -1,0 +1,31 @@
+-- One row per template, rule instance, side and cell of the compiled rule catalogue (nianbao.rules), with the
+-- rule's severity from rules.csv.
+with source as (
+    select * from {{ source('raw', 'rule_relations') }}
+),
+
+rules as (
+    select rule_id, severity from {{ ref('stg_reference__rules') }}
+),
+
+final as (
+    select
+        source.template,
+        source.rule_id,
+        source.instance_id,
+        source.label,
+        source.relation,
+        source.tolerance,
+        source.lower_bound,
+        source.upper_bound,
+        rules.severity,
+        source.side,
+        source.cell_seq,
+        source.table_code,
+        source.row_code,
+        source.column_code
+    from source
+    left join rules on source.rule_id = rules.rule_id
+)
+
+select * from final
