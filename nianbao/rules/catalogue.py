@@ -49,20 +49,14 @@ class Relation:
     severity: str
 
 
-_path_override: list = []
-
-
 def catalogue_path():
-    """Path of the catalogue (nianbao/spec/rule_relations.csv, or the one a test put in its place)."""
-    return _path_override[-1] if _path_override else codebook.spec_path(CATALOGUE)
+    """Path of the catalogue: spec/rule_relations.csv, beside rules.csv (codebook.spec_path)."""
+    return codebook.spec_path(CATALOGUE)
 
 
-def use_catalogue(path) -> None:
-    """Read the catalogue from path from now on (None: the bundled one again), forgetting what was compiled."""
-    _path_override.clear()
-    if path is not None:
-        _path_override.append(path)
-    for f in (lines, relations, _codes):
+def reload() -> None:
+    """Forget what was read and compiled (rules.csv and the catalogue), so the next use reads the files again."""
+    for f in (codebook.rules, lines, relations, _codes):
         f.cache_clear()
 
 
