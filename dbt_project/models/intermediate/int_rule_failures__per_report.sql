@@ -38,15 +38,8 @@ broken_cells as (
 ),
 
 located as (
-    -- the cell's last reading (the extractor's dict of cells keeps the last), for its value and location
-    select
-        report_id, table_code, row_code, column_code, value, page, table_index, row_index, column_index,
-        char_start, char_end
-    from {{ ref('stg_annual_reports__figures') }}
-    where is_mapped and report_id in (select report_id from broken)
-    qualify row_number() over (
-        partition by report_id, table_code, row_code, column_code order by figure_seq desc
-    ) = 1
+    -- the cell's last reading, for its value and location
+    {{ last_cell_readings('select report_id from broken') }}
 ),
 
 relation_failures as (
