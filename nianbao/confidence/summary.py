@@ -2,7 +2,7 @@
 failed rule the second reading's verdict on the cells involved (agree = publisher error, disagree = extraction
 doubt), plus the extraction doubts the parser recorded (rule ids starting X_DOUBT)."""
 
-from nianbao import findings
+from nianbao import eras, findings
 from nianbao.confidence.cells import PROSE, classify
 from nianbao.confidence.second_reading import open_reading, read_cells
 from nianbao.document import Document
@@ -15,11 +15,11 @@ AGREE, DISAGREE, UNAVAILABLE = "agree", "disagree", "unavailable"
 
 def identity_rules(report: Report) -> list[str]:
     """The rule ids of the template's own arithmetic (R1–R4, O1–O8, X9), in order."""
-    if report.template in ("2019", "2021"):
+    if eras.is_national(report.template):
         relations = findings.national_relations(report.template)
-    elif report.template == "pre2019_table" and report.variant == "local_form":
+    elif eras.is_legacy(report.template) and report.variant == "local_form":
         return ["X9"]
-    elif report.template == "pre2019_table":
+    elif eras.is_legacy(report.template):
         relations = findings.LEGACY_RELATIONS
     else:
         return []
