@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nianbao import codebook
+from nianbao import codebook, eras
 
 T3, T4, LEG = "t3_applications", "t4_review_litigation", "legacy_stats"
 APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
@@ -52,7 +52,7 @@ def _national(template: str) -> list[Relation]:
 
 def _legacy_rows(prefix: str) -> tuple[str, ...]:
     """Legacy 统计表 rows whose code starts with prefix (rules.csv writes them as sum(prefix*))."""
-    return tuple(r.code for r in codebook.table("pre2019_table", LEG).rows if r.code.startswith(prefix))
+    return tuple(r.code for r in codebook.table(eras.owner(LEG), LEG).rows if r.code.startswith(prefix))
 
 
 def _legacy() -> list[Relation]:
@@ -79,9 +79,9 @@ def _legacy() -> list[Relation]:
 
 def relations(template: str, variant: str | None = None) -> list[Relation]:
     """The rule instances a report of this template can break (a local pre-2019 form gets none: its rows vary)."""
-    if template in ("2019", "2021"):
+    if eras.is_national(template):
         return _national(template)
-    if template == "pre2019_table" and variant != "local_form":
+    if eras.is_legacy(template) and variant != "local_form":
         return _legacy()
     return []
 

@@ -4,7 +4,7 @@ import functools
 import operator
 from datetime import date
 
-from nianbao import bodies, codebook
+from nianbao import bodies, codebook, eras
 from nianbao.report import Figure, Finding, Report, location_json
 
 T2, T3, T4, LEG, PROSE = "t2_proactive", "t3_applications", "t4_review_litigation", "legacy_stats", "prose_metrics"
@@ -145,7 +145,7 @@ def _r8(c: _Cells, template: str) -> list[Finding]:
     pairs = [("applications_received", [(T3, "new_received", "total")]),
              ("administrative_reviews", [(T4, "administrative_review", "total")]),
              ("administrative_litigations", [(T4, "litigation_direct", "total"), (T4, "litigation_after_review", "total")])]
-    if template == "pre2019_table":
+    if eras.is_legacy(template):
         pairs = [("proactive_disclosed", [(LEG, "proactive_total", "value")]),
                  ("applications_received", [(LEG, "applications_received", "value")]),
                  ("administrative_reviews", [(LEG, "review_total", "value")]),
@@ -215,7 +215,7 @@ def _s1(report: Report) -> list[Finding]:
     if missing:
         out.append(Finding("S1", "error", f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
                            + (" …" if len(missing) > 12 else ""), [{"row": m} for m in missing]))
-    if report.template in ("2019", "2021"):
+    if eras.is_national(report.template):
         # a printed row of a national table that names no template row (its numbers kept unmapped)
         extra: dict[str, Figure] = {}
         for f in report.figures:
@@ -263,11 +263,11 @@ def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> 
     """Every rule one report can show; local forms get their own totals check instead of the national ones."""
     c = _Cells(report)
     found: list[Finding | None] = []
-    if report.template in ("2019", "2021"):
+    if eras.is_national(report.template):
         found += c.check(national_relations(report.template))
-    elif report.template == "pre2019_table" and report.variant == "local_form":
+    elif eras.is_legacy(report.template) and report.variant == "local_form":
         found += _x9(local_totals)
-    elif report.template == "pre2019_table":
+    elif eras.is_legacy(report.template):
         found += c.check(LEGACY_RELATIONS)
         found += _o10(list(header_values))
     found += _r8(c, report.template)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from nianbao import bodies, codebook
+from nianbao import bodies, codebook, eras
 
 from .model import ReportSpec
 
@@ -32,7 +32,7 @@ def broken_rules(spec: ReportSpec) -> set[str]:
     out: set[str] = set()
     v = _get(spec)
     t = spec.template
-    if t in ("2019", "2021"):
+    if eras.is_national(t):
         t3 = codebook.table(t, "t3_applications")
         leaves = [r.code for r in t3.rows if r.parent in ("outcome", "denied", "unavailable", "not_processed",
                                                           "other_handling") and r.code != "total_handled"]
@@ -50,7 +50,7 @@ def broken_rules(spec: ReportSpec) -> set[str]:
             T4 = "t4_review_litigation"
             if v(T4, r, "total") != sum(v(T4, r, c) for c in T4_PARTS):
                 out.add("R4")
-    if t == "pre2019_table":
+    if eras.is_legacy(t):
         L = "legacy_stats"
         if v(L, "applications_received") != sum(v(L, "applications_" + k) for k in ("in_person", "fax", "online", "letter", "other")):
             out.add("O1")
@@ -94,12 +94,12 @@ def broken_rules(spec: ReportSpec) -> set[str]:
 def prose_counterparts(spec: ReportSpec) -> dict[str, float]:
     """The table figure each prose metric must equal (R8), for the metrics that have one."""
     v = _get(spec)
-    if spec.template in ("2019", "2021"):
+    if eras.is_national(spec.template):
         T4 = "t4_review_litigation"
         return {"applications_received": v("t3_applications", "new_received", "total"),
                 "administrative_reviews": v(T4, "administrative_review", "total"),
                 "administrative_litigations": v(T4, "litigation_direct", "total") + v(T4, "litigation_after_review", "total")}
-    if spec.template == "pre2019_table":
+    if eras.is_legacy(spec.template):
         L = "legacy_stats"
         return {"proactive_disclosed": v(L, "proactive_total"), "applications_received": v(L, "applications_received"),
                 "administrative_reviews": v(L, "review_total"), "administrative_litigations": v(L, "litigation_total")}
