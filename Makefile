@@ -46,8 +46,9 @@ run: manifest  ## one in-process run of every asset and check over NIANBAO_RAW_D
 rebuild: manifest  ## like run, but dbt rebuilds every mart (--full-refresh) and every check validates every row
 	NIANBAO_FULL_REFRESH=1 $(PY) -m orchestration.run
 
-lint: sync  ## ruff over the Python code (settings in pyproject.toml); CI runs it before the tests
+lint: sync  ## ruff over the Python code (pyproject.toml), sqlfluff over the dbt SQL (.sqlfluff); CI runs it first
 	$(CURDIR)/.venv/bin/ruff check .
+	$(CURDIR)/.venv/bin/sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
 
 test: manifest  ## the whole pytest suite
 	$(PY) -m pytest -q

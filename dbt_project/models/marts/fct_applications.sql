@@ -1,5 +1,5 @@
--- One row per chosen report of a national template (eras seed: 2019, 2021), applicant type (表三 column) and outcome row (表三 row),
--- with the crosswalk row that makes the two templates comparable.
+-- One row per chosen report of a national template (eras seed: 2019, 2021), applicant type (表三 column) and
+-- outcome row (表三 row), with the crosswalk row that makes the two templates comparable.
 {{ config(pre_hook="{{ delete_scope() }}") }}
 -- depends_on: {{ ref('int_changes__reports') }}
 with figures as (
