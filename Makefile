@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/.venv/bin:$(HOME)/.local/bin:$(PATH)
 
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: run rebuild test lint dev bench bench-scale system-deps uv sync manifest clean towns bi bi-serve
+.PHONY: run rebuild test test-fast lint dev bench bench-scale system-deps uv sync manifest clean towns bi bi-serve
 
 uv:  ## install uv if missing
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -46,11 +46,25 @@ run: manifest  ## one in-process run of every asset and check over NIANBAO_RAW_D
 rebuild: manifest  ## like run, but dbt rebuilds every mart (--full-refresh) and every check validates every row
 	NIANBAO_FULL_REFRESH=1 $(PY) -m orchestration.run
 
-lint: sync  ## ruff over the Python code (settings in pyproject.toml); CI runs it before the tests
+lint: sync  ## ruff over the Python code (pyproject.toml), sqlfluff over the dbt SQL (.sqlfluff); CI runs it first
 	$(CURDIR)/.venv/bin/ruff check .
+	$(CURDIR)/.venv/bin/sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
 
 test: manifest  ## the whole pytest suite
 	$(PY) -m pytest -q
+
+# The fast tier: values, labels, readers of text/HTML/DOCX, the parsers on the samples and the real reports, the
+# rules on edited seeds, confidence, the era registry, the CLI, the contracts' copies and the architecture. No
+# pipeline, no dbt, no GX, no LibreOffice, no browser (tests marked slow are left out).
+TEST_FAST := tests/test_values.py tests/test_labels.py tests/test_bodies.py tests/test_readers_text.py \
+	tests/test_readers_html.py tests/test_readers_docx.py tests/test_extract_seeds.py tests/test_flattened_layouts.py \
+	tests/test_local_forms.py tests/test_metadata_placements.py tests/test_prose_phrasings.py \
+	tests/test_real_metadata.py tests/test_real_tables.py tests/test_rules_on_edited_seeds.py tests/test_confidence.py \
+	tests/test_synth_accuracy.py tests/test_synth_series.py tests/test_batch_plan.py tests/test_cli.py \
+	tests/test_eras.py tests/test_shared_copies.py tests/test_architecture.py
+
+test-fast: sync  ## the fast tier (under a minute): parsers, rules, values; no pipeline, dbt, LibreOffice or browser
+	$(PY) -m pytest -q -m "not slow" $(TEST_FAST)
 
 dev: manifest  ## the Dagster UI on 127.0.0.1:3000 (schedule and sensor running)
 	$(PY) -c "from orchestration import settings; settings.prepare_dagster_home()"

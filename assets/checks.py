@@ -1,10 +1,12 @@
 """Checks: every GX suite of expectations.registry as a Dagster asset check on the rows a run wrote; audit.*."""
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.resources import NianbaoSettings
 from expectations import registry
-from orchestration import settings
 
 FIGURES_MART = dg.AssetKey(["marts", "fct_report_figures"])
 STRUCTURAL_CONTRACT = "structural_contract"
@@ -47,7 +49,8 @@ def build_check(suite) -> dg.AssetChecksDefinition:
 
     @dg.asset_check(asset=asset, name=suite.CHECK, blocking=suite.BLOCKING, pool="duckdb_writer",
                     description=(suite.__doc__ or suite.NAME).strip().splitlines()[0])
-    def _check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource,
+               settings: NianbaoSettings) -> dg.AssetCheckResult:
         """Validate the rows written since the suite's last successful validation (all rows on `make rebuild`),
         append the results and the watermark reached to audit.*, return counts as metadata."""
         from expectations import audit, batches, run, scope
@@ -58,12 +61,12 @@ def build_check(suite) -> dg.AssetChecksDefinition:
         with duckdb.get_connection() as conn:
             if table is not None and not table_exists(conn, table):
                 return dg.AssetCheckResult(passed=True, metadata={"skipped": f"{table} is absent", "evaluated": 0})
-            since = None if settings.full_refresh() else audit.last_validated(conn, suite.NAME)
+            since = None if settings.full_refresh else audit.last_validated(conn, suite.NAME)
             through = scope.watermark(conn, suite.WATERMARK)
-            sql, params = suite.query(conn, settings.raw_dir(), started_at, since=since)
+            sql, params = suite.query(conn, Path(settings.raw_dir), started_at, since=since)
             # whole reports (paths, hashes) per batch of at most NIANBAO_CHECK_BATCH rows: memory bounded by a batch
-            frames = batches.frames(conn, sql, params, suite.BATCH_KEY, settings.check_batch_rows())
-            summary = run.validate_batches(frames, suite, settings.gx_dir())
+            frames = batches.frames(conn, sql, params, suite.BATCH_KEY, settings.check_batch_rows)
+            summary = run.validate_batches(frames, suite, Path(settings.gx_dir))
         validated = "every row" if since is None else f"rows written after {since.isoformat()}"
         with duckdb.get_connection() as conn:
             audit.record(conn, context.run.run_id, ".".join(suite.ASSET), summary, suite.CHECK, suite.BLOCKING,

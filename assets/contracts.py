@@ -2,12 +2,13 @@
 
 import os
 import subprocess
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.resources import NianbaoSettings
 from nianbao.discovery import readable
-from orchestration import settings
 
 CHECK = "nothing_lost"
 # find(1) walks with fts (relative opens: no PATH_MAX limit), never follows symlinks and never stops on an error.
@@ -55,11 +56,12 @@ def missing(entries: dict[str, str], recorded: set[str]) -> list[str]:
 
 @dg.asset_check(asset=dg.AssetKey(["raw", "documents"]), name=CHECK, blocking=True, pool="duckdb_writer",
                 description="Every entry under the raw dir (found by find(1)) has a current raw.documents row.")
-def nothing_lost(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
+def nothing_lost(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource,
+                 settings: NianbaoSettings) -> dg.AssetCheckResult:
     """Compare an independent walk of NIANBAO_RAW_DIR with raw.documents (current rows) and raw.quarantine."""
     record = context.instance.get_run_record_by_id(context.run.run_id)
     started_at = record.start_time if record is not None else None
-    raw = settings.raw_dir()
+    raw = Path(settings.raw_dir)
     entries = independent_entries(raw, started_at)
     with duckdb.get_connection() as conn:
         rows = conn.execute("select distinct path from raw.documents where is_current").fetchall()

@@ -2,14 +2,15 @@
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets import load
+from assets.resources import NianbaoSettings
 from nianbao import batch
 from nianbao.progress import Progress
-from orchestration import settings
 
 
 def parser_version() -> str:
@@ -28,16 +29,17 @@ def extract_many():
 
 @dg.asset(key=["extract", "report_extractions"], group_name="extract", kinds={"python", "duckdb"},
           pool="duckdb_writer", deps=[dg.AssetKey(["ingest", "raw_documents"])])
-def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
+                       settings: NianbaoSettings) -> dg.MaterializeResult:
     """Parse every content of raw.scan not yet extracted with this parser version, streaming: each chunk of
     NIANBAO_CHUNK documents commits its raw.* rows (documents rows included) in one transaction, so a killed run
     keeps its committed chunks and the next one parses only the rest. Only counts pass through Dagster."""
     version = parser_version()
-    size = settings.extract_chunk()
+    size = settings.extract_chunk
     t0 = time.monotonic()
-    settings.home().mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
+    Path(settings.home).mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
     with duckdb.get_connection() as conn:
-        load.prepare(conn)
+        load.prepare(conn, settings.duckdb_memory_limit)
         files = load.read_scan(conn)
         plan = batch.plan(files, load.known_contents(conn, version))
         todo = {f.sha256 for f in plan.to_parse}
@@ -46,8 +48,8 @@ def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource
         context.log.info(f"extract: {len(plan.to_parse):,} contents to parse, {len(plan.cached):,} files cached, "
                          f"chunks of {size:,} (parser {version})")
         progress = Progress(len(plan.to_parse))
-        stream = batch.extract_stream(plan.to_parse, extract_many(), workers=settings.extract_workers(),
-                                      timeout_s=settings.extract_timeout_s(), memory_mb=settings.extract_memory_mb())
+        stream = batch.extract_stream(plan.to_parse, extract_many(), workers=settings.extract_workers,
+                                      timeout_s=settings.extract_timeout_s, memory_mb=settings.extract_memory_mb)
         counts = {"chunks": 0, "parsed": 0, "failed": 0, "figures": 0, "reports": 0}
         writing = 0.0  # seconds spent making frames and committing, not parsing
         started = dt.datetime.now(dt.UTC)

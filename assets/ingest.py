@@ -1,29 +1,31 @@
 """Ingest: discover and hash every raw report file under NIANBAO_RAW_DIR into raw.scan (no parsing)."""
 
 import datetime as dt
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets import load
+from assets.resources import NianbaoSettings
 from nianbao import batch
-from orchestration import settings
 
 
 @dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python", "duckdb"}, pool="duckdb_writer",
-          required_resource_keys={"duckdb", "run_lock"})  # run_lock: the first step holds it for the whole run
+          required_resource_keys={"duckdb", "run_lock", "settings"})  # run_lock: the first step holds it for the whole run
 def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """One row of raw.scan per entry under NIANBAO_RAW_DIR: absolute path, sha256 of its bytes, size (files are never
     moved), or the problem that kept it from being read. Only counts travel through Dagster; extraction reads the
     list from the warehouse."""
     duckdb: DuckDBResource = context.resources.duckdb
-    root = settings.raw_dir()
+    settings: NianbaoSettings = context.resources.settings
+    root = Path(settings.raw_dir)
     t0 = dt.datetime.now(dt.UTC)
     files = batch.scan(root)
     seconds = (dt.datetime.now(dt.UTC) - t0).total_seconds()
-    settings.home().mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
+    Path(settings.home).mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
     with duckdb.get_connection() as conn:
-        load.prepare(conn)
+        load.prepare(conn, settings.duckdb_memory_limit)
         load.write_scan(conn, files, t0)
     context.log.info(f"ingest: {len(files):,} files hashed under {root} in {seconds:.1f} s")
     return dg.MaterializeResult(metadata={

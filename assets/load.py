@@ -8,8 +8,8 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
+from assets.resources import NianbaoSettings
 from nianbao import batch, frames
-from orchestration import settings
 
 RAW_TABLES = ("documents", "reports", "figures", "findings", "quarantine", "rules", "extraction_checks")
 GRAINS = {
@@ -32,9 +32,9 @@ TRANSIENT_SQL = ", ".join(f"'{k}'" for k in sorted(batch.TRANSIENT_ERRORS))
 IN_SCAN = "exists (select 1 from raw.scan s where s.sha256 = raw.documents.sha256 and s.path = raw.documents.path)"
 
 
-def prepare(conn) -> None:
+def prepare(conn, memory_limit: str = "1GB") -> None:
     """Create the raw schema's tables (and columns added since a table was created); cap DuckDB's memory."""
-    conn.execute(f"set memory_limit = '{settings.duckdb_memory_limit()}'")
+    conn.execute(f"set memory_limit = '{memory_limit}'")
     conn.execute("create schema if not exists raw")
     for t in frames.SCHEMAS:
         conn.execute(frames.create_table_sql(t))
@@ -226,14 +226,14 @@ def per_year(conn) -> dict[str, dict]:
            for t in RAW_TABLES],
     pool="duckdb_writer",
 )
-def raw_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+def raw_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: NianbaoSettings):
     """The warehouse's raw.* tables: chunks were committed by extract; this closes the run (grain per table in
     each asset's description)."""
     import nianbao
 
     started = dt.datetime.now(dt.UTC)
     with duckdb.get_connection() as conn:
-        prepare(conn)
+        prepare(conn, settings.duckdb_memory_limit)
         seq = conn.execute("select coalesce(max(chunk_seq) + 1, 0) from raw.load_log where run_id = ?",
                            [context.run.run_id]).fetchone()[0]
         done = finish(conn, str(nianbao.PARSER_VERSION), context.run.run_id, seq, started)

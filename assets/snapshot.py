@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb as ddb
 from dagster_duckdb import DuckDBResource
 
-from orchestration import settings
+from assets.resources import NianbaoSettings
 
 MARTS = (["marts", "fct_report_figures"], ["marts", "dim_reports"], ["marts", "fct_findings"],
          ["marts", "dim_report_files"], ["marts", "dim_agencies"], ["marts", "fct_applications"],
@@ -107,11 +107,12 @@ def published_through(conn, target: Path):
 
 @dg.asset(key=["bi", "snapshot"], group_name="bi", kinds={"duckdb"}, pool="duckdb_writer",
           deps=[dg.AssetKey(k) for k in MARTS])
-def bi_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+def bi_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
+                settings: NianbaoSettings) -> dg.MaterializeResult:
     """One file, bi/nianbao.duckdb: a copy of every marts table for BI tools, published after blocking checks pass."""
-    target = settings.snapshot_path()
+    target = Path(settings.snapshot_path)
     with duckdb.get_connection() as conn:
-        since = None if settings.full_refresh() else published_through(conn, target)
+        since = None if settings.full_refresh else published_through(conn, target)
         through = built_through(conn)
     counts = publish(duckdb.database, target, since=since)
     publish(duckdb.database, target.with_name("gx_audit.duckdb"), AUDIT_SCHEMAS)

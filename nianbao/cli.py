@@ -1,4 +1,4 @@
-"""The `nianbao` command: `extract PATH... [--json]` (spec/cli.md) and `synth` (the synthetic corpus)."""
+"""The `nianbao` command: `extract PATH... [--json]` (nianbao/spec/cli.md) and `synth` (the synthetic corpus)."""
 
 import argparse
 import json
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract figures, metadata and findings from report files")
     ex.add_argument("paths", nargs="+", help="report files (any supported format)")
-    ex.add_argument("--json", action="store_true", help="one JSON object per file per line (spec/cli.md)")
+    ex.add_argument("--json", action="store_true", help="one JSON object per file per line (the contract: nianbao/spec/cli.md)")
     ex.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     ex.add_argument("--timeout", type=float, default=120.0, help="seconds per file before it is given up")
     ex.add_argument("--memory-mb", type=int, default=4096, help="memory limit per worker process")

@@ -5,9 +5,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-TEMPLATES = ("2019", "2021", "pre2019_table", "prose")
-# codebook.csv names the pre-2019 統計表 era "pre2019"; the CLI and warehouse call the template "pre2019_table"
-_CODEBOOK_ERA = {"2019": "2019", "2021": "2021", "pre2019_table": "pre2019", "prose": None}
+from nianbao import eras
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +45,12 @@ class TableSpec:
 
 
 def spec_path(name: str):
-    """Path of a bundled spec file (codebook.csv, rules.csv)."""
+    """Path of a bundled spec file (codebook.csv, rules.csv, eras.csv)."""
     return resources.files("nianbao") / "spec" / name
+
+
+# every template code (spec/eras.csv), as loaded at import: eras.templates() reads the registry itself
+TEMPLATES = eras.templates()
 
 
 @functools.cache
@@ -62,14 +64,9 @@ def entries() -> tuple[Entry, ...]:
 
 @functools.cache
 def tables(template: str) -> tuple[TableSpec, ...]:
-    """The statistics tables of a template, in printed order (prose has none)."""
-    era = _CODEBOOK_ERA[template]
-    if era is None:
-        return ()
-    order: list[str] = []
-    for e in entries():
-        if era in e.templates and e.table not in order:
-            order.append(e.table)
+    """The statistics tables of a template, in printed order (eras.csv's `tables`; prose has none)."""
+    reg = eras.get(template)
+    era, order = reg.codebook_era, reg.tables
     return tuple(
         TableSpec(template, t,
                   tuple(e for e in entries() if e.table == t and era in e.templates and e.dimension == "row"),
@@ -82,19 +79,17 @@ def prose_rows() -> tuple[Entry, ...]:
     return tuple(e for e in entries() if e.table == "prose_metrics" and e.dimension == "row")
 
 
-# eras whose reports print each other's rows (hybrids: a 2021 表三 with 2019's single （六）其他处理 row)
-NATIONAL_ERAS = ("2019", "2021")
-
-
 @functools.cache
 def printable_cells(template: str | None) -> frozenset[tuple[str, str, str]]:
     """(table, row, column) a report of this template may carry: its own cells, for a national era also the
     cells of the same tables in the other national era (hybrid reports), and the prose metrics of any report."""
+    # national eras print each other's rows (hybrids: a 2021 表三 with 2019's single （六）其他处理 row)
     cells = {("prose_metrics", r.code, "value") for r in prose_rows()}
-    eras = NATIONAL_ERAS if template in NATIONAL_ERAS else (template,)
-    own = {t.table for t in tables(template)} if template in TEMPLATES else set()
-    for era in eras:
-        if era in TEMPLATES:
+    known = eras.templates()
+    alike = eras.of_family(eras.NATIONAL) if eras.is_national(template) else (template,)
+    own = {t.table for t in tables(template)} if template in known else set()
+    for era in alike:
+        if era in known:
             cells |= {(t.table, r, c) for t in tables(era) if t.table in own for r, c in t.cells()}
     return frozenset(cells)
 

@@ -5,7 +5,7 @@ import functools
 import operator
 from datetime import date
 
-from nianbao import bodies, codebook, rules
+from nianbao import bodies, codebook, eras, rules
 from nianbao.report import Figure, Finding, Report, location_json
 
 T2, T3, T4, LEG, PROSE = "t2_proactive", "t3_applications", "t4_review_litigation", "legacy_stats", "prose_metrics"
@@ -67,7 +67,7 @@ def _r8(c: _Cells, template: str) -> list[Finding]:
     pairs = [("applications_received", [(T3, "new_received", "total")]),
              ("administrative_reviews", [(T4, "administrative_review", "total")]),
              ("administrative_litigations", [(T4, "litigation_direct", "total"), (T4, "litigation_after_review", "total")])]
-    if template == "pre2019_table":
+    if eras.is_legacy(template):
         pairs = [("proactive_disclosed", [(LEG, "proactive_total", "value")]),
                  ("applications_received", [(LEG, "applications_received", "value")]),
                  ("administrative_reviews", [(LEG, "review_total", "value")]),
@@ -137,7 +137,7 @@ def _s1(report: Report) -> list[Finding]:
     if missing:
         out.append(Finding("S1", "error", f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
                            + (" …" if len(missing) > 12 else ""), [{"row": m} for m in missing]))
-    if report.template in ("2019", "2021"):
+    if eras.is_national(report.template):
         # a printed row of a national table that names no template row (its numbers kept unmapped)
         extra: dict[str, Figure] = {}
         for f in report.figures:
@@ -186,9 +186,9 @@ def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> 
     c = _Cells(report)
     found: list[Finding | None] = []
     found += c.check(rules.relations(report.template, report.variant))
-    if report.template == "pre2019_table" and report.variant == "local_form":
+    if eras.is_legacy(report.template) and report.variant == "local_form":
         found += _x9(local_totals)
-    elif report.template == "pre2019_table":
+    elif eras.is_legacy(report.template):
         found += _o10(list(header_values))
     found += _r8(c, report.template)
     found += _r9(report)

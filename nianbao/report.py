@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from nianbao import eras
+
 Location = tuple  # (page, table_index, row_index, column_index, char_span): hundreds per report, so a tuple
 
 
@@ -62,7 +64,7 @@ class Report:
     agency: str | None = None
     region: dict = field(default_factory=lambda: {"province": None, "city": None, "county": None, "code": None})
     report_year: int | None = None
-    template: str = "prose"
+    template: str = field(default_factory=eras.default)  # spec/eras.csv: no table found yet
     variant: str = "national"  # or local_form: a pre-2019 local 统计表 mapped as far as it fits
     published_on: str | None = None
     figures: list[Figure] = field(default_factory=list)

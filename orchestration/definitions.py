@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets import checks, contracts, extract, ingest, load, snapshot
 from assets import dbt as dbt_assets_module
-from orchestration import console
+from orchestration import console, settings
 from orchestration.jobs import build_jobs
 from orchestration.resources import build_resources
 from orchestration.schedules import build_schedules
@@ -15,7 +15,7 @@ def build_definitions() -> dg.Definitions:
     """Definitions for the current environment (settings are read now, not at import)."""
     return dg.Definitions(
         assets=[ingest.raw_documents, extract.report_extractions, load.raw_tables,
-                dbt_assets_module.build_dbt_assets(), snapshot.bi_snapshot],
+                dbt_assets_module.build_dbt_assets(settings.warehouse_path()), snapshot.bi_snapshot],
         asset_checks=[*checks.build_checks(), *contracts.build_contracts()],
         jobs=build_jobs(),
         schedules=build_schedules(),

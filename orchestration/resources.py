@@ -1,20 +1,22 @@
-"""Resources: the DuckDB warehouse and the dbt CLI, both pointing at paths from orchestration.settings."""
-
-import shutil
-import sys
-from pathlib import Path
+"""Resources: the DuckDB warehouse, the dbt CLI and the assets' settings, from orchestration.settings."""
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
+from assets.dbt import dbt_executable
+from assets.resources import NianbaoSettings
 from orchestration import guard, settings
 
 
-def dbt_executable() -> str:
-    """The dbt installed beside this interpreter (the venv's), else whatever `dbt` is on PATH."""
-    local = Path(sys.executable).parent / "dbt"
-    return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
+def nianbao_settings() -> NianbaoSettings:
+    """The assets' paths and limits, read from the environment now."""
+    return NianbaoSettings(
+        home=str(settings.home()), raw_dir=str(settings.raw_dir()), snapshot_path=str(settings.snapshot_path()),
+        gx_dir=str(settings.gx_dir()), extract_workers=settings.extract_workers(),
+        extract_timeout_s=settings.extract_timeout_s(), extract_memory_mb=settings.extract_memory_mb(),
+        extract_chunk=settings.extract_chunk(), check_batch_rows=settings.check_batch_rows(),
+        duckdb_memory_limit=settings.duckdb_memory_limit(), full_refresh=settings.full_refresh())
 
 
 def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefinition]:
@@ -23,5 +25,6 @@ def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefiniti
         "duckdb": DuckDBResource(database=str(settings.warehouse_path())),
         "dbt": DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR),
                               profiles_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
+        "settings": nianbao_settings(),  # the assets' paths and limits (assets never import orchestration)
         "run_lock": guard.run_lock_resource(),  # one run at a time per NIANBAO_HOME, dead runs reclaimed
     }

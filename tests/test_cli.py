@@ -58,3 +58,18 @@ def test_a_document_that_is_not_an_annual_report_is_quarantined(tmp_path):
     assert [x["status"] for x in lines] == ["error", "error", "ok"]
     assert {x["error"]["kind"] for x in lines[:2]} == {"NotAnAnnualReport"}
     assert proc.returncode == 1
+
+
+def test_help_names_contract_files_that_exist(capsys):
+    """Every spec file the help text names (nianbao/spec/cli.md) is in the repo, and it is the --json contract."""
+    import re
+
+    from nianbao.cli import main
+
+    ROOT = Path(__file__).resolve().parents[1]
+    assert main(["extract", "--help"]) == 0
+    text = capsys.readouterr().out
+    named = re.findall(r"[\w/]*spec/[\w.]+\.md", " ".join(text.split()))
+    assert named == ["nianbao/spec/cli.md"]
+    assert all((ROOT / p).is_file() for p in named)
+    assert "--json" in (ROOT / named[0]).read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ SHARED = ROOT.parent / "shared"
 COPIES = [
     ("spec/codebook.csv", "nianbao/spec/codebook.csv"),
     ("spec/rules.csv", "nianbao/spec/rules.csv"),
+    ("spec/cli.md", "nianbao/spec/cli.md"),
     ("spec/codebook.csv", "dbt_project/seeds/codebook.csv"),
     ("spec/rules.csv", "dbt_project/seeds/rules.csv"),
     ("spec/truth/seeds.json", "tests/fixtures/truth/seeds.json"),

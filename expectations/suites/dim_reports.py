@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 
 from expectations import batches, scope
-from nianbao import codebook
+from nianbao import eras
 
 NAME = "dim_reports_structure"
 CHECK = "structural_contract"
@@ -59,7 +59,7 @@ def build():
     suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="body_year_key"))
     suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="id_is_source_sha256", value_set=[True]))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(codebook.TEMPLATES)))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(eras.templates())))
     suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(  # the year the publisher printed: a warning
         column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year, meta=WARN))
     for column in ("n_figures", "n_findings"):

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 
 from expectations import batches, scope
-from nianbao import codebook
+from nianbao import codebook, eras
 from nianbao.frames import UNMAPPED_TABLE
 
 NAME = "fct_report_figures_structure"
@@ -28,7 +28,7 @@ TYPES = {  # pandas dtypes of DuckDB's .df(): nullable integers come back as Int
 
 def allowed_cell_keys() -> list[str]:
     """Every 'template|table|row|column' a report of the template may carry (codebook.printable_cells: hybrids too)."""
-    return sorted(f"{template}|{table}|{row}|{column}" for template in codebook.TEMPLATES
+    return sorted(f"{template}|{table}|{row}|{column}" for template in eras.templates()
                   for table, row, column in codebook.printable_cells(template))
 
 
@@ -79,7 +79,7 @@ def build():
         column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year, meta=WARN))
     suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="has_location", value_set=[True]))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(codebook.TEMPLATES)))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(eras.templates())))
     for column, types in TYPES.items():
         suite.add_expectation(gxe.ExpectColumnValuesToBeInTypeList(column=column, type_list=list(types)))
     return suite

@@ -3,7 +3,7 @@ printed text, stated in words) or blank."""
 
 from bisect import bisect_right
 
-from nianbao import codebook, findings
+from nianbao import eras, findings
 from nianbao.document import Document, Paragraph
 from nianbao.parse.labels import LABEL_MAX, core, matches
 from nianbao.report import Figure, Report, location_json
@@ -160,7 +160,7 @@ def classify(doc: Document, report: Report) -> dict:
                              "why": why, "location": location_json(f.location)})
     rows_inferred = {(c["table"], c["row"]) for c in inferred} - rows_located
     template = set(findings.template_rows(report.template)) if (
-        report.template in codebook.TEMPLATES[:3] and report.variant != "local_form") else set()
+        report.template in eras.with_tables() and report.variant != "local_form") else set()
     rows = {"located": len(rows_located), "inferred": len(rows_inferred),
             "blank": len(rows_present - rows_located - rows_inferred), "missing": len(template - rows_present)}
     return {"located": located, "inferred": len(inferred), "blank": blank, "inferred_cells": inferred, "rows": rows}

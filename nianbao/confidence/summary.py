@@ -2,7 +2,7 @@
 failed rule the second reading's verdict on the cells involved (agree = publisher error, disagree = extraction
 doubt), plus the extraction doubts the parser recorded (rule ids starting X_DOUBT)."""
 
-from nianbao import rules
+from nianbao import eras, rules
 from nianbao.confidence.cells import PROSE, classify
 from nianbao.confidence.second_reading import open_reading, read_cells
 from nianbao.document import Document
@@ -15,7 +15,7 @@ AGREE, DISAGREE, UNAVAILABLE = "agree", "disagree", "unavailable"
 
 def identity_rules(report: Report) -> list[str]:
     """The rule ids of the template's own arithmetic (the catalogue's relations, or X9 on a local form), in order."""
-    if report.template == "pre2019_table" and report.variant == "local_form":
+    if eras.is_legacy(report.template) and report.variant == "local_form":
         return ["X9"]
     return list(dict.fromkeys(r.rule for r in rules.relations(report.template, report.variant)))
 

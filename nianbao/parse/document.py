@@ -1,6 +1,6 @@
 """Parse a document into a report: metadata, template, figures in codebook codes, findings."""
 
-from nianbao import findings
+from nianbao import eras, findings
 from nianbao.document import Document
 from nianbao.parse.detect import detect_template, is_local_form
 from nianbao.parse.fused import unfuse_legacy
@@ -26,15 +26,15 @@ def parse_document(doc: Document) -> Report:
                     template=template, published_on=meta["published_on"])
     report.evidence["title"] = meta["title"]
     header_values, local = [], []
-    if template == "pre2019_table":
+    if eras.is_legacy(template):
         toks = unfuse_legacy(toks)  # a crawler dump's 统计表 on one line
-    if template in ("2019", "2021"):
+    if eras.is_national(template):
         al = parse_national(toks, template)
-    elif template == "pre2019_table" and is_local_form(toks) and (header := find_header(toks)) is not None:
+    elif eras.is_legacy(template) and is_local_form(toks) and (header := find_header(toks)) is not None:
         report.variant = "local_form"
         al = parse_local_form(toks, header)
         local = local_totals(al, toks, header)
-    elif template == "pre2019_table":
+    elif eras.is_legacy(template):
         al = parse_legacy(toks)
     else:
         al = None

@@ -9,6 +9,7 @@ left out and an extraction doubt is recorded (an unmapped figure of kind `doubt`
 import functools
 import re
 
+from nianbao import eras
 from nianbao.parse.align import RowSpec
 from nianbao.parse.labels import LABEL_MAX
 from nianbao.parse.stream import Token
@@ -39,7 +40,7 @@ def _label_hits(text: str) -> list[str]:
 def _probe_patterns() -> tuple[tuple[str, re.Pattern], ...]:
     from nianbao.parse.national import row_sequence
 
-    rows, _ = row_sequence("2021")
+    rows, _ = row_sequence(eras.of_family(eras.NATIONAL)[-1])  # the latest national format's 表三 labels
     return tuple((r.core, _label_rx(r.core)) for r in rows if r.table == "t3_applications" and len(r.core) >= 4)
 
 

@@ -3,6 +3,7 @@ figures or is laid out in the report's sections; never a notice, a portal's list
 
 import re
 
+from nianbao import eras
 from nianbao.document import Document
 from nianbao.report import Report
 
@@ -35,7 +36,7 @@ def _lists_reports(lines: list[str]) -> bool:
 def is_annual_report(report: Report, doc: Document, lines: list[str]) -> bool:
     """A template table makes a report. Without one (template prose), the document needs a report's title and
     either a prose metric or most of the report's section headings, and must not be a list of many reports."""
-    if report.template != "prose":
+    if eras.family(report.template) != eras.PROSE:
         return True
     if not is_report_title(report.evidence.get("title")):
         return False

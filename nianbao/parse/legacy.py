@@ -2,7 +2,7 @@
 
 import functools
 
-from nianbao import codebook
+from nianbao import codebook, eras
 from nianbao.parse.align import Aligner, Alignment, RowSpec
 from nianbao.parse.labels import core
 from nianbao.parse.stream import Token
@@ -17,7 +17,7 @@ SECTION_HEADERS = (
 
 @functools.cache
 def row_sequence() -> tuple[RowSpec, ...]:
-    spec = codebook.table("pre2019_table", "legacy_stats")
+    spec = codebook.table(eras.owner("legacy_stats"), "legacy_stats")
     return tuple(RowSpec(spec.table, r.code, core(r.label), ("value",), r.label) for r in spec.rows)
 
 

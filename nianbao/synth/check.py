@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from nianbao import bodies, rules
+from nianbao import bodies, eras, rules
 
 from .model import ReportSpec
 
@@ -36,7 +36,7 @@ def broken_rules(spec: ReportSpec) -> set[str]:
         sums = rules.evaluate(values, rel)
         if sums is not None and not rules.holds(rel.relation, rel.tolerance, sums[0] - sums[1]):
             out.add(rel.rule)
-    if t == "pre2019_table" and spec.header_values:
+    if eras.is_legacy(t) and spec.header_values:
         out.add(HEADER_ROWS_RULE)
     for (table, row, col), x in spec.figures.items():
         if x is None or table == "prose_metrics":
@@ -57,12 +57,12 @@ def broken_rules(spec: ReportSpec) -> set[str]:
 def prose_counterparts(spec: ReportSpec) -> dict[str, float]:
     """The table figure each prose metric must equal (R8), for the metrics that have one."""
     v = _get(spec)
-    if spec.template in ("2019", "2021"):
+    if eras.is_national(spec.template):
         T4 = "t4_review_litigation"
         return {"applications_received": v("t3_applications", "new_received", "total"),
                 "administrative_reviews": v(T4, "administrative_review", "total"),
                 "administrative_litigations": v(T4, "litigation_direct", "total") + v(T4, "litigation_after_review", "total")}
-    if spec.template == "pre2019_table":
+    if eras.is_legacy(spec.template):
         L = "legacy_stats"
         return {"proactive_disclosed": v(L, "proactive_total"), "applications_received": v(L, "applications_received"),
                 "administrative_reviews": v(L, "review_total"), "administrative_litigations": v(L, "litigation_total")}

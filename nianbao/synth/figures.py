@@ -2,7 +2,7 @@
 
 import random
 
-from nianbao import codebook
+from nianbao import codebook, eras
 
 from .check import APPLICANT_COLS, T4_PARTS
 
@@ -188,8 +188,8 @@ def legacy_figures(rng: random.Random, level: str) -> Figures:
 
 def figures_for(rng: random.Random, template: str, level: str) -> Figures:
     """Every codebook cell of the template, consistent by construction."""
-    if template == "pre2019_table":
+    if eras.is_legacy(template):
         return legacy_figures(rng, level)
-    if template in ("2019", "2021"):
+    if eras.is_national(template):
         return {**t2_figures(rng, template, level), **t3_figures(rng, template, level), **t4_figures(rng, level)}
     return {}

@@ -3,7 +3,7 @@ cells run together (平潭 2021), 表四 as a header block and one run of number
 
 import random
 
-from nianbao import codebook
+from nianbao import codebook, eras
 
 from .model import Key, ReportSpec
 from .tables import (
@@ -122,7 +122,7 @@ def dump_table(spec: ReportSpec, code: str) -> str:
         head = "行政复议行政诉讼" + "".join(T4_RESULTS) + "未经复议直接起诉复议后起诉" + "".join(T4_RESULTS) * 2
         return head + " " + run(spec, t4_keys(spec), spec.fused.get((T4, "*"), frozenset()))
     rows = []
-    ts = codebook.table("pre2019_table", "legacy_stats")
+    ts = codebook.table(eras.owner("legacy_stats"), "legacy_stats")
     for r in ts.rows:
         if r.code in LEGACY_HEADERS:
             rows.append(legacy_label(LEGACY_HEADERS[r.code], True))
@@ -213,7 +213,7 @@ def md_tables(spec: ReportSpec, code: str, rng: random.Random) -> list[str]:
                                                   "----------")]
         return out
     rows = []
-    ts = codebook.table("pre2019_table", "legacy_stats")
+    ts = codebook.table(eras.owner("legacy_stats"), "legacy_stats")
     for r in ts.rows:
         if r.code in LEGACY_HEADERS:
             rows.append([legacy_label(LEGACY_HEADERS[r.code], True), "", ""])

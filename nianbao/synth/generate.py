@@ -3,6 +3,8 @@
 import random
 from datetime import date, timedelta
 
+from nianbao import eras
+
 from . import figures as fig
 from .check import broken_rules
 from .layouts import QUIRKS, STYLES
@@ -43,7 +45,7 @@ def pick_layout(rng: random.Random, template: str, style: str | None = None) -> 
 
 
 def choose_violations(rng: random.Random, template: str, rate: float) -> list[str]:
-    if rng.random() >= (rate / 3 if template == "prose" else rate):
+    if rng.random() >= (rate / 3 if eras.family(template) == eras.PROSE else rate):
         return []
     rules = list(TABLE_RULES[template])
     chosen = [rng.choice(rules)]

@@ -3,10 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from nianbao import eras
+
 Key = tuple[str, str, str]  # (table, row, column) codes of codebook.csv
 
-TABLE_TEMPLATES = ("2019", "2021", "pre2019_table")
-TEMPLATES = (*TABLE_TEMPLATES, "prose")
+TABLE_TEMPLATES = eras.with_tables()  # spec/eras.csv
+TEMPLATES = eras.templates()
 
 
 @dataclass(slots=True)

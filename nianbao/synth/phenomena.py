@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from nianbao import codebook
+from nianbao import codebook, eras
 
 from .check import broken_rules
 from .flatten import plan_fusion
@@ -227,7 +227,7 @@ def all_printed(spec: ReportSpec) -> None:
 
 def crawler_dump(rng: random.Random, spec: ReportSpec) -> bool:
     """An archiver's page text: header lines, the body on one line, table cells run together (平潭 2021)."""
-    if spec.template in ("2019", "2021"):
+    if eras.is_national(spec.template):
         if TABLE_RULES & set(spec.violations) or spec.extra_rows:
             return False
         all_printed(spec)
@@ -496,8 +496,8 @@ def prose_new_plus_carried(rng: random.Random, spec: ReportSpec) -> bool:
     return True
 
 
-TABLES = ("2019", "2021")
-ANY = ("2019", "2021", "pre2019_table", "prose")
+TABLES = eras.of_family(eras.NATIONAL)  # spec/eras.csv
+ANY = eras.templates()
 PHENOMENA = {p.name: p for p in (
     Phenomenon("hybrid_2019_other_row", "hybrid", 0.05, ("2021",), "", hybrid_2019_other_row, "real 000, 001"),
     Phenomenon("annotated_labels", "hybrid", 0.10, TABLES, "", annotated_labels, "real 004; Hubei"),

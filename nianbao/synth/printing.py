@@ -3,6 +3,8 @@
 import random
 from datetime import date
 
+from nianbao import eras
+
 from .model import Key, ReportSpec, fmt_number
 
 ZH_DIGITS = "零一二三四五六七八九"
@@ -42,7 +44,7 @@ def fullwidth(text: str) -> str:
 
 def zero_style(rng: random.Random, template: str) -> str:
     """How this document prints zeros: 0, blank, a dash, 无, or a mix."""
-    if template == "pre2019_table":
+    if eras.is_legacy(template):
         return rng.choices(("0", "blank", "dash", "none_word", "mixed"), (30, 50, 10, 4, 3))[0]
     return rng.choices(("0", "blank", "dash", "none_word", "mixed"), (70, 12, 10, 3, 3))[0]
 
@@ -88,7 +90,7 @@ def apply_printing(rng: random.Random, spec: ReportSpec) -> None:
             spec.raw[key] = zh_number(v)
         elif wide and rng.random() < 0.4:
             spec.raw[key] = fullwidth(fmt_number(v))
-    if spec.template == "pre2019_table":
+    if eras.is_legacy(spec.template):
         for row in ("fees_collected", "special_funding"):
             key = ("legacy_stats", row, "value")
             v = spec.figures.get(key)

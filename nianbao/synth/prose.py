@@ -3,6 +3,8 @@
 import random
 from datetime import date
 
+from nianbao import eras
+
 from .check import prose_counterparts
 from .model import ReportSpec, fmt_number
 from .printing import zh_date, zh_number
@@ -66,10 +68,10 @@ def state_metrics(rng: random.Random, spec: ReportSpec) -> dict[str, str]:
     wrong = "R8" in spec.violations
     out: dict[str, str] = {}
     # proactive disclosures
-    if rng.random() < 0.85 or (wrong and spec.template == "pre2019_table"):
+    if rng.random() < 0.85 or (wrong and eras.is_legacy(spec.template)):
         n = int(target.get("proactive_disclosed", rng.randint(5, 300) if rng.random() < 0.9 else rng.randint(300, 5000)))
         approx = rng.random() < 0.15
-        if wrong and spec.template == "pre2019_table":
+        if wrong and eras.is_legacy(spec.template):
             n, approx = max(2 * n, n + 12), rng.random() < 0.5
         spec.prose_metrics["proactive_disclosed"] = (n, approx)
         c = count_text(rng, n, approx)
@@ -77,7 +79,7 @@ def state_metrics(rng: random.Random, spec: ReportSpec) -> dict[str, str]:
             f"{y}年，全年主动公开政府信息{c}条。", f"{y}年度，{we(spec)}通过政府网站主动公开政府信息{c}条。",
             f"全年主动上报公开政府信息共计{c}条，公开信息内容包括机构职能、政策法规、工作动态、人事信息等内容。"))
     # applications
-    wrong_one = spec.r8_metric if wrong and spec.template != "pre2019_table" else None
+    wrong_one = spec.r8_metric if wrong and not eras.is_legacy(spec.template) else None
     if rng.random() < 0.85 or wrong_one:
         n = int(target.get("applications_received", rng.choice((0, 0, 0, 1, 2, 5))))
         if wrong_one == "applications_received":
@@ -100,7 +102,7 @@ def state_metrics(rng: random.Random, spec: ReportSpec) -> dict[str, str]:
                         f"{y}年，没有发生因政府信息公开引起的行政复议、行政诉讼情况。")) if r == 0 and lit == 0 else
             f"{y}年，因政府信息公开工作被申请行政复议{r}件、提起行政诉讼{lit}件。")
     if rng.random() < 0.7:
-        fee = 0 if rng.random() < 0.9 or spec.template == "pre2019_table" else rng.choice((100, 200, 400, 35))
+        fee = 0 if rng.random() < 0.9 or eras.is_legacy(spec.template) else rng.choice((100, 200, 400, 35))
         spec.prose_metrics["fees_collected"] = (fee, False)
         out["fees_collected"] = (rng.choice(("不存在收费。", f"{y}年度未收取任何费用。", "政府信息公开工作中未收取任何费用。"))
                                  if fee == 0 else f"{y}年度实际收取信息处理费共计{fee}元。")
@@ -155,7 +157,7 @@ def write_body(rng: random.Random, spec: ReportSpec) -> None:
              f"如对本报告有任何疑问，请与{a_short(spec)}办公室联系（电话：{rng.randint(0, 9999):04d}-{rng.randint(1000000, 8999999)}）。")
     body.append(("p", intro))
     p = lambda text: body.append(("p", text.format(**fill)))  # noqa: E731
-    if spec.template in ("2019", "2021"):
+    if eras.is_national(spec.template):
         h = list(T19_HEADINGS)
         if rng.random() < 0.15:
             h[0] = "总体情况"
@@ -202,7 +204,7 @@ def write_body(rng: random.Random, spec: ReportSpec) -> None:
         closing.append(("p", " " * rng.choice((0, 0, 30)) + date_text(rng, spec.published_on)))
     elif header_date:
         spec.published_on, spec.published_also = spec.published_also[0] if spec.published_also else spec.published_on, []
-    if spec.template == "pre2019_table":
+    if eras.is_legacy(spec.template):
         att = f"{y}年度政府信息公开工作情况统计表"
         body.append(("p", f"附件:{att}"))
         body += closing

@@ -3,16 +3,13 @@ renderers (HTML, DOCX, DOC, PDF, scan) can publish the same report in every form
 
 from datetime import date
 
+from nianbao import eras
 from nianbao.document import Paragraph, Table
 from nianbao.parse.labels import core
 from nianbao.readers.text import read_text
 
 from .model import Layout, Region, ReportSpec
 from .tables import LEGACY_HEADERS
-
-_TABLE_ORDER = {"2019": ["t2_proactive", "t3_applications", "t4_review_litigation"],
-                "2021": ["t2_proactive", "t3_applications", "t4_review_litigation"],
-                "pre2019_table": ["legacy_stats"], "prose": []}
 
 
 def _header_values(table: Table) -> dict[str, tuple[str, str]]:
@@ -43,7 +40,7 @@ def seed_spec(data: bytes, truth: dict) -> ReportSpec:
             spec.figures[(f["table"], f["row"], f["column"])] = f["value"]
     for b in truth.get("blank", []):
         spec.figures[(b["table"], b["row"], b["column"])] = None
-    tables = iter(_TABLE_ORDER[template])
+    tables = iter(eras.get(template).tables)  # printed order (spec/eras.csv)
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             if block.text.strip():

@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from nianbao import codebook
+from nianbao import codebook, eras
 from nianbao.document import Document, Paragraph, Table
 
 from .model import ReportSpec
@@ -172,7 +172,7 @@ def legacy_label(label: str, fullwidth: bool) -> str:
 def legacy_table(spec: ReportSpec) -> Table:
     """The pre-2019 政府信息公开情况统计表: 统计指标 | 单位 | 统计数, section rows without values."""
     fw = spec.layout.fullwidth_parens
-    ts = codebook.table("pre2019_table", "legacy_stats")
+    ts = codebook.table(eras.owner("legacy_stats"), "legacy_stats")
     rows: list[Row] = [[("统 计 指 标" if not fw else "统计指标", 1, 1), ("单位", 1, 1), ("统计数", 1, 1)]]
     for r in ts.rows:
         if r.code in LEGACY_HEADERS:

@@ -1,11 +1,11 @@
--- One row per chosen report (2019 and 2021 templates), applicant type (表三 column) and outcome row (表三 row),
--- with the crosswalk row that makes the two templates comparable.
+-- One row per chosen report of a national template (eras seed: 2019, 2021), applicant type (表三 column) and
+-- outcome row (表三 row), with the crosswalk row that makes the two templates comparable.
 {{ config(pre_hook="{{ delete_scope() }}") }}
 -- depends_on: {{ ref('int_changes__reports') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
     where table_code = 't3_applications'
-        and template in ('2019', '2021')
+        and template in (select template from {{ ref('eras') }} where family = 'national')
 ),
 
 crosswalk as (

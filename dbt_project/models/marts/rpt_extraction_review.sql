@@ -62,7 +62,7 @@ final as (
         cells.verdict,
         cells.rule_ids,
         case
-            when cells.verdict = 'doubt' then 'the parser could not decide this cell from the text: ' || cells.rule_message
+            when cells.verdict = 'doubt' then 'the parser could not decide this cell from the text: ' || cells.rule_message  -- noqa: LT05
             else 'the second reading (' || coalesce(cells.second_reading, '?') || ') reads '
                 || coalesce(cells.second_text, 'nothing') || ' where the extractor read '
                 || coalesce(cast(cells.primary_value as varchar), 'nothing') || ' (' || cells.rule_ids || ' fails)'

@@ -1,0 +1,20 @@
+"""NianbaoSettings: the paths and limits the assets run with, a resource the code location assembles."""
+
+import dagster as dg
+
+
+class NianbaoSettings(dg.ConfigurableResource):
+    """Where the pipeline reads and writes and how hard it works. The code location (orchestration/resources.py)
+    builds it from orchestration.settings, so the assets never read the environment or import orchestration."""
+
+    home: str  # NIANBAO_HOME: the warehouse, the snapshot, GX docs
+    raw_dir: str  # the report files to read (never written)
+    snapshot_path: str  # the read-only BI snapshot
+    gx_dir: str  # GX Data Docs
+    extract_workers: int = 2
+    extract_timeout_s: float = 120.0
+    extract_memory_mb: int = 2048
+    extract_chunk: int = 1000  # documents parsed, then committed in one transaction
+    check_batch_rows: int = 100_000  # rows (whole reports) per GX validation batch
+    duckdb_memory_limit: str = "1GB"  # DuckDB's memory_limit while the Python assets write raw.*
+    full_refresh: bool = False  # `make rebuild`: dbt --full-refresh, every row validated
