@@ -16,8 +16,10 @@ DBT_PROJECT = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=sett
 
 
 def dbt_env() -> None:
-    """Export the warehouse path the dbt profile reads (absolute, from orchestration.settings)."""
+    """Export the warehouse path the dbt profile reads and the raw dir the marts' paths are relative to (both
+    absolute, from orchestration.settings)."""
     os.environ.setdefault("NIANBAO_WAREHOUSE_PATH", str(settings.warehouse_path()))
+    os.environ["NIANBAO_RAW_DIR"] = str(settings.raw_dir())  # absolute (macro raw_relative_path)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
@@ -58,6 +60,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     def nianbao_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
         """dbt models: one row per the grain stated in each model's YAML description."""
         os.environ["NIANBAO_WAREHOUSE_PATH"] = duckdb.database  # dbt writes the file the resource points at
+        os.environ["NIANBAO_RAW_DIR"] = str(settings.raw_dir())  # absolute: the marts' paths are relative to it
         os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
         # incremental marts (the reports and bodies that changed); `make rebuild` rebuilds every table
         args = ["build", "--full-refresh"] if settings.full_refresh() else ["build"]
