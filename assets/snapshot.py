@@ -33,6 +33,7 @@ def _columns(con, db: str, schema: str, table: str) -> list[tuple]:
 
 
 def _quote(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters)."""
     return "'" + text.replace("'", "''") + "'"
 
 

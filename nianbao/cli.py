@@ -23,6 +23,7 @@ def version() -> str:
 
 
 def _in_process(paths, **_limits):
+    """extract_many's interface without worker processes (--in-process: debugging)."""
     from nianbao.extract import extract_path
 
     return (extract_path(p) for p in paths)

@@ -9,11 +9,13 @@ NOT_FOUND = "NotFound"
 
 
 def _problem(path: str, kind: str, message: str) -> batch.RawFile:
+    """An entry that was not read: its error kind and message (no content hash)."""
     shown = discovery.readable(path)
     return batch.RawFile(shown, "", 0, "" if shown == path else path, kind, message)
 
 
 def _error_kind(e: OSError) -> str:
+    """Discovery's kind for an OSError met opening or reading a path."""
     return discovery.PERMISSION_DENIED if isinstance(e, PermissionError) else discovery.UNREADABLE
 
 
