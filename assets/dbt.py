@@ -68,6 +68,7 @@ def build_dbt_assets(warehouse_path: str | os.PathLike) -> dg.AssetsDefinition:
                     settings: NianbaoSettings):
         """dbt models: one row per the grain stated in each model's YAML description."""
         os.environ["NIANBAO_WAREHOUSE_PATH"] = duckdb.database  # dbt writes the file the resource points at
+        os.environ["NIANBAO_RAW_DIR"] = str(settings.raw_dir())  # absolute: the marts' paths are relative to it
         os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
         # incremental marts (the reports and bodies that changed); `make rebuild` rebuilds every table
         args = ["build", "--full-refresh"] if settings.full_refresh else ["build"]

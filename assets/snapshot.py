@@ -32,9 +32,27 @@ def _columns(con, db: str, schema: str, table: str) -> list[tuple]:
                        "and schema_name = ? and table_name = ? order by column_index", [db, schema, table]).fetchall()
 
 
+def _quote(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def copy_comments(con, schema: str, table: str) -> None:
+    """The table's and its columns' comments (dbt persist_docs: labels and grain) from src onto bi's copy: a copy
+    by CREATE TABLE AS starts without them, and a copy updated in place keeps stale ones."""
+    [comment] = con.execute("select comment from duckdb_tables() where database_name = 'src' and schema_name = ? "
+                            "and table_name = ?", [schema, table]).fetchone()
+    con.execute(f'comment on table bi.{schema}."{table}" is {_quote(comment) if comment else "null"}')
+    for column, comment in con.execute("select column_name, comment from duckdb_columns() where database_name = "
+                                       "'src' and schema_name = ? and table_name = ?", [schema, table]).fetchall():
+        quoted = column.replace('"', '""')
+        con.execute(f'comment on column bi.{schema}."{table}"."{quoted}" is {_quote(comment) if comment else "null"}')
+
+
 def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNAPSHOT_SCHEMAS,
             since=None) -> dict[str, int]:
-    """Copy every table of `schemas` from the warehouse (opened READ_ONLY) into target, swapped in by os.replace.
+    """Copy every table of `schemas` from the warehouse (opened READ_ONLY) into target, swapped in by os.replace,
+    with the tables' and columns' comments (the dbt descriptions: Chinese labels, grain).
 
     With `since` (the dbt build the current snapshot holds: state.mart_state__reports.built_through) and a
     snapshot at target, the snapshot is copied and only the rows of the reports rebuilt after `since` are replaced
@@ -78,6 +96,7 @@ def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNA
                             f"where {key} in (select report_id from rebuilt)")
             else:
                 con.execute(f'create or replace table bi.{schema}."{table}" as select * from src.{schema}."{table}"')
+            copy_comments(con, schema, table)
             counts[f"{schema}.{table}"] = con.execute(f'select count(*) from bi.{schema}."{table}"').fetchone()[0]
         con.execute("detach bi")
         con.execute("detach src")

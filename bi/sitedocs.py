@@ -127,11 +127,19 @@ def page_html(title: str, page: int, has_image: bool) -> str:
             f'</nav><h1>{html.escape(title)}：第 {page} 页</h1>{body}</body></html>')
 
 
+def raw_file(path: str) -> Path:
+    """The file a mart's source_path names: the marts publish paths relative to the raw dir (NIANBAO_RAW_DIR)."""
+    from orchestration import settings
+
+    p = Path(path)
+    return p if p.is_absolute() else settings.raw_dir() / p
+
+
 def write_document(out: Path, sha: str, path: str, fmt: str, title: str, cells: list[Mark], pages: list[int]) -> None:
     """docs/<sha>/: index.html (marked text), source.<ext> (a copy), page-N.html (+ .png) for a PDF."""
     folder = out / sha
     folder.mkdir(parents=True, exist_ok=True)
-    src = Path(path)
+    src = raw_file(path)
     ext = fmt if fmt in ("txt", "html", "pdf", "docx", "doc") else "bin"
     nav = []
     try:

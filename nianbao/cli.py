@@ -5,30 +5,55 @@ import json
 import os
 import sys
 
+from nianbao import PARSER_VERSION
+
 EXIT_OK, EXIT_FILE_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def _results(args: argparse.Namespace):
-    """Results in input order: in isolated workers (time and memory limits), as the pipeline runs them."""
-    if args.in_process:
-        from nianbao.extract import extract_path
+def version() -> str:
+    """`nianbao --version`: the installed package's version and the parser version (which keys the parse cache)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
 
-        return (extract_path(p) for p in args.paths)
-    from nianbao.isolation import extract_many
+    try:
+        package = dist_version("nianbao")
+    except PackageNotFoundError:
+        package = "unknown"
+    return f"nianbao {package} (parser {PARSER_VERSION})"
 
-    workers = args.workers or min(os.cpu_count() or 1, len(args.paths))
-    return extract_many(args.paths, workers=workers, timeout_s=args.timeout, memory_mb=args.memory_mb)
+
+def _in_process(paths, **_limits):
+    """extract_many's interface without worker processes (--in-process: debugging)."""
+    from nianbao.extract import extract_path
+
+    return (extract_path(p) for p in paths)
 
 
 def _extract(args: argparse.Namespace) -> int:
+    """One result per file in input order; a folder stands for every entry under it, in the pipeline's order."""
+    from nianbao import batch
+    from nianbao.inputs import expand
+
+    files = [f for path in args.paths for f in expand(path)]
+    readable = sum(1 for f in files if not f.error_kind)
+    if args.in_process:
+        many, limits = _in_process, {}
+    else:
+        from nianbao.isolation import extract_many
+
+        many = extract_many
+        limits = {"workers": args.workers or max(1, min(os.cpu_count() or 1, readable)),
+                  "timeout_s": args.timeout, "memory_mb": args.memory_mb}
     status = EXIT_OK
-    for path, result in zip(args.paths, _results(args)):
-        result["source"] = path
+    for f, result in zip(files, batch.extract_stream(files, many, **limits), strict=True):
+        if f.error_kind:  # nothing was read: no content hash, and the reason on stderr
+            result["sha256"] = None
+            print(f"nianbao: {result['source']}: {result['error']['message']}", file=sys.stderr, flush=True)
         if result["status"] != "ok":
             status = EXIT_FILE_ERROR
         if args.json:
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-        else:
+        elif not f.error_kind:
             _print_human(result)
         sys.stdout.flush()
     return status
@@ -54,9 +79,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return synth_main(argv[1:])
     parser = argparse.ArgumentParser(prog="nianbao", description=__doc__)
+    parser.add_argument("--version", action="version", version=version())
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract figures, metadata and findings from report files")
-    ex.add_argument("paths", nargs="+", help="report files (any supported format)")
+    ex.add_argument("paths", nargs="+", help="report files (any supported format), or folders: every file under "
+                                             "them, as the pipeline reads its raw dir")
     ex.add_argument("--json", action="store_true", help="one JSON object per file per line (the contract: nianbao/spec/cli.md)")
     ex.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     ex.add_argument("--timeout", type=float, default=120.0, help="seconds per file before it is given up")

@@ -9,13 +9,15 @@ from nianbao.readers import ReadError, read_document
 from nianbao.readers.sniff import sniff_format
 
 
-def _base(source: str, data: bytes, fmt: str) -> dict:
-    return {"source": source, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "format": fmt,
+def _base(source: str, data: bytes | None, fmt: str) -> dict:
+    """The fields every result has; a file whose bytes were never read has no sha256 and no size (None)."""
+    return {"source": source, "sha256": None if data is None else hashlib.sha256(data).hexdigest(),
+            "size": None if data is None else len(data), "format": fmt,
             "parser_version": PARSER_VERSION, "status": "ok", "error": None, "report": None, "figures": [],
             "findings": []}
 
 
-def error_result(source: str, data: bytes, fmt: str, kind: str, message: str) -> dict:
+def error_result(source: str, data: bytes | None, fmt: str, kind: str, message: str) -> dict:
     out = _base(source, data, fmt)
     out.update(status="error", error={"kind": kind, "message": message})
     return out
@@ -68,5 +70,5 @@ def extract_path(path: str | Path) -> dict:
     try:
         data = p.read_bytes()
     except OSError as e:
-        return error_result(str(path), b"", "unknown", "Unreadable", f"{type(e).__name__}: {e}")
+        return error_result(str(path), None, "unknown", "Unreadable", f"{type(e).__name__}: {e}")
     return extract_bytes(data, str(path))

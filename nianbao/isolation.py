@@ -53,9 +53,9 @@ def error_record(source: str, kind: str, message: str) -> dict:
     fmt = sniff_format(data, source) if data is not None else "unknown"
     try:
         from nianbao.extract import error_result
-        return error_result(source, data or b"", fmt, kind, message)
+        return error_result(source, data, fmt, kind, message)  # sha256 None when the bytes could not be read
     except ImportError:
-        return {"source": source, "sha256": hashlib.sha256(data or b"").hexdigest(), "format": fmt,
+        return {"source": source, "sha256": None if data is None else hashlib.sha256(data).hexdigest(), "format": fmt,
                 "status": "error", "error": {"kind": kind, "message": message}, "report": None,
                 "figures": [], "findings": []}
 

@@ -2,7 +2,7 @@
 -- of marts.dim_report_files and every parsed current report a row of marts.rpt_report_quality, and no more.
 {{ config(severity='error') }}
 with current_files as (
-    select path as source_path from {{ source('raw', 'documents') }} where is_current
+    select {{ raw_relative_path('path') }} as source_path from {{ source('raw', 'documents') }} where is_current
 ),
 
 current_reports as (

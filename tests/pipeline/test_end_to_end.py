@@ -3,14 +3,18 @@
 # Tests in this module run in order on one warehouse (a full run costs about a minute on 2 cores): build,
 # compare with the CLI and the truth, then a run under an open BI reader, then a run with a publisher's negative count (a finding, published).
 
+import hashlib
 import json
+import re
 import subprocess
 import sys
 import textwrap
 
+import duckdb
 import pytest
 from pipeline_support import ROOT, check_results, failed_error_checks, make_pipeline, materialized
 
+CJK_FIRST = re.compile(r"[\u4e00-\u9fff]")  # a comment opens with its Chinese label
 FIGURE_COLUMNS = ("table_code", "row_code", "column_code", "value", "raw_text", "is_approximate",
                   "page", "table_index", "row_index", "column_index", "char_start", "char_end")
 
@@ -45,6 +49,69 @@ def test_full_run_succeeds_and_publishes_the_snapshot(built):
     assert p.snapshot.exists() and not p.snapshot.with_name("nianbao.duckdb.tmp").exists()
 
 
+def _snapshot(p) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(p.snapshot), read_only=True)
+
+
+def test_the_snapshot_carries_its_documentation(built):
+    """Every marts table and column of the BI snapshot has its comment (dbt persist_docs, copied by the snapshot):
+    a Chinese label first; the table's names its grain. The snapshot's comments are the warehouse's."""
+    p, _ = built
+    with _snapshot(p) as bi:
+        tables = dict(bi.execute("select table_name, comment from duckdb_tables() where schema_name = 'marts'").fetchall())
+        columns = {(t, c): m for t, c, m in bi.execute("select table_name, column_name, comment from duckdb_columns() "
+                                                         "where schema_name = 'marts'").fetchall()}
+    assert len(tables) >= 12 and len(columns) > 300
+    assert [t for t, m in tables.items() if not (m and CJK_FIRST.match(m) and "one row per" in m.lower())] == []
+    assert [k for k, m in columns.items() if not (m and CJK_FIRST.match(m))] == []
+    assert tables["fct_report_figures"].startswith("年报数值事实表")
+    assert columns[("fct_report_figures", "agency_name")].startswith("发布机关")
+    assert columns[("dim_reports", "report_year")].startswith("报告年度")
+    assert columns[("rpt_agency_year", "disclosure_rate")].startswith("公开率")
+    assert columns[("dim_report_files", "source_sha256")].startswith("文件哈希")
+    warehouse = {(t, c): m for t, c, m in p.query("select table_name, column_name, comment from duckdb_columns() "
+                                                  "where schema_name = 'marts'")}
+    assert warehouse == columns
+
+
+def test_marts_publish_paths_relative_to_the_raw_dir_beside_the_sha256(built):
+    p, _ = built
+    raw = p.raw.resolve()
+    with _snapshot(p) as bi:
+        path_columns = bi.execute("select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
+                                  "and column_name like '%path%'").fetchall()
+        assert len(path_columns) >= 8
+        for table, column in path_columns:
+            assert bi.execute(f"select count(*) from marts.{table} where {column} like '/%'").fetchone() == (0,)
+        for table, path, sha in (("dim_report_files", "source_path", "source_sha256"),
+                                 ("dim_reports", "chosen_source_path", "chosen_source_sha256"),
+                                 ("fct_report_figures", "source_path", "source_sha256"),
+                                 ("fct_findings", "source_path", "report_id"),
+                                 ("rpt_report_quality", "source_path", "report_id")):
+            rows = bi.execute(f"select distinct {path}, {sha} from marts.{table}").fetchall()
+            assert rows, table
+            for rel, digest in rows:
+                assert hashlib.sha256((raw / rel).read_bytes()).hexdigest() == digest, (table, rel)
+        assert sorted(r for (r,) in bi.execute("select source_path from marts.dim_report_files").fetchall()) == \
+            sorted(f.name for f in raw.iterdir())
+    assert {path for (path,) in p.query("select path from raw.documents")} == {str(f) for f in raw.iterdir()}
+
+
+def test_the_readme_queries_return_rows_on_the_samples(built):
+    """Each ```sql block of the README's "Querying the marts", as written (its `set variable` values included),
+    returns rows on the snapshot of a run over the bundled samples."""
+    p, _ = built
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Querying the marts", 1)[1].split("\n## ", 1)[0]
+    queries = re.findall(r"```sql\n(.*?)```", section, flags=re.S)
+    assert len(queries) == 3
+    with _snapshot(p) as bi:
+        for sql in queries:
+            *settings, query = [s for s in sql.split(";") if s.strip()]
+            for statement in settings:
+                bi.execute(statement)
+            assert bi.execute(query).fetchall(), query
+
+
 def test_mart_agrees_with_the_cli_on_every_figure_of_every_document(built):
     p, _ = built
     docs = cli_extract(sorted(p.raw.iterdir()))
@@ -70,7 +137,7 @@ def test_every_truth_figure_is_in_the_mart_with_its_value(built, seed_truth):
     p, _ = built
     for name, truth in seed_truth.items():
         rows = p.query("select table_code, row_code, column_code, value from marts.fct_report_figures "
-                       "where source_path = ?", [str((p.raw / name).resolve())])
+                       "where source_path = ?", [name])  # relative to the raw dir
         cells = {(t, r, c): v for t, r, c, v in rows}
         assert cells, name
         for f in truth["figures"]:

@@ -23,7 +23,7 @@ def files(built):
     """file name -> (report_id, sha256, is_chosen) for every current file."""
     p, _, _ = built
     rows = p.query("select source_path, report_id, source_sha256, is_chosen from marts.dim_report_files")
-    return {path.rsplit("/", 1)[1]: (rid, sha, chosen) for path, rid, sha, chosen in rows}
+    return {path.rsplit("/", 1)[-1]: (rid, sha, chosen) for path, rid, sha, chosen in rows}
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def test_a_repost_keeps_the_earlier_publication(built):
     p, _, _ = built
     rows = p.query("select source_path, is_chosen, choice_reason, published_date from marts.dim_report_files "
                    "where source_path like '%repost_2019%' order by published_date")
-    assert [r[0].rsplit("/", 1)[1] for r in rows] == ["repost_2019_first.txt", "repost_2019_again.txt"]
+    assert [r[0].rsplit("/", 1)[-1] for r in rows] == ["repost_2019_first.txt", "repost_2019_again.txt"]
     assert [r[1] for r in rows] == [True, False]
     assert "published earlier" in rows[0][2] and "published earlier" in rows[1][2]
 
@@ -149,7 +149,7 @@ def test_late_publication_is_flagged(built, files):
     assert on_time is False and (days_late > 0 or late["report"]["published_on"] <= f"{late['report']['report_year']}-12-31")
     on_time_series = p.query("select count(*), count(*) filter (where is_on_time) from marts.dim_reports "
                              "where report_id in (select report_id from marts.dim_report_files "
-                             "where source_path like '%/series/%')")[0]
+                             "where source_path like 'series/%')")[0]
     assert on_time_series[0] == on_time_series[1] == 30
 
 

@@ -45,3 +45,36 @@ def test_delta_publish_replaces_the_rebuilt_reports_rows(tmp_path):
     assert tables(bi, "audit") == {}  # the audit history is published apart (bi/gx_audit.duckdb), not in the snapshot
     assert counts["marts.fct_report_figures"] == 4
     assert tables(bi)["fct_report_figures"] == [("a", 1.0), ("a", 2.0), ("b", 30.0), ("d", 5.0)]
+
+
+def comments(path, schema="marts") -> dict:
+    with duckdb.connect(str(path), read_only=True) as con:
+        out = {(t, None): c for t, c in con.execute("select table_name, comment from duckdb_tables() "
+                                                    "where schema_name = ?", [schema]).fetchall()}
+        out.update({(t, col): c for t, col, c in con.execute("select table_name, column_name, comment from "
+                                                             "duckdb_columns() where schema_name = ?", [schema])
+                    .fetchall()})
+        return out
+
+
+def test_the_snapshot_keeps_the_marts_comments_whole_and_in_place(tmp_path):
+    wh, bi = tmp_path / "warehouse.duckdb", tmp_path / "bi" / "nianbao.duckdb"
+    with duckdb.connect(str(wh)) as con:
+        con.execute("create schema marts; create schema state")
+        con.execute("create table marts.dim_report_files as select * from (values ('a', 'a.txt')) "
+                    "t(source_sha256, source_path)")
+        con.execute("comment on table marts.dim_report_files is '年报文件表 — one row per file'")
+        con.execute("comment on column marts.dim_report_files.source_path is '文件路径 — it''s relative'")
+        con.execute("create table state.mart_state__reports as select * from (values ('a', ?::timestamptz)) "
+                    "t(report_id, built_through)", [T0])
+    publish(wh, bi)  # whole: CREATE TABLE AS, which copies no comment by itself
+    got = comments(bi)
+    assert got == comments(wh)
+    assert got[("dim_report_files", None)] == "年报文件表 — one row per file"
+    assert got[("dim_report_files", "source_path")] == "文件路径 — it's relative"
+    with duckdb.connect(str(wh)) as con:  # the descriptions changed: a delta publish must not keep the old ones
+        con.execute("comment on column marts.dim_report_files.source_path is '文件路径 — changed'")
+        con.execute("comment on column marts.dim_report_files.source_sha256 is '文件哈希'")
+    publish(wh, bi, since=T0)
+    assert comments(bi) == comments(wh)
+    assert comments(bi)[("dim_report_files", "source_path")] == "文件路径 — changed"

@@ -7,7 +7,7 @@ renamed as (
     select
         ---------- ids
         sha256 as source_sha256,
-        path as source_path,
+        {{ raw_relative_path('path') }} as source_path,  -- relative to NIANBAO_RAW_DIR
         ---------- properties
         size as size_bytes,
         format as file_format,

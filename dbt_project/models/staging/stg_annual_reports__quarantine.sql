@@ -6,7 +6,7 @@ with source as (
 renamed as (
     select
         sha256 as source_sha256,
-        path as source_path,
+        {{ raw_relative_path('path') }} as source_path,  -- relative to NIANBAO_RAW_DIR
         format as file_format,
         parser_version,
         error_kind,

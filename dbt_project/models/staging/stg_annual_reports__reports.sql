@@ -8,7 +8,7 @@ renamed as (
         ---------- ids
         report_id,
         report_id as source_sha256,
-        source_path as parsed_path,
+        {{ raw_relative_path('source_path') }} as parsed_path,  -- relative to NIANBAO_RAW_DIR
         ---------- publisher
         nullif(trim(agency), '') as agency_name,
         nullif(trim(province), '') as province,
