@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets import check_report
 from expectations import registry
 from orchestration import settings
 
@@ -24,8 +25,10 @@ def check_metadata(summary: dict, suite) -> dict:
             "success_percent": summary["success_percent"],
             "unexpected_counts": dg.MetadataValue.json(
                 {f"{r['expectation']}({r['column']})": r["unexpected_count"] for r in summary["results"]}),
-            "failed_expectations": dg.MetadataValue.json(summary["failed"]),
-            "data_docs": summary["data_docs"] or ""}
+            "failed_expectations": dg.MetadataValue.json(summary["failed"])}
+    if summary["data_docs"]:  # a link, not text: this suite's GX Data Docs (make docs: the offline copy)
+        meta["data_docs"] = dg.MetadataValue.url(summary["data_docs"])
+    meta["data_docs_offline"] = dg.MetadataValue.path(str(settings.docs_dir() / "gx" / "index.html"))
     if hasattr(suite, "rule_counts"):
         rules = suite.rule_counts(summary)
         meta["rules"] = dg.MetadataValue.json(rules)
@@ -65,10 +68,14 @@ def build_check(suite) -> dg.AssetChecksDefinition:
             frames = batches.frames(conn, sql, params, suite.BATCH_KEY, settings.check_batch_rows())
             summary = run.validate_batches(frames, suite, settings.gx_dir())
         validated = "every row" if since is None else f"rows written after {since.isoformat()}"
+        extra = {"validated": validated}
         with duckdb.get_connection() as conn:
             audit.record(conn, context.run.run_id, ".".join(suite.ASSET), summary, suite.CHECK, suite.BLOCKING,
                          validated_through=through, scope=validated)
-        return check_result(summary, suite, {"validated": validated})
+            failing = check_report.markdown(conn, summary) if summary["failed"] else None
+        if failing:  # the reports that fail, by name, in the check's page
+            extra["failing_reports"] = dg.MetadataValue.md(failing)
+        return check_result(summary, suite, extra)
 
     return _check
 

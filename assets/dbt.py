@@ -1,5 +1,7 @@
 """dbt: staging views and incremental marts built by `dbt build` (tests become asset checks), one writer at a time."""
 
+import contextlib
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -8,6 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_duckdb import DuckDBResource
 
+from assets import dbt_output, table_metadata
 from orchestration import settings
 from orchestration.resources import dbt_executable
 
@@ -43,10 +46,53 @@ def ensure_manifest() -> None:
 
 
 class Translator(DagsterDbtTranslator):
-    """Group dbt nodes by their schema (staging, marts, reference)."""
+    """Group dbt nodes by their schema (staging, marts, reference); link each to its page of the dbt docs."""
+
+    def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
+        page = (settings.docs_dir() / "dbt" / "index.html").as_uri()
+        kind, uid = dbt_resource_props.get("resource_type"), dbt_resource_props.get("unique_id")
+        return {**super().get_metadata(dbt_resource_props),
+                "dbt_docs": dg.MetadataValue.url(f"{page}#!/{kind}/{uid}")}  # make docs
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+
+@contextlib.contextmanager
+def quiet_library_logs(level: int = logging.WARNING):
+    """Raise the level of `dagster.builtin` (get_dagster_logger(), which dagster-dbt logs through) for a while."""
+    log = logging.getLogger("dagster.builtin")
+    before = log.level
+    log.setLevel(level)
+    try:
+        yield
+    finally:
+        log.setLevel(before)
+
+
+def relation(node: Mapping[str, Any]) -> tuple[str, str]:
+    """(schema, name) of a dbt node in the warehouse."""
+    return node["schema"], node.get("alias") or node["name"]
+
+
+def with_table_metadata(events: list, manifest: Mapping[str, Any], duckdb: DuckDBResource) -> list:
+    """The events, each model's and seed's with dagster/row_count and dagster/column_schema from the warehouse.
+
+    (dagster-dbt's fetch_row_counts/fetch_column_metadata open the file through dbt-duckdb's adapter in this
+    process, with another configuration than DuckDBResource's, which DuckDB then refuses to every later connection.)
+    """
+    nodes = {}
+    for e in events:
+        uid = e.metadata.get("unique_id") if isinstance(e, dg.Output | dg.AssetMaterialization) else None
+        node = manifest["nodes"].get(getattr(uid, "value", uid)) if uid is not None else None
+        if node is not None:
+            nodes[id(e)] = node
+    described = {relation(n): {c: v.get("description") for c, v in (n.get("columns") or {}).items()}
+                 for n in nodes.values()}
+    with duckdb.get_connection() as conn:
+        found = table_metadata.table_metadata(conn, described, described)
+    return [e.with_metadata({**e.metadata, **found[relation(nodes[id(e)])]})
+            if id(e) in nodes and relation(nodes[id(e)]) in found else e for e in events]
 
 
 def build_dbt_assets() -> dg.AssetsDefinition:
@@ -59,8 +105,22 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         """dbt models: one row per the grain stated in each model's YAML description."""
         os.environ["NIANBAO_WAREHOUSE_PATH"] = duckdb.database  # dbt writes the file the resource points at
         os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+        os.environ["DBT_USE_COLORS"] = "false"  # plain lines in dbt's logs
         # incremental marts (the reports and bodies that changed); `make rebuild` rebuilds every table
         args = ["build", "--full-refresh"] if settings.full_refresh() else ["build"]
-        yield from dbt.cli(args, context=context).stream()
+        target = dbt_output.target_path(context.run.run_id)  # under NIANBAO_HOME, with dbt.log
+        context.log.info(f"dbt: `dbt {' '.join(args)}`, target folder {target}")
+        with quiet_library_logs():  # dagster-dbt's own INFO lines (command, partial parse copy, selection)
+            invocation = dbt.cli(args, context=context, target_path=target)
+        events, error = [], None
+        try:
+            for event in dbt_output.stream(invocation, context, target / dbt_output.CONSOLE_LOG):
+                events.append(event)
+        except Exception as e:  # dbt failed: what it built is still reported, then the failure
+            error = e
+        # dbt has released the warehouse: row counts and column types of what it built, through our connection
+        yield from with_table_metadata(events, invocation.manifest, duckdb)
+        if error is not None:
+            raise error
 
     return nianbao_dbt
