@@ -49,7 +49,7 @@ class Translator(DagsterDbtTranslator):
     """Group dbt nodes by their schema (staging, marts, reference); link each to its page of the dbt docs."""
 
     def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
-        page = (settings.docs_dir() / "dbt" / "index.html").as_uri()
+        page = (settings.docs_dir() / "dbt" / "static_index.html").as_uri()
         kind, uid = dbt_resource_props.get("resource_type"), dbt_resource_props.get("unique_id")
         return {**super().get_metadata(dbt_resource_props),
                 "dbt_docs": dg.MetadataValue.url(f"{page}#!/{kind}/{uid}")}  # make docs
@@ -110,14 +110,14 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         args = ["build", "--full-refresh"] if settings.full_refresh() else ["build"]
         target = dbt_output.target_path(context.run.run_id)  # under NIANBAO_HOME, with dbt.log
         context.log.info(f"dbt: `dbt {' '.join(args)}`, target folder {target}")
-        with quiet_library_logs():  # dagster-dbt's own INFO lines (command, partial parse copy, selection)
-            invocation = dbt.cli(args, context=context, target_path=target)
         events, error = [], None
-        try:
-            for event in dbt_output.stream(invocation, context, target / dbt_output.CONSOLE_LOG):
-                events.append(event)
-        except Exception as e:  # dbt failed: what it built is still reported, then the failure
-            error = e
+        with quiet_library_logs():  # dagster-dbt's own INFO lines (selection, partial parse copy, command)
+            invocation = dbt.cli(args, context=context, target_path=target)
+            try:
+                for event in dbt_output.stream(invocation, context, target / dbt_output.CONSOLE_LOG):
+                    events.append(event)
+            except Exception as e:  # dbt failed: what it built is still reported, then the failure
+                error = e
         # dbt has released the warehouse: row counts and column types of what it built, through our connection
         yield from with_table_metadata(events, invocation.manifest, duckdb)
         if error is not None:

@@ -115,7 +115,7 @@ def where_to_look(run_id: str) -> dict:
     from assets import dbt_output
 
     site = settings.bi_site_dir() / "index.html"
-    dbt_docs = settings.docs_dir() / "dbt" / "index.html"
+    dbt_docs = settings.docs_dir() / "dbt" / "static_index.html"
     gx_docs = settings.docs_dir() / "gx" / "index.html"
     dbt_log = latest(settings.dbt_target_dir(), f"*-{run_id[:8]}-*/{dbt_output.CONSOLE_LOG}")
     return {
