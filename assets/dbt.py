@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from assets import dbt_output, table_metadata
+from assets import dbt_output
 from orchestration import settings
 from orchestration.resources import dbt_executable
 
@@ -70,31 +70,6 @@ def quiet_library_logs(level: int = logging.WARNING):
         log.setLevel(before)
 
 
-def relation(node: Mapping[str, Any]) -> tuple[str, str]:
-    """(schema, name) of a dbt node in the warehouse."""
-    return node["schema"], node.get("alias") or node["name"]
-
-
-def with_table_metadata(events: list, manifest: Mapping[str, Any], duckdb: DuckDBResource) -> list:
-    """The events, each model's and seed's with dagster/row_count and dagster/column_schema from the warehouse.
-
-    (dagster-dbt's fetch_row_counts/fetch_column_metadata open the file through dbt-duckdb's adapter in this
-    process, with another configuration than DuckDBResource's, which DuckDB then refuses to every later connection.)
-    """
-    nodes = {}
-    for e in events:
-        uid = e.metadata.get("unique_id") if isinstance(e, dg.Output | dg.AssetMaterialization) else None
-        node = manifest["nodes"].get(getattr(uid, "value", uid)) if uid is not None else None
-        if node is not None:
-            nodes[id(e)] = node
-    described = {relation(n): {c: v.get("description") for c, v in (n.get("columns") or {}).items()}
-                 for n in nodes.values()}
-    with duckdb.get_connection() as conn:
-        found = table_metadata.table_metadata(conn, described, described)
-    return [e.with_metadata({**e.metadata, **found[relation(nodes[id(e)])]})
-            if id(e) in nodes and relation(nodes[id(e)]) in found else e for e in events]
-
-
 def build_dbt_assets() -> dg.AssetsDefinition:
     """The @dbt_assets definition (built lazily, after the manifest exists)."""
     ensure_manifest()
@@ -110,17 +85,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         args = ["build", "--full-refresh"] if settings.full_refresh() else ["build"]
         target = dbt_output.target_path(context.run.run_id)  # under NIANBAO_HOME, with dbt.log
         context.log.info(f"dbt: `dbt {' '.join(args)}`, target folder {target}")
-        events, error = [], None
         with quiet_library_logs():  # dagster-dbt's own INFO lines (selection, partial parse copy, command)
             invocation = dbt.cli(args, context=context, target_path=target)
-            try:
-                for event in dbt_output.stream(invocation, context, target / dbt_output.CONSOLE_LOG):
-                    events.append(event)
-            except Exception as e:  # dbt failed: what it built is still reported, then the failure
-                error = e
-        # dbt has released the warehouse: row counts and column types of what it built, through our connection
-        yield from with_table_metadata(events, invocation.manifest, duckdb)
-        if error is not None:
-            raise error
+            # as dbt runs; each table's row count and column types come from its post-hook (log_table_metadata)
+            yield from dbt_output.stream(invocation, context, target / dbt_output.CONSOLE_LOG)
 
     return nianbao_dbt

@@ -40,11 +40,6 @@ def dbt_target_dir() -> Path:
     return home() / "dbt_target"
 
 
-def logs_dir() -> Path:
-    """The run logs kept beside the warehouse (dbt's per-node output of each run)."""
-    return home() / "logs"
-
-
 def docs_dir() -> Path:
     """Where `make docs` writes the dbt docs (dbt/) and the offline index of the GX Data Docs."""
     return home() / "docs"
