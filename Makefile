@@ -71,10 +71,12 @@ bench-scale: manifest  ## N reports from scratch, then + 1 report: time per stag
 system-deps:  ## LibreOffice and CJK fonts for the DOC/WPS readers (needs root)
 	bash scripts/system-deps.sh
 
+# (dbt_project/target/nianbao_dbt-*: where dbt's per-run target folders went before they moved under NIANBAO_HOME)
 clean:  ## remove the warehouse, snapshot, docs, dbt target folders and Dagster home under NIANBAO_HOME (raw files are never touched)
 	rm -rf "$(NIANBAO_HOME)/warehouse.duckdb" "$(NIANBAO_HOME)/warehouse.duckdb.wal" "$(NIANBAO_HOME)/bi" \
 	  "$(NIANBAO_HOME)/bi-site" "$(NIANBAO_HOME)/docs" "$(NIANBAO_HOME)/dbt_target" \
 	  "$(NIANBAO_HOME)/gx" "$(NIANBAO_HOME)/dagster_home"
+	rm -rf dbt_project/target/nianbao_dbt-*
 
 # The BI site: an Evidence project (bi/) built from the snapshot into $(NIANBAO_HOME)/bi-site. npm installs only
 # from the registry, exactly package-lock.json (npm ci), into bi/node_modules, with npm's cache in ~/.npm;
