@@ -53,8 +53,11 @@ def logged_table_metadata(raw_event: dict) -> tuple[str, dict] | None:
     if info.get("name") != "JinjaLogInfo" or not msg.startswith(TABLE_METADATA):
         return None
     uid = ((raw_event.get("data") or {}).get("node_info") or {}).get("unique_id")
-    found = json.loads(msg[len(TABLE_METADATA):])
-    return uid, found
+    try:
+        found = json.loads(msg[len(TABLE_METADATA):])
+    except ValueError:  # a line cut or garbled: the table goes without its metadata, the run goes on
+        return None
+    return (uid, found) if uid and isinstance(found.get("columns"), list) else None
 
 
 def with_table_metadata(event, found: dict, node: dict | None):
