@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/.venv/bin:$(HOME)/.local/bin:$(PATH)
 
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: run rebuild test test-fast lint dev bench bench-scale system-deps uv sync manifest clean towns bi bi-serve
+.PHONY: run rebuild test test-fast lint dev docs bench bench-scale system-deps uv sync manifest clean towns bi bi-serve
 
 uv:  ## install uv if missing
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -70,6 +70,9 @@ dev: manifest  ## the Dagster UI on 127.0.0.1:3000 (schedule and sensor running)
 	$(PY) -c "from orchestration import settings; settings.prepare_dagster_home()"
 	dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+docs: manifest  ## the dbt docs and an offline copy of the GX Data Docs under $(NIANBAO_HOME)/docs (no write lock taken)
+	$(PY) -m orchestration.docs
+
 bench:  ## every bench/*.py in turn but bench_scale.py (make bench-scale): bench_formats.py, bench_parse.py
 	@if ls bench/*.py >/dev/null 2>&1; then for f in bench/*.py; do [ "$$f" = bench/bench_scale.py ] && continue; \
 	   echo "== $$f"; $(PY) $$f || exit 1; done; \
@@ -82,10 +85,12 @@ bench-scale: manifest  ## N reports from scratch, then + 1 report: time per stag
 system-deps:  ## LibreOffice and CJK fonts for the DOC/WPS readers (needs root)
 	bash scripts/system-deps.sh
 
-clean:  ## remove the warehouse, snapshot and Dagster home under NIANBAO_HOME (raw files are never touched)
+# (dbt_project/target/nianbao_dbt-*: where dbt's per-run target folders went before they moved under NIANBAO_HOME)
+clean:  ## remove the warehouse, snapshot, docs, dbt target folders and Dagster home under NIANBAO_HOME (raw files are never touched)
 	rm -rf "$(NIANBAO_HOME)/warehouse.duckdb" "$(NIANBAO_HOME)/warehouse.duckdb.wal" "$(NIANBAO_HOME)/bi" \
-	  "$(NIANBAO_HOME)/bi-site" \
+	  "$(NIANBAO_HOME)/bi-site" "$(NIANBAO_HOME)/docs" "$(NIANBAO_HOME)/dbt_target" \
 	  "$(NIANBAO_HOME)/gx" "$(NIANBAO_HOME)/dagster_home"
+	rm -rf dbt_project/target/nianbao_dbt-*
 
 # The BI site: an Evidence project (bi/) built from the snapshot into $(NIANBAO_HOME)/bi-site. npm installs only
 # from the registry, exactly package-lock.json (npm ci), into bi/node_modules, with npm's cache in ~/.npm;

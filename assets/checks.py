@@ -5,6 +5,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets import check_report
 from assets.resources import NianbaoSettings
 from expectations import registry
 
@@ -19,15 +20,17 @@ def table_exists(conn, table: str) -> bool:
                         [schema, name]).fetchone()[0] > 0
 
 
-def check_metadata(summary: dict, suite) -> dict:
+def check_metadata(summary: dict, suite, docs_dir: str | Path) -> dict:
     """Counts for the UI: rows, evaluated, passed, failed, unexpected_count per expectation, rule counts."""
     meta = {"rows": summary["rows"], "evaluated": summary["evaluated"], "passed": summary["passed"],
             "failed": len(summary["failed"]), "errors": summary["errors"], "warnings": summary["warnings"],
             "success_percent": summary["success_percent"],
             "unexpected_counts": dg.MetadataValue.json(
                 {f"{r['expectation']}({r['column']})": r["unexpected_count"] for r in summary["results"]}),
-            "failed_expectations": dg.MetadataValue.json(summary["failed"]),
-            "data_docs": summary["data_docs"] or ""}
+            "failed_expectations": dg.MetadataValue.json(summary["failed"])}
+    if summary["data_docs"]:  # a link, not text: this suite's GX Data Docs (make docs: the offline copy)
+        meta["data_docs"] = dg.MetadataValue.url(summary["data_docs"])
+    meta["data_docs_offline"] = dg.MetadataValue.path(str(Path(docs_dir) / "gx" / "index.html"))
     if hasattr(suite, "rule_counts"):
         rules = suite.rule_counts(summary)
         meta["rules"] = dg.MetadataValue.json(rules)
@@ -35,12 +38,12 @@ def check_metadata(summary: dict, suite) -> dict:
     return meta
 
 
-def check_result(summary: dict, suite, extra: dict | None = None) -> dg.AssetCheckResult:
+def check_result(summary: dict, suite, docs_dir: str | Path, extra: dict | None = None) -> dg.AssetCheckResult:
     """Passed when nothing failed; ERROR severity when an error-level expectation failed, else WARN."""
     return dg.AssetCheckResult(
         passed=not summary["failed"],
         severity=dg.AssetCheckSeverity.ERROR if summary["errors"] else dg.AssetCheckSeverity.WARN,
-        metadata=check_metadata(summary, suite) | (extra or {}))
+        metadata=check_metadata(summary, suite, docs_dir) | (extra or {}))
 
 
 def build_check(suite) -> dg.AssetChecksDefinition:
@@ -68,10 +71,14 @@ def build_check(suite) -> dg.AssetChecksDefinition:
             frames = batches.frames(conn, sql, params, suite.BATCH_KEY, settings.check_batch_rows)
             summary = run.validate_batches(frames, suite, Path(settings.gx_dir))
         validated = "every row" if since is None else f"rows written after {since.isoformat()}"
+        extra = {"validated": validated}
         with duckdb.get_connection() as conn:
             audit.record(conn, context.run.run_id, ".".join(suite.ASSET), summary, suite.CHECK, suite.BLOCKING,
                          validated_through=through, scope=validated)
-        return check_result(summary, suite, {"validated": validated})
+            failing = check_report.markdown(conn, summary) if summary["failed"] else None
+        if failing:  # the reports that fail, by name, in the check's page
+            extra["failing_reports"] = dg.MetadataValue.md(failing)
+        return check_result(summary, suite, settings.docs_dir, extra)
 
     return _check
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets import load
+from assets import load, table_metadata
 from assets.resources import NianbaoSettings
 from nianbao import batch
 
@@ -27,8 +27,9 @@ def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     with duckdb.get_connection() as conn:
         load.prepare(conn, settings.duckdb_memory_limit)
         load.write_scan(conn, files, t0)
+        scan = table_metadata.table_metadata(conn, [("raw", "scan")]).get(("raw", "scan"), {})
     context.log.info(f"ingest: {len(files):,} files hashed under {root} in {seconds:.1f} s")
     return dg.MaterializeResult(metadata={
         "raw_dir": str(root), "files": len(files), "distinct_contents": len({f.sha256 for f in files}),
         "bytes": sum(f.size for f in files), "problem_entries": sum(1 for f in files if f.error_kind),
-        "seconds": round(seconds, 1)})
+        "seconds": round(seconds, 1), **scan})

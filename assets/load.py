@@ -8,6 +8,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
+from assets import table_metadata
 from assets.resources import NianbaoSettings
 from nianbao import batch, frames
 
@@ -244,10 +245,12 @@ def raw_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource, settin
             "select 'figures', coalesce(sum(n_figures), 0) from raw.load_log where run_id = ?",
             [context.run.run_id] * 3).fetchall())
         years = per_year(conn)
+        tables = table_metadata.table_metadata(conn, [("raw", t) for t in RAW_TABLES])  # row counts, columns
     context.log.info(f"raw.* closed: {done['added']} new paths of known contents, {done['gone']} files gone, "
                      f"{done['back']} back; {written['chunks']} commits this run")
     for t in RAW_TABLES:
-        meta = {"rows_total": totals[t], "loaded_at": dg.MetadataValue.timestamp(done["loaded_at"])}
+        meta = {"rows_total": totals[t], "loaded_at": dg.MetadataValue.timestamp(done["loaded_at"]),
+                **tables.get(("raw", t), {})}
         if t in ("reports", "figures"):
             meta["rows_written"] = int(written[t])
             meta["by_report_year"] = dg.MetadataValue.json(years)

@@ -11,6 +11,8 @@ class NianbaoSettings(dg.ConfigurableResource):
     raw_dir: str  # the report files to read (never written)
     snapshot_path: str  # the read-only BI snapshot
     gx_dir: str  # GX Data Docs
+    docs_dir: str  # `make docs`: the dbt docs and the offline GX Data Docs
+    dbt_target_dir: str  # each dbt invocation's target folder (artifacts, dbt.log), under home
     extract_workers: int = 2
     extract_timeout_s: float = 120.0
     extract_memory_mb: int = 2048

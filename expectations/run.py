@@ -1,6 +1,7 @@
 """Validate pandas frames (one, or batches of one check) against a suite module with an ephemeral GX context; Data Docs."""
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,9 @@ def _context(data_docs_dir: Path | None):
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # each check's ephemeral context knows only its own results: GX warns once per other suite's page on disk
+    # ("Validation result not found … skipping") while it rebuilds the index; docs_site renders the index offline
+    logging.getLogger("great_expectations.render.renderer.site_builder").setLevel(logging.ERROR)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     if data_docs_dir is not None:

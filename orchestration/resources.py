@@ -13,7 +13,8 @@ def nianbao_settings() -> NianbaoSettings:
     """The assets' paths and limits, read from the environment now."""
     return NianbaoSettings(
         home=str(settings.home()), raw_dir=str(settings.raw_dir()), snapshot_path=str(settings.snapshot_path()),
-        gx_dir=str(settings.gx_dir()), extract_workers=settings.extract_workers(),
+        gx_dir=str(settings.gx_dir()), docs_dir=str(settings.docs_dir()),
+        dbt_target_dir=str(settings.dbt_target_dir()), extract_workers=settings.extract_workers(),
         extract_timeout_s=settings.extract_timeout_s(), extract_memory_mb=settings.extract_memory_mb(),
         extract_chunk=settings.extract_chunk(), check_batch_rows=settings.check_batch_rows(),
         duckdb_memory_limit=settings.duckdb_memory_limit(), full_refresh=settings.full_refresh())

@@ -15,6 +15,14 @@ STAGES = (("ingest", "ingest"), ("report_extractions", "extract"), ("raw_tables"
           ("snapshot", "snapshot"))
 
 
+QUARANTINE_SHOWN = 10  # files in quarantine named in the summary (the rest: a count)
+# the summary's keys shown under "where to look next", in this order
+NEXT = ("quarantined", "checks_failed", "checks_warned", "snapshot", "bi_site", "dbt_docs", "gx_docs", "dbt_output",
+        "dagster_run")
+
+HIDDEN = ("run_id", "quarantined_files", "extract_write_seconds")  # in --summary-json, not on the console
+
+
 def stage_of(step_key: str) -> str:
     """The pipeline stage a step belongs to: ingest, extract, raw, dbt, snapshot, or checks (GX suites)."""
     return next((stage for part, stage in STAGES if part in step_key), "checks")
@@ -65,6 +73,7 @@ def summary(result, seconds: float, instance=None) -> dict:
         "checks_warned": [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks
                           if not c.passed and c.severity == dg.AssetCheckSeverity.WARN],
         "snapshot_published": bool(meta(["bi", "snapshot"])),
+        "run_id": result.run_id,
         "warehouse": str(settings.warehouse_path()), "snapshot": str(settings.snapshot_path()),
     }
     if settings.warehouse_path().exists():
@@ -77,8 +86,62 @@ def summary(result, seconds: float, instance=None) -> dict:
                 out["reports_in_marts"] = q("select count(*) from marts.dim_reports")
                 out["figures_loaded"] = q("select count(*) from marts.fct_report_figures")
                 out["quarantined_files"] = q("select count(*) from raw.quarantine")
+                out["quarantined"] = quarantined(con)
             except duckdb.Error as e:
                 out["warehouse_error"] = str(e)
+    return out | where_to_look(result.run_id)
+
+
+def quarantined(con, limit: int = QUARANTINE_SHOWN) -> list[str]:
+    """'name (ErrorKind)' of the current files in quarantine (path relative to the raw dir), at most `limit`, then
+    '… and N more'."""
+    rows = con.execute("""
+        select distinct q.path, q.error_kind from raw.quarantine q
+        where exists (select 1 from raw.documents d where d.path = q.path and d.sha256 = q.sha256 and d.is_current)
+        order by 1""").fetchall()
+    raw = str(settings.raw_dir()) + "/"
+    names = [f"{p.removeprefix(raw)} ({kind})" for p, kind in rows[:limit]]
+    return names + ([f"… and {len(rows) - limit} more (raw.quarantine)"] if len(rows) > limit else [])
+
+
+def latest(folder, pattern: str):
+    """The newest file matching pattern under folder (None when there is none)."""
+    found = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime) if folder.exists() else []
+    return found[-1] if found else None
+
+
+def where_to_look(run_id: str) -> dict:
+    """Paths to look at after a run: the BI site, the docs, dbt's output, and the run in the Dagster UI."""
+    from assets import dbt_output
+
+    site = settings.bi_site_dir() / "index.html"
+    dbt_docs = settings.docs_dir() / "dbt" / "static_index.html"
+    gx_docs = settings.docs_dir() / "gx" / "index.html"
+    dbt_log = latest(settings.dbt_target_dir(), f"*-{run_id[:8]}-*/{dbt_output.CONSOLE_LOG}")
+    return {
+        "bi_site": str(site) if site.exists() else f"{site} (make bi)",
+        "dbt_docs": str(dbt_docs) if dbt_docs.exists() else f"{dbt_docs} (make docs)",
+        "gx_docs": str(gx_docs) if gx_docs.exists() else f"{gx_docs} (make docs)",
+        "dbt_output": str(dbt_log) if dbt_log else None,
+        "dagster_run": f"http://127.0.0.1:3000/runs/{run_id} (make dev)",
+    }
+
+
+def lines(s: dict) -> list[str]:
+    """The summary as the console shows it: counts first, then where to look next (lists one item a line)."""
+    out = ["", "nianbao run summary"]
+    for k, v in s.items():
+        if k in NEXT or k in HIDDEN:
+            continue
+        out.append(f"  {k:20} {v}")
+    out.append("where to look next")
+    for k in NEXT:
+        v = s.get(k)
+        if isinstance(v, list):
+            out.append(f"  {k:20} {len(v) if v else 'none'}")
+            out += [f"    {item}" for item in v]
+        elif v is not None:
+            out.append(f"  {k:20} {v}")
     return out
 
 
@@ -104,13 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     job = build_definitions().resolve_job_def(REFRESH_JOB)
     with dg.DagsterInstance.get() as instance:  # dead runs are reclaimed by the run_lock resource (guard.reclaim)
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG,
-                                        tags={"nianbao/entry": "orchestration.run"})
+        from nianbao import batch
+        from orchestration.sensors import FINGERPRINT_TAG
+
+        tags = {"nianbao/entry": "orchestration.run", FINGERPRINT_TAG: batch.fingerprint(settings.raw_dir())}
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG, tags=tags)
         s = summary(result, time.monotonic() - start, instance)
         windows = stage_times(instance, result.run_id)[1]
-    print("\nnianbao run summary")
-    for k, v in s.items():
-        print(f"  {k:20} {v}")
+    print("\n".join(lines(s)))
     if args.summary_json:
         with open(args.summary_json, "w", encoding="utf-8") as f:
             json.dump(s | {"stage_windows": windows}, f, indent=1, default=str)

@@ -34,6 +34,22 @@ def gx_dir() -> Path:
     return home() / "gx"
 
 
+def dbt_target_dir() -> Path:
+    """Where each dbt invocation writes its target folder (artifacts and dbt.log): NIANBAO_HOME/dbt_target, not the
+    repo (the repo's dbt_project/target keeps only the manifest the code location loads)."""
+    return home() / "dbt_target"
+
+
+def docs_dir() -> Path:
+    """Where `make docs` writes the dbt docs (dbt/) and the offline index of the GX Data Docs."""
+    return home() / "docs"
+
+
+def bi_site_dir() -> Path:
+    """Where `make bi` writes the BI site (BI_SITE in the Makefile)."""
+    return home() / "bi-site"
+
+
 def dagster_home() -> Path:
     """DAGSTER_HOME if set, else NIANBAO_HOME/dagster_home."""
     env = os.environ.get("DAGSTER_HOME")

@@ -1,6 +1,6 @@
 -- Nothing lost between raw and marts (blocking, table-wide, in SQL): every report whose content is at a current
 -- path has exactly its raw.figures rows in marts.fct_report_figures. Failing rows: reports whose counts differ.
-{{ config(severity='error') }}
+{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fct_report_figures'}}}) }}
 with current_reports as (
     select distinct sha256 as report_id
     from {{ source('raw', 'documents') }}

@@ -1,6 +1,6 @@
 -- Nothing lost between raw and marts (blocking, table-wide, in SQL): every current file of raw.documents is a row
 -- of marts.dim_report_files and every parsed current report a row of marts.rpt_report_quality, and no more.
-{{ config(severity='error') }}
+{{ config(severity='error', meta={'dagster': {'ref': {'name': 'dim_report_files'}}}) }}
 with current_files as (
     select {{ raw_relative_path('path') }} as source_path from {{ source('raw', 'documents') }} where is_current
 ),
