@@ -6,7 +6,7 @@ import time
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets import load
+from assets import load, report_years
 from nianbao import batch
 from nianbao.progress import Progress
 from orchestration import settings
@@ -27,7 +27,7 @@ def extract_many():
 
 
 @dg.asset(key=["extract", "report_extractions"], group_name="extract", kinds={"python", "duckdb"},
-          pool="duckdb_writer", deps=[dg.AssetKey(["ingest", "raw_documents"])])
+          pool="duckdb_writer", deps=[dg.AssetKey(["ingest", "raw_documents"]), report_years.KEY])
 def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Parse every content of raw.scan not yet extracted with this parser version, streaming: each chunk of
     NIANBAO_CHUNK documents commits its raw.* rows (documents rows included) in one transaction, so a killed run

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets import checks, contracts, extract, ingest, load, snapshot
+from assets import checks, contracts, extract, ingest, load, report_years, snapshot
 from assets import dbt as dbt_assets_module
 from orchestration import console
 from orchestration.jobs import build_jobs
@@ -14,7 +14,7 @@ from orchestration.sensors import build_sensors
 def build_definitions() -> dg.Definitions:
     """Definitions for the current environment (settings are read now, not at import)."""
     return dg.Definitions(
-        assets=[ingest.raw_documents, extract.report_extractions, load.raw_tables,
+        assets=[ingest.raw_documents, report_years.report_year, extract.report_extractions, load.raw_tables,
                 dbt_assets_module.build_dbt_assets(), snapshot.bi_snapshot],
         asset_checks=[*checks.build_checks(), *contracts.build_contracts()],
         jobs=build_jobs(),
