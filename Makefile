@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/.venv/bin:$(HOME)/.local/bin:$(PATH)
 
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: run rebuild test test-fast lint dev docs bench bench-scale system-deps uv sync manifest clean towns bi bi-serve
+.PHONY: run rebuild reextract test test-fast lint dev docs bench bench-scale system-deps uv sync manifest clean towns bi bi-serve
 
 uv:  ## install uv if missing
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -45,6 +45,10 @@ run: manifest  ## one in-process run of every asset and check over NIANBAO_RAW_D
 
 rebuild: manifest  ## like run, but dbt rebuilds every mart (--full-refresh) and every check validates every row
 	NIANBAO_FULL_REFRESH=1 $(PY) -m orchestration.run
+
+reextract: manifest  ## parse the documents of report years YEARS again (2021, or 2019-2021), then refresh: one run
+	@test -n "$(YEARS)" || { echo "usage: make reextract YEARS=2021 (or YEARS=2019-2021)" >&2; exit 2; }
+	$(PY) -m orchestration.run --years $(YEARS)
 
 lint: sync  ## ruff over the Python code (pyproject.toml), sqlfluff over the dbt SQL (.sqlfluff); CI runs it first
 	$(CURDIR)/.venv/bin/ruff check .

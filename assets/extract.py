@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets import load
+from assets import load, report_years
 from assets.resources import NianbaoSettings
 from nianbao import batch
 from nianbao.progress import Progress
@@ -28,7 +28,7 @@ def extract_many():
 
 
 @dg.asset(key=["extract", "report_extractions"], group_name="extract", kinds={"python", "duckdb"},
-          pool="duckdb_writer", deps=[dg.AssetKey(["ingest", "raw_documents"])])
+          pool="duckdb_writer", deps=[dg.AssetKey(["ingest", "raw_documents"]), report_years.KEY])
 def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
                        settings: NianbaoSettings) -> dg.MaterializeResult:
     """Parse every content of raw.scan not yet extracted with this parser version, streaming: each chunk of

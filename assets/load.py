@@ -45,12 +45,12 @@ def prepare(conn, memory_limit: str = "1GB") -> None:
 
 def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
     """Replace raw.scan with the files under the raw dir now (one transaction)."""
-    columns = ("path", "sha256", "size", "path_hex", "error_kind", "error_message", "scan_seq")
+    columns = ("path", "sha256", "size", "path_hex", "error_kind", "error_message", "scan_seq", "stat_key")
     scan = pl.DataFrame({"path": [f.path for f in files], "sha256": [f.sha256 for f in files],
                          "size": [f.size for f in files], "path_hex": [f.path_hex for f in files],
                          "error_kind": [f.error_kind for f in files],
                          "error_message": [batch.clean_text(f.error_message) for f in files],
-                         "scan_seq": range(len(files))},
+                         "scan_seq": range(len(files)), "stat_key": [f.stat_key or None for f in files]},
                         schema={k: frames.SCAN[k] for k in columns})
     conn.execute("begin transaction")
     try:
@@ -62,6 +62,15 @@ def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
     except Exception:
         conn.execute("rollback")
         raise
+
+
+def known_hashes(conn, full_refresh: bool = False) -> dict[str, str]:
+    """stat_key -> sha256 of the files the last ingest hashed (empty before the first, or after `make rebuild`)."""
+    if full_refresh:
+        return {}
+    rows = conn.execute("select stat_key, sha256 from raw.scan where stat_key is not null and error_kind is null"
+                        ).fetchall()
+    return dict(rows)
 
 
 def read_scan(conn) -> list[batch.RawFile]:

@@ -27,6 +27,7 @@ class RawFile:
     fs_path: str = ""
     error_kind: str | None = None
     error_message: str | None = None
+    stat_key: str = ""  # discovery.stat_key when the content was hashed (the next scan may reuse the hash)
 
     @property
     def open_path(self) -> str:
@@ -78,13 +79,16 @@ def from_entry(e: discovery.Entry) -> RawFile:
     """A discovery entry as a RawFile: a file with its content hash, or a problem keyed by its path."""
     fs_path = "" if e.fs_path == e.path else e.fs_path
     if e.kind == "file" and e.sha256:
-        return RawFile(e.path, e.sha256, e.size, fs_path)
+        return RawFile(e.path, e.sha256, e.size, fs_path, stat_key=e.stat_key)
     return RawFile(e.path, discovery.entry_sha256(e.fs_path), e.size, fs_path, e.kind, e.message)
 
 
-def scan(raw_dir: str | os.PathLike) -> list[RawFile]:
-    """Discover and hash every entry under raw_dir: files, and the entries that could not be read (error_kind set)."""
-    return [from_entry(e) for e in discovery.walk(raw_dir)]
+def scan(raw_dir: str | os.PathLike, known: Mapping[str, str] | None = None) -> list[RawFile]:
+    """Discover and hash every entry under raw_dir: files, and the entries that could not be read (error_kind set).
+
+    `known` (stat_key -> sha256, from the last scan) spares reading files unchanged since: only new or changed
+    files are read, so a scan of a national raw dir costs a directory walk."""
+    return [from_entry(e) for e in discovery.walk(raw_dir, known=known)]
 
 
 def fingerprint(raw_dir: str | os.PathLike) -> str:

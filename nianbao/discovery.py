@@ -14,7 +14,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class Entry:
     size: int = 0
     mtime_ns: int = 0
     sha256: str | None = None  # content hash, when the entry was read
+    stat_key: str = ""       # device, inode, size, mtime and ctime of a file: the same key, the same bytes
 
     @property
     def path_hex(self) -> str | None:
@@ -99,11 +100,12 @@ def _inside(real: str, root_real: str) -> bool:
 class _Walker:
     """One walk of a raw dir (hashing optional); state: the inode cache and the real directories being walked."""
 
-    def __init__(self, root: Path, read: bool):
+    def __init__(self, root: Path, read: bool, known: Mapping[str, str] | None = None):
         self.root = root
         self.root_real = os.path.realpath(root)
         self.read = read
         self.hashes: dict[tuple[int, int, int, int], str] = {}
+        self.known = known or {}
 
     def walk(self) -> Iterator[Entry]:
         try:
@@ -205,6 +207,9 @@ class _Walker:
                                                     f"({PATH_MAX}): the readers cannot open it; shorten it", st)
         if not self.read:
             return Entry(readable(fs_path), fs_path, "file", "", st.st_size, st.st_mtime_ns)
+        known = self.known.get(stat_key(st))
+        if known is not None:  # the same inode, size, mtime and ctime as when it was hashed: not read again
+            return Entry(readable(fs_path), fs_path, "file", "", st.st_size, st.st_mtime_ns, known, stat_key(st))
         key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
         if key in self.hashes:  # a link inside the raw dir to a file already read: read once
             return Entry(readable(fs_path), fs_path, "file", "", st.st_size, st.st_mtime_ns, self.hashes[key])
@@ -218,17 +223,27 @@ class _Walker:
             if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
                 return _problem(fs_path, CHANGED, "the file was replaced while it was discovered", st)
             sha = _hash_fd(fd)
+            after = os.fstat(fd)
         except OSError as e:
             return _problem(fs_path, UNREADABLE, f"the file cannot be read: {type(e).__name__}: {e.strerror}", st)
         finally:
             os.close(fd)
         self.hashes[key] = sha
-        return Entry(readable(fs_path), fs_path, "file", "", now.st_size, now.st_mtime_ns, sha)
+        # no key when it was written to while it was read (the next scan reads it again)
+        key_now = stat_key(now) if stat_key(after) == stat_key(now) else ""
+        return Entry(readable(fs_path), fs_path, "file", "", now.st_size, now.st_mtime_ns, sha, key_now)
 
 
-def walk(raw_dir: str | os.PathLike, read: bool = True) -> Iterator[Entry]:
+def stat_key(st: os.stat_result) -> str:
+    """Device, inode, size, mtime and ctime of a file. The kernel sets ctime on every write (no one can set it back),
+    so a file whose key is unchanged since it was hashed holds the same bytes."""
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def walk(raw_dir: str | os.PathLike, read: bool = True, known: Mapping[str, str] | None = None) -> Iterator[Entry]:
     """Every entry under raw_dir (hidden ones apart), in order: each folder's files sorted, then its folders.
 
-    With read=False nothing is opened but folders (sizes and mtimes only: the sensor's fingerprint).
+    With read=False nothing is opened but folders (sizes and mtimes only: the sensor's fingerprint). `known` maps
+    a stat_key to the sha256 an earlier scan read for it: such a file is not read again.
     """
-    yield from _Walker(Path(raw_dir), read).walk()
+    yield from _Walker(Path(raw_dir), read, known).walk()

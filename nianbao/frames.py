@@ -72,6 +72,7 @@ LOAD_LOG = {  # one row per committed chunk of a run (and one for the run's clos
 SCAN = {  # one row per entry under the raw dir at the last ingest (replaced by every ingest; batch.RawFile)
     "path": pl.String, "sha256": pl.String, "size": pl.Int64, "path_hex": pl.String, "error_kind": pl.String,
     "error_message": pl.String, "scan_seq": pl.Int64, "scanned_at": UTC_TS,
+    "stat_key": pl.String,  # discovery.stat_key of a hashed file: the next ingest reuses its sha256
 }
 # every row of these raw tables carries `loaded_at` (TIMESTAMPTZ): the commit time of the chunk that wrote it
 # (assets/load.py sets it; a documents / quarantine row keeps its loaded_at while nothing about it changes)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets import checks, contracts, extract, ingest, load, snapshot
+from assets import checks, contracts, extract, ingest, load, report_years, snapshot
 from assets import dbt as dbt_assets_module
 from orchestration import console, settings
 from orchestration.jobs import build_jobs, executor
@@ -27,7 +27,7 @@ def build_definitions() -> dg.Definitions:
     """Definitions for the current environment (settings are read now, not at import)."""
     return dg.Definitions(
         assets=dg.map_asset_specs(annotate, [
-            ingest.raw_documents, extract.report_extractions, load.raw_tables,
+            ingest.raw_documents, report_years.report_year, extract.report_extractions, load.raw_tables,
             dbt_assets_module.build_dbt_assets(settings.warehouse_path(), settings.docs_dir()), snapshot.bi_snapshot]),
         asset_checks=[*checks.build_checks(), *contracts.build_contracts()],
         jobs=build_jobs(),

@@ -2,7 +2,10 @@
 
 import dagster as dg
 
+from assets import report_years
+
 REFRESH_JOB = "refresh_warehouse_job"
+REEXTRACT_JOB = "reextract_year_job"
 
 
 def executor() -> dg.ExecutorDefinition:
@@ -14,5 +17,10 @@ def executor() -> dg.ExecutorDefinition:
 def build_jobs() -> list:
     """Every job of the code location."""
     return [dg.define_asset_job(
-        REFRESH_JOB, selection=dg.AssetSelection.all(), executor_def=executor(),
-        description="Discover, parse (new contents only), load raw.*, dbt build, GX checks, publish the BI snapshot.")]
+        REFRESH_JOB, selection=dg.AssetSelection.all() - dg.AssetSelection.assets(report_years.KEY),
+        executor_def=executor(),
+        description="Discover, parse (new contents only), load raw.*, dbt build, GX checks, publish the BI snapshot."),
+        dg.define_asset_job(
+            REEXTRACT_JOB, selection=dg.AssetSelection.all(), partitions_def=report_years.REPORT_YEARS,
+            executor_def=executor(),
+            description="The refresh, with the documents of the chosen report years (partitions) parsed again.")]

@@ -145,12 +145,26 @@ def lines(s: dict) -> list[str]:
     return out
 
 
+def year_tags(years: str | None, job) -> dict[str, str]:
+    """The run tags of a partition range of report years ("2021" or "2019-2021"), checked against the job's keys."""
+    if not years:
+        return {}
+    first, _, last = years.partition("-")
+    keys = job.partitions_def.get_partition_keys()
+    for key in (first, last or first):
+        if key not in keys:
+            raise SystemExit(f"--years {years}: {key} is not a report year partition ({keys[0]}…{keys[-1]})")
+    return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last or first}
+
+
 def main(argv: list[str] | None = None) -> int:
     """`make run`: a supervisor holding the run lock (orchestration.guard) runs the job once in a child process
     (`--child`: the run itself, in this process)."""
     argv = sys.argv[1:] if argv is None else argv
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--summary-json", help="also write the summary to this file (benchmarks read it)")
+    ap.add_argument("--years", help="re-extract the documents of these report years, then refresh: 2021, or 2019-2021 "
+                                    "(partitions of extract/report_year, one run)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if not args.child:
@@ -162,15 +176,16 @@ def main(argv: list[str] | None = None) -> int:
     import dagster as dg
 
     from orchestration.definitions import build_definitions
-    from orchestration.jobs import REFRESH_JOB
+    from orchestration.jobs import REEXTRACT_JOB, REFRESH_JOB
 
     start = time.monotonic()
-    job = build_definitions().resolve_job_def(REFRESH_JOB)
+    job = build_definitions().resolve_job_def(REEXTRACT_JOB if args.years else REFRESH_JOB)
+    tags = {"nianbao/entry": "orchestration.run", **year_tags(args.years, job)}
     with dg.DagsterInstance.get() as instance:  # dead runs are reclaimed by the run_lock resource (guard.reclaim)
         from nianbao import batch
         from orchestration.sensors import FINGERPRINT_TAG
 
-        tags = {"nianbao/entry": "orchestration.run", FINGERPRINT_TAG: batch.fingerprint(settings.raw_dir())}
+        tags[FINGERPRINT_TAG] = batch.fingerprint(settings.raw_dir())
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG, tags=tags)
         s = summary(result, time.monotonic() - start, instance)
         windows = stage_times(instance, result.run_id)[1]

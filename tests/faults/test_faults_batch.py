@@ -43,7 +43,7 @@ def test_an_entry_discovery_missed_fails_the_contract(tmp_path, monkeypatch):
 
     pipeline = make_pipeline(tmp_path / "home", monkeypatch)
     real = batch.scan
-    monkeypatch.setattr(batch, "scan", lambda root: real(root)[1:])  # a discovery that loses the first file
+    monkeypatch.setattr(batch, "scan", lambda root, known=None: real(root, known)[1:])  # loses the first file
     result = pipeline.run(raw_only=True)
     assert check_results(result)["raw/documents:nothing_lost"] is False
 
