@@ -59,6 +59,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         """dbt models: one row per the grain stated in each model's YAML description."""
         os.environ["NIANBAO_WAREHOUSE_PATH"] = duckdb.database  # dbt writes the file the resource points at
         os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+        os.environ.setdefault("NIANBAO_DATA_PATH", settings.data_path())  # the `lake` target's data (DuckLake mode)
         # incremental marts (the reports and bodies that changed); `make rebuild` rebuilds every table
         args = ["build", "--full-refresh"] if settings.full_refresh() else ["build"]
         yield from dbt.cli(args, context=context).stream()

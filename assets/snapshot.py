@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb as ddb
 from dagster_duckdb import DuckDBResource
 
-from orchestration import settings
+from orchestration import lake, settings
 
 MARTS = (["marts", "fct_report_figures"], ["marts", "dim_reports"], ["marts", "fct_findings"],
          ["marts", "dim_report_files"], ["marts", "dim_agencies"], ["marts", "fct_applications"],
@@ -52,7 +52,10 @@ def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNA
     counts: dict[str, int] = {}
     con = ddb.connect(":memory:")
     try:
-        con.execute(f"attach '{warehouse}' as src (read_only)")
+        if str(warehouse).startswith("ducklake:"):  # the DuckLake (NIANBAO_CATALOG): its extensions, then ATTACH
+            lake.attach_source(con, "src")
+        else:
+            con.execute(f"attach '{warehouse}' as src (read_only)")
         delta = delta and con.execute("select count(*) from duckdb_tables() where database_name = 'src' "
                                       "and schema_name = 'state' and table_name = 'mart_state__reports'"
                                       ).fetchone()[0] > 0

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
-from dagster_duckdb import DuckDBResource
 
-from orchestration import guard, settings
+from orchestration import guard, settings, warehouse
 
 
 def dbt_executable() -> str:
@@ -20,7 +19,7 @@ def dbt_executable() -> str:
 def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefinition]:
     """Resource instances for the current environment (reads settings when called)."""
     return {
-        "duckdb": DuckDBResource(database=str(settings.warehouse_path())),
+        "duckdb": warehouse.build_resource(),  # the DuckDB file, or the DuckLake (NIANBAO_CATALOG)
         "dbt": DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR),
                               profiles_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
         "run_lock": guard.run_lock_resource(),  # one run at a time per NIANBAO_HOME, dead runs reclaimed

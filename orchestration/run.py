@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-from orchestration import settings
+from orchestration import lake, settings
 
 # the console shows INFO and above (progress, warnings, failures); every event stays in the instance at DEBUG
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -65,13 +65,13 @@ def summary(result, seconds: float, instance=None) -> dict:
         "checks_warned": [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks
                           if not c.passed and c.severity == dg.AssetCheckSeverity.WARN],
         "snapshot_published": bool(meta(["bi", "snapshot"])),
-        "warehouse": str(settings.warehouse_path()), "snapshot": str(settings.snapshot_path()),
+        "warehouse": lake.database(), "snapshot": str(settings.snapshot_path()),
     }
-    if settings.warehouse_path().exists():
-        from dagster_duckdb import DuckDBResource
+    if settings.warehouse_path().exists() or lake.is_lake():
+        from orchestration import warehouse
 
         # the same connection config as the pipeline's (DuckDB refuses a second config in one process)
-        with DuckDBResource(database=str(settings.warehouse_path())).get_connection() as con:
+        with warehouse.build_resource().get_connection() as con:
             try:
                 q = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
                 out["reports_in_marts"] = q("select count(*) from marts.dim_reports")
