@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from assets import checks, contracts, extract, ingest, load, snapshot
+from assets import checks, contracts, distributed, extract, ingest, load, snapshot
 from assets import dbt as dbt_assets_module
-from orchestration import console
+from orchestration import console, workers
 from orchestration.jobs import build_jobs
 from orchestration.resources import build_resources
 from orchestration.schedules import build_schedules
@@ -14,7 +14,10 @@ from orchestration.sensors import build_sensors
 def build_definitions() -> dg.Definitions:
     """Definitions for the current environment (settings are read now, not at import)."""
     return dg.Definitions(
-        assets=[ingest.raw_documents, extract.report_extractions, load.raw_tables,
+        assets=[ingest.raw_documents,
+                # one step, or one step per chunk on the Celery workers (NIANBAO_EXECUTOR=celery)
+                distributed.report_extractions if workers.is_celery() else extract.report_extractions,
+                load.raw_tables,
                 dbt_assets_module.build_dbt_assets(), snapshot.bi_snapshot],
         asset_checks=[*checks.build_checks(), *contracts.build_contracts()],
         jobs=build_jobs(),

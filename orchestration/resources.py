@@ -22,5 +22,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefiniti
         "duckdb": warehouse.build_resource(),  # the DuckDB file, or the DuckLake (NIANBAO_CATALOG)
         "dbt": DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR),
                               profiles_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
-        "run_lock": guard.run_lock_resource(),  # one run at a time per NIANBAO_HOME, dead runs reclaimed
+        # one run at a time per NIANBAO_HOME, dead runs reclaimed; under Celery the launching process holds it
+        "run_lock": dg.ResourceDefinition.none_resource() if settings.executor() == "celery"
+        else guard.run_lock_resource(),
     }

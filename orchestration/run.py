@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-from orchestration import lake, settings
+from orchestration import lake, settings, workers
 
 # the console shows INFO and above (progress, warnings, failures); every event stays in the instance at DEBUG
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -104,8 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     job = build_definitions().resolve_job_def(REFRESH_JOB)
     with dg.DagsterInstance.get() as instance:  # dead runs are reclaimed by the run_lock resource (guard.reclaim)
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG,
-                                        tags={"nianbao/entry": "orchestration.run"})
+        tags = {"nianbao/entry": "orchestration.run"}
+        if workers.is_celery():  # the steps run on the Celery workers, which rebuild the job from its module
+            from orchestration import guard
+
+            guard.reclaim(instance)  # (the run_lock resource does this in-process; this process holds the lock)
+            result = dg.execute_job(dg.reconstructable(workers.refresh_job), instance=instance,
+                                    run_config=RUN_CONFIG, tags=tags, raise_on_error=False)
+        else:
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG, tags=tags)
         s = summary(result, time.monotonic() - start, instance)
         windows = stage_times(instance, result.run_id)[1]
     print("\nnianbao run summary")
