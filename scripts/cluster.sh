@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # make cluster-up / cluster-down: PostgreSQL (the DuckLake catalog) and Redis (the Celery broker) on loopback,
 # under $NIANBAO_HOME/cluster, as the current user (root: as the `postgres` user Debian's package creates).
-# `up` writes the settings it chose as export lines to $NIANBAO_HOME/cluster.env. Needs Debian's postgresql and
+# `up` writes the settings it chose as export lines to $NIANBAO_HOME/cluster.env and starts
+# NIANBAO_CLUSTER_WORKERS (default 2) Celery workers in the background, with those settings and the current
+# environment (NIANBAO_RAW_DIR included: restart the workers after changing it). Needs Debian's postgresql and
 # redis-server packages (root: apt-get install -y postgresql redis-server).
 set -euo pipefail
 
 HOME_DIR="$(mkdir -p "${NIANBAO_HOME:-./data}" && cd "${NIANBAO_HOME:-./data}" && pwd)"
 DIR="$HOME_DIR/cluster"
 ENV_FILE="$HOME_DIR/cluster.env"
+PY="${PY:-$(pwd)/.venv/bin/python}"
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 [ -x "$PG_BIN/pg_ctl" ] || PG_BIN="$(dirname "$(command -v pg_ctl 2>/dev/null || echo /nonexistent/pg_ctl)")"
 
@@ -56,10 +59,34 @@ export NIANBAO_DATA_PATH='$DIR/lake/'
 export NIANBAO_EXECUTOR=celery
 export NIANBAO_BROKER='redis://127.0.0.1:$redis_port/0'
 EOF
+  workers_up
   echo "cluster up: PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port; settings in $ENV_FILE"
 }
 
+workers_up() {  # Celery workers, one task at a time each, detached (pid and log files under $DIR)
+  local i n="${NIANBAO_CLUSTER_WORKERS:-2}"
+  for i in $(seq 1 "$n"); do
+    if [ -f "$DIR/worker$i.pid" ] && kill -0 "$(cat "$DIR/worker$i.pid")" 2>/dev/null; then continue; fi
+    rm -f "$DIR/worker$i.pid"
+    (set -a; . "$ENV_FILE"; NIANBAO_HOME="$HOME_DIR"
+     "$PY" -m celery -A orchestration.workers worker -Q dagster -c 1 -n "nianbao$i@%h" --loglevel=INFO \
+       --detach --pidfile="$DIR/worker$i.pid" --logfile="$DIR/worker$i.log")
+  done
+}
+
+workers_down() {
+  local f pid
+  for f in "$DIR"/worker*.pid; do
+    [ -f "$f" ] || continue
+    pid="$(cat "$f")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$f"
+  done
+}
+
 down() {
+  workers_down
   if [ -f "$DIR/pgdata.path" ] && [ -x "$PG_BIN/pg_ctl" ]; then
     local pg; pg="$(cat "$DIR/pgdata.path")"
     as_pg "$PG_BIN/pg_ctl" -D "$pg" -m fast -w stop >/dev/null 2>&1 || true
