@@ -90,13 +90,17 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         proc.wait(timeout=30)
 
 
-def run_pipeline(env: dict[str, str], home: Path, timeout: int = 900) -> dict:
-    """`python -m orchestration.run` (what `make run` runs); its summary."""
-    summary = home / "summary.json"
-    proc = subprocess.run([PY, "-m", "orchestration.run", "--summary-json", str(summary)], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return json.loads(summary.read_text())
+def start_run(env: dict[str, str], home: Path) -> subprocess.Popen:
+    """`python -m orchestration.run` (what `make run` runs) in the background, its output in home/run.log."""
+    home.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([PY, "-m", "orchestration.run", "--summary-json", str(home / "summary.json")], env=env,
+                            cwd=ROOT, stdout=(home / "run.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def finish_run(proc: subprocess.Popen, home: Path, timeout: int = 900) -> dict:
+    """Wait for a run of start_run; its summary (the run must succeed)."""
+    assert proc.wait(timeout=timeout) == 0, (home / "run.log").read_text()[-4000:]
+    return json.loads((home / "summary.json").read_text())
 
 
 def children(pid: int) -> list[int]:
