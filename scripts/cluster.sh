@@ -72,6 +72,10 @@ workers_up() {  # Celery workers, one task at a time each, detached (pid and log
      "$PY" -m celery -A orchestration.workers worker -Q dagster -c 1 -n "nianbao$i@%h" --loglevel=INFO \
        --detach --pidfile="$DIR/worker$i.pid" --logfile="$DIR/worker$i.log")
   done
+  for i in $(seq 1 "$n"); do  # detached workers write their pid file once started: wait, so down finds them all
+    for _ in $(seq 600); do [ -s "$DIR/worker$i.pid" ] && break; sleep 0.1; done
+    [ -s "$DIR/worker$i.pid" ] || { echo "cluster-up: worker $i did not start (see $DIR/worker$i.log)" >&2; exit 1; }
+  done
 }
 
 workers_down() {
