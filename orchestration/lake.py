@@ -82,13 +82,6 @@ def connect_lake(read_only: bool = False, snapshot_version: int | None = None, c
     return con
 
 
-def connect(read_only: bool = False):
-    """A warehouse connection of the configured kind (the caller closes it)."""
-    if is_lake():
-        return connect_lake(read_only=read_only)
-    return duckdb.connect(str(settings.warehouse_path()), read_only=read_only)
-
-
 def attach_source(con, alias: str, read_only: bool = True) -> None:
     """Attach the warehouse to a connection of its own (the snapshot copy reads it as `alias`)."""
     if is_lake():
