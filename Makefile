@@ -13,7 +13,8 @@ export PATH := $(CURDIR)/.venv/bin:$(HOME)/.local/bin:$(PATH)
 
 PY := $(CURDIR)/.venv/bin/python
 
-.PHONY: run rebuild reextract test test-fast lint dev docs bench bench-scale system-deps uv sync manifest clean towns bi bi-serve
+.PHONY: run rebuild reextract test test-fast lint dev docs bench bench-scale system-deps uv sync manifest clean towns bi bi-serve \
+	cluster-up cluster-down
 
 uv:  ## install uv if missing
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
@@ -85,6 +86,12 @@ bench:  ## every bench/*.py in turn but bench_scale.py (make bench-scale): bench
 N ?= 150000
 bench-scale: manifest  ## N reports from scratch, then + 1 report: time per stage, docs/s, peak RSS (bench/results/)
 	$(PY) bench/bench_scale.py --n $(N)
+
+cluster-up: manifest  ## PostgreSQL + Redis on loopback and 2 Celery workers; settings in $(NIANBAO_HOME)/cluster.env
+	PY=$(PY) bash scripts/cluster.sh up
+
+cluster-down:  ## stop the workers, Redis and PostgreSQL of cluster-up (their data stays under $(NIANBAO_HOME)/cluster)
+	PY=$(PY) bash scripts/cluster.sh down
 
 system-deps:  ## LibreOffice and CJK fonts for the DOC/WPS readers (needs root)
 	bash scripts/system-deps.sh

@@ -96,6 +96,8 @@ def build_dbt_assets(warehouse_path: str | os.PathLike, docs_dir: str | os.PathL
         os.environ["NIANBAO_RAW_DIR"] = str(settings.raw_dir)  # absolute: the marts' paths are relative to it
         os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
         os.environ["DBT_USE_COLORS"] = "false"  # plain lines in dbt's logs
+        if settings.data_path:  # the `lake` target's data (DuckLake mode)
+            os.environ.setdefault("NIANBAO_DATA_PATH", settings.data_path)
         # incremental marts (the reports and bodies that changed); `make rebuild` rebuilds every table
         args = ["build", "--full-refresh"] if settings.full_refresh else ["build"]
         target = dbt_output.target_path(settings.dbt_target_dir, context.run.run_id)  # under NIANBAO_HOME, with dbt.log

@@ -19,4 +19,6 @@ class NianbaoSettings(dg.ConfigurableResource):
     extract_chunk: int = 1000  # documents parsed, then committed in one transaction
     check_batch_rows: int = 100_000  # rows (whole reports) per GX validation batch
     duckdb_memory_limit: str = "1GB"  # DuckDB's memory_limit while the Python assets write raw.*
+    data_path: str = ""  # NIANBAO_DATA_PATH: the DuckLake's Parquet data (empty: the embedded DuckDB file)
+    source_attach: list[str] = []  # SQL that attaches the warehouse as `src` to a fresh connection (the snapshot)
     full_refresh: bool = False  # `make rebuild`: dbt --full-refresh, every row validated

@@ -50,7 +50,7 @@ def copy_comments(con, schema: str, table: str) -> None:
 
 
 def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNAPSHOT_SCHEMAS,
-            since=None) -> dict[str, int]:
+            since=None, attach: list[str] | None = None) -> dict[str, int]:
     """Copy every table of `schemas` from the warehouse (opened READ_ONLY) into target, swapped in by os.replace,
     with the tables' and columns' comments (the dbt descriptions: Chinese labels, grain).
 
@@ -70,7 +70,11 @@ def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNA
     counts: dict[str, int] = {}
     con = ddb.connect(":memory:")
     try:
-        con.execute(f"attach '{warehouse}' as src (read_only)")
+        if str(warehouse).startswith("ducklake:"):  # the DuckLake (NIANBAO_CATALOG): its extensions, then ATTACH
+            for statement in attach or []:  # settings.source_attach, built by the code location
+                con.execute(statement)
+        else:
+            con.execute(f"attach '{warehouse}' as src (read_only)")
         delta = delta and con.execute("select count(*) from duckdb_tables() where database_name = 'src' "
                                       "and schema_name = 'state' and table_name = 'mart_state__reports'"
                                       ).fetchone()[0] > 0
@@ -133,8 +137,8 @@ def bi_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
     with duckdb.get_connection() as conn:
         since = None if settings.full_refresh else published_through(conn, target)
         through = built_through(conn)
-    counts = publish(duckdb.database, target, since=since)
-    publish(duckdb.database, target.with_name("gx_audit.duckdb"), AUDIT_SCHEMAS)
+    counts = publish(duckdb.database, target, since=since, attach=settings.source_attach)
+    publish(duckdb.database, target.with_name("gx_audit.duckdb"), AUDIT_SCHEMAS, attach=settings.source_attach)
     mode = "whole" if since is None else "rows of the reports rebuilt since the last snapshot"
     with duckdb.get_connection() as conn:  # recorded once the file is in place: a lagging record only costs work
         conn.execute("insert into audit.bi_snapshots values (now(), ?, ?, ?)", [str(target), through, mode])

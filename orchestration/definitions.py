@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from assets import checks, contracts, extract, ingest, load, report_years, snapshot
+from assets import checks, contracts, distributed, extract, ingest, load, report_years, snapshot
 from assets import dbt as dbt_assets_module
-from orchestration import console, settings
+from orchestration import console, settings, workers
 from orchestration.jobs import build_jobs, executor
 from orchestration.resources import build_resources
 from orchestration.schedules import build_schedules
@@ -27,7 +27,10 @@ def build_definitions() -> dg.Definitions:
     """Definitions for the current environment (settings are read now, not at import)."""
     return dg.Definitions(
         assets=dg.map_asset_specs(annotate, [
-            ingest.raw_documents, report_years.report_year, extract.report_extractions, load.raw_tables,
+            ingest.raw_documents, report_years.report_year,
+            # one step, or one step per chunk on the Celery workers (NIANBAO_EXECUTOR=celery)
+            distributed.report_extractions if workers.is_celery() else extract.report_extractions,
+            load.raw_tables,
             dbt_assets_module.build_dbt_assets(settings.warehouse_path(), settings.docs_dir()), snapshot.bi_snapshot]),
         asset_checks=[*checks.build_checks(), *contracts.build_contracts()],
         jobs=build_jobs(),

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets import report_years
+from orchestration import workers
 
 REFRESH_JOB = "refresh_warehouse_job"
 REEXTRACT_JOB = "reextract_year_job"
@@ -11,7 +12,7 @@ REEXTRACT_JOB = "reextract_year_job"
 def executor() -> dg.ExecutorDefinition:
     """The executor of every job, "Materialize all" in the UI included: in-process, as `make run` (one DuckDB writer
     at a time; a process per step would only add start-up time)."""
-    return dg.in_process_executor
+    return workers.executor_def()  # in-process, or the Celery workers (NIANBAO_EXECUTOR=celery)
 
 
 def build_jobs() -> list:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
-from dagster_duckdb import DuckDBResource
 
 from assets.dbt import dbt_executable
 from assets.resources import NianbaoSettings
-from orchestration import guard, settings
+from orchestration import guard, lake, settings, warehouse
 
 
 def nianbao_settings() -> NianbaoSettings:
@@ -22,7 +21,8 @@ def nianbao_settings() -> NianbaoSettings:
         dbt_target_dir=str(settings.dbt_target_dir()), extract_workers=settings.extract_workers(),
         extract_timeout_s=settings.extract_timeout_s(), extract_memory_mb=settings.extract_memory_mb(),
         extract_chunk=settings.extract_chunk(), check_batch_rows=settings.check_batch_rows(),
-        duckdb_memory_limit=settings.duckdb_memory_limit(), full_refresh=settings.full_refresh())
+        duckdb_memory_limit=settings.duckdb_memory_limit(), full_refresh=settings.full_refresh(),
+        data_path=settings.data_path() if lake.is_lake() else "", source_attach=lake.attach_source_statements("src"))
 
 
 class DbtCli(DbtCliResource):
@@ -46,9 +46,11 @@ class DbtCli(DbtCliResource):
 def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefinition]:
     """Resource instances for the current environment (reads settings when called)."""
     return {
-        "duckdb": DuckDBResource(database=str(settings.warehouse_path())),
+        "duckdb": warehouse.build_resource(),  # the DuckDB file, or the DuckLake (NIANBAO_CATALOG)
         "dbt": DbtCli(project_dir=str(settings.DBT_PROJECT_DIR),
-                              profiles_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
+                      profiles_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
         "settings": nianbao_settings(),  # the assets' paths and limits (assets never import orchestration)
-        "run_lock": guard.run_lock_resource(),  # one run at a time per NIANBAO_HOME, dead runs reclaimed
+        # one run at a time per NIANBAO_HOME, dead runs reclaimed; under Celery the launching process holds it
+        "run_lock": dg.ResourceDefinition.none_resource() if settings.executor() == "celery"
+        else guard.run_lock_resource(),
     }

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-from orchestration import settings
+from orchestration import lake, settings, workers
 
 # the console shows INFO and above (progress, warnings, failures); every event stays in the instance at DEBUG
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -74,13 +74,13 @@ def summary(result, seconds: float, instance=None) -> dict:
                           if not c.passed and c.severity == dg.AssetCheckSeverity.WARN],
         "snapshot_published": bool(meta(["bi", "snapshot"])),
         "run_id": result.run_id,
-        "warehouse": str(settings.warehouse_path()), "snapshot": str(settings.snapshot_path()),
+        "warehouse": lake.database(), "snapshot": str(settings.snapshot_path()),
     }
-    if settings.warehouse_path().exists():
-        from dagster_duckdb import DuckDBResource
+    if settings.warehouse_path().exists() or lake.is_lake():
+        from orchestration import warehouse
 
         # the same connection config as the pipeline's (DuckDB refuses a second config in one process)
-        with DuckDBResource(database=str(settings.warehouse_path())).get_connection() as con:
+        with warehouse.build_resource().get_connection() as con:
             try:
                 q = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
                 out["reports_in_marts"] = q("select count(*) from marts.dim_reports")
@@ -186,7 +186,14 @@ def main(argv: list[str] | None = None) -> int:
         from orchestration.sensors import FINGERPRINT_TAG
 
         tags[FINGERPRINT_TAG] = batch.fingerprint(settings.raw_dir())
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG, tags=tags)
+        if workers.is_celery():  # the steps run on the Celery workers, which rebuild the job from its module
+            from orchestration import guard
+
+            guard.reclaim(instance)  # (the run_lock resource does this in-process; this process holds the lock)
+            result = dg.execute_job(dg.reconstructable(workers.refresh_job), instance=instance,
+                                    run_config=RUN_CONFIG, tags=tags, raise_on_error=False)
+        else:
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG, tags=tags)
         s = summary(result, time.monotonic() - start, instance)
         windows = stage_times(instance, result.run_id)[1]
     print("\n".join(lines(s)))

@@ -93,6 +93,27 @@ def full_refresh() -> bool:
     return (os.environ.get("NIANBAO_FULL_REFRESH") or "").strip().lower() in ("1", "true", "yes")
 
 
+def catalog() -> str | None:
+    """NIANBAO_CATALOG (unset: the DuckDB file): a PostgreSQL URL, the DuckLake catalog of raw.* and the marts."""
+    return (os.environ.get("NIANBAO_CATALOG") or "").strip() or None
+
+
+def data_path() -> str:
+    """NIANBAO_DATA_PATH (default $NIANBAO_HOME/lake/): the DuckLake's Parquet files, a folder or object-store prefix."""
+    value = (os.environ.get("NIANBAO_DATA_PATH") or "").strip() or str(home() / "lake")
+    return value if value.endswith("/") else value + "/"
+
+
+def executor() -> str:
+    """NIANBAO_EXECUTOR (default in_process): `celery` spreads the run's steps and extraction chunks over workers."""
+    return (os.environ.get("NIANBAO_EXECUTOR") or "in_process").strip().lower()
+
+
+def broker() -> str:
+    """NIANBAO_BROKER (default redis://127.0.0.1:6379/0): the Celery broker (and result backend) URL."""
+    return (os.environ.get("NIANBAO_BROKER") or "").strip() or "redis://127.0.0.1:6379/0"
+
+
 def prepare_dagster_home() -> Path:
     """Create DAGSTER_HOME with our dagster.yaml (telemetry off, pools) and export it; returns the path."""
     path = dagster_home()
