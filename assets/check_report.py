@@ -19,9 +19,15 @@ def failing(summary: dict) -> tuple[list[dict], int]:
         rule = r.get("rule") or f"{r['expectation']}({r['column']})"
         values = r.get("partial_unexpected_list") or []
         for i, example in enumerate(r.get("examples") or []):
-            rows.append({"report_id": example.get("report_id"), "rule": rule, "column": r["column"],
-                         "value": values[i] if i < len(values) else None,
-                         "key": ", ".join(f"{k}={v}" for k, v in example.items() if k != "report_id")})
+            rows.append(
+                {
+                    "report_id": example.get("report_id"),
+                    "rule": rule,
+                    "column": r["column"],
+                    "value": values[i] if i < len(values) else None,
+                    "key": ", ".join(f"{k}={v}" for k, v in example.items() if k != "report_id"),
+                }
+            )
     return rows, total
 
 
@@ -46,10 +52,12 @@ def markdown(conn, summary: dict, cap: int = CAP) -> str | None:
     lines = ["| report | body | year | rule | message |", "|---|---|---|---|---|"]
     for r in shown:
         agency, year = bodies.get(r["report_id"], (None, None))
-        message = messages.get((r["report_id"], r["rule"])) or \
-            f"{r['column']} = {r['value']}" + (f" ({r['key']})" if r["key"] else "")
-        lines.append(f"| `{r['report_id'][:12]}` | {_cell(agency)} | {year or ''} | {_cell(r['rule'])} | "
-                     f"{_cell(message)} |")
+        message = messages.get((r["report_id"], r["rule"])) or f"{r['column']} = {r['value']}" + (
+            f" ({r['key']})" if r["key"] else ""
+        )
+        lines.append(
+            f"| `{r['report_id'][:12]}` | {_cell(agency)} | {year or ''} | {_cell(r['rule'])} | {_cell(message)} |"
+        )
     rest = max(0, total - len(shown))
     if rest:
         lines.append(f"\n… and {rest:,} more failing rows (marts.rpt_rule_failures, audit.gx_results).")

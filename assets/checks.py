@@ -16,18 +16,29 @@ STRUCTURAL_CONTRACT = "structural_contract"
 def table_exists(conn, table: str) -> bool:
     """True when schema.table exists in the warehouse."""
     schema, name = table.split(".")
-    return conn.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                        [schema, name]).fetchone()[0] > 0
+    return (
+        conn.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def check_metadata(summary: dict, suite, docs_dir: str | Path) -> dict:
     """Counts for the UI: rows, evaluated, passed, failed, unexpected_count per expectation, rule counts."""
-    meta = {"rows": summary["rows"], "evaluated": summary["evaluated"], "passed": summary["passed"],
-            "failed": len(summary["failed"]), "errors": summary["errors"], "warnings": summary["warnings"],
-            "success_percent": summary["success_percent"],
-            "unexpected_counts": dg.MetadataValue.json(
-                {f"{r['expectation']}({r['column']})": r["unexpected_count"] for r in summary["results"]}),
-            "failed_expectations": dg.MetadataValue.json(summary["failed"])}
+    meta = {
+        "rows": summary["rows"],
+        "evaluated": summary["evaluated"],
+        "passed": summary["passed"],
+        "failed": len(summary["failed"]),
+        "errors": summary["errors"],
+        "warnings": summary["warnings"],
+        "success_percent": summary["success_percent"],
+        "unexpected_counts": dg.MetadataValue.json(
+            {f"{r['expectation']}({r['column']})": r["unexpected_count"] for r in summary["results"]}
+        ),
+        "failed_expectations": dg.MetadataValue.json(summary["failed"]),
+    }
     if summary["data_docs"]:  # a link, not text: this suite's GX Data Docs (make docs: the offline copy)
         meta["data_docs"] = dg.MetadataValue.url(summary["data_docs"])
     meta["data_docs_offline"] = dg.MetadataValue.path(str(Path(docs_dir) / "gx" / "index.html"))
@@ -43,17 +54,24 @@ def check_result(summary: dict, suite, docs_dir: str | Path, extra: dict | None 
     return dg.AssetCheckResult(
         passed=not summary["failed"],
         severity=dg.AssetCheckSeverity.ERROR if summary["errors"] else dg.AssetCheckSeverity.WARN,
-        metadata=check_metadata(summary, suite, docs_dir) | (extra or {}))
+        metadata=check_metadata(summary, suite, docs_dir) | (extra or {}),
+    )
 
 
 def build_check(suite) -> dg.AssetChecksDefinition:
     """One asset check for one suite module (blocking when the suite is structural)."""
     asset = dg.AssetKey(suite.ASSET)
 
-    @dg.asset_check(asset=asset, name=suite.CHECK, blocking=suite.BLOCKING, pool="duckdb_writer",
-                    description=(suite.__doc__ or suite.NAME).strip().splitlines()[0])
-    def _check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource,
-               settings: NianbaoSettings) -> dg.AssetCheckResult:
+    @dg.asset_check(
+        asset=asset,
+        name=suite.CHECK,
+        blocking=suite.BLOCKING,
+        pool="duckdb_writer",
+        description=(suite.__doc__ or suite.NAME).strip().splitlines()[0],
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, settings: NianbaoSettings
+    ) -> dg.AssetCheckResult:
         """Validate the rows written since the suite's last successful validation (all rows on `make rebuild`),
         append the results and the watermark reached to audit.*, return counts as metadata."""
         from expectations import audit, batches, run, scope
@@ -73,8 +91,16 @@ def build_check(suite) -> dg.AssetChecksDefinition:
         validated = "every row" if since is None else f"rows written after {since.isoformat()}"
         extra = {"validated": validated}
         with duckdb.get_connection() as conn:
-            audit.record(conn, context.run.run_id, ".".join(suite.ASSET), summary, suite.CHECK, suite.BLOCKING,
-                         validated_through=through, scope=validated)
+            audit.record(
+                conn,
+                context.run.run_id,
+                ".".join(suite.ASSET),
+                summary,
+                suite.CHECK,
+                suite.BLOCKING,
+                validated_through=through,
+                scope=validated,
+            )
             failing = check_report.markdown(conn, summary) if summary["failed"] else None
         if failing:  # the reports that fail, by name, in the check's page
             extra["failing_reports"] = dg.MetadataValue.md(failing)

@@ -14,9 +14,39 @@ CHECK = "nothing_lost"
 # find(1) walks with fts (relative opens: no PATH_MAX limit), never follows symlinks and never stops on an error.
 # Printed: the type letter, the change time and the path of every entry but folders (hidden ones pruned);
 # a folder it cannot read (or search) is printed too, as 'U': its files are unknown, so it must be recorded itself.
-FIND = ["find", "{root}", "-mindepth", "1", "(", "-name", ".*", "-prune", ")", "-o",
-        "(", "-type", "d", "(", "!", "-readable", "-o", "!", "-executable", ")", "-printf", r"U\t%C@\t%p\0", ")",
-        "-o", "(", "!", "-type", "d", "-printf", r"%y\t%C@\t%p\0", ")"]
+FIND = [
+    "find",
+    "{root}",
+    "-mindepth",
+    "1",
+    "(",
+    "-name",
+    ".*",
+    "-prune",
+    ")",
+    "-o",
+    "(",
+    "-type",
+    "d",
+    "(",
+    "!",
+    "-readable",
+    "-o",
+    "!",
+    "-executable",
+    ")",
+    "-printf",
+    r"U\t%C@\t%p\0",
+    ")",
+    "-o",
+    "(",
+    "!",
+    "-type",
+    "d",
+    "-printf",
+    r"%y\t%C@\t%p\0",
+    ")",
+]
 
 
 def independent_entries(raw_dir: str | os.PathLike, started_at: float | None = None) -> dict[str, str]:
@@ -50,14 +80,19 @@ def missing(entries: dict[str, str], recorded: set[str]) -> list[str]:
         while p and p not in prefixes:
             prefixes.add(p)
             p = p.rsplit("/", 1)[0] if "/" in p else ""
-    return sorted(p for p, kind in entries.items()
-                  if p not in recorded and not (kind in ("l", "U") and p in prefixes))
+    return sorted(p for p, kind in entries.items() if p not in recorded and not (kind in ("l", "U") and p in prefixes))
 
 
-@dg.asset_check(asset=dg.AssetKey(["raw", "documents"]), name=CHECK, blocking=True, pool="duckdb_writer",
-                description="Every entry under the raw dir (found by find(1)) has a current raw.documents row.")
-def nothing_lost(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource,
-                 settings: NianbaoSettings) -> dg.AssetCheckResult:
+@dg.asset_check(
+    asset=dg.AssetKey(["raw", "documents"]),
+    name=CHECK,
+    blocking=True,
+    pool="duckdb_writer",
+    description="Every entry under the raw dir (found by find(1)) has a current raw.documents row.",
+)
+def nothing_lost(
+    context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, settings: NianbaoSettings
+) -> dg.AssetCheckResult:
     """Compare an independent walk of NIANBAO_RAW_DIR with raw.documents (current rows) and raw.quarantine."""
     record = context.instance.get_run_record_by_id(context.run.run_id)
     started_at = record.start_time if record is not None else None
@@ -67,12 +102,19 @@ def nothing_lost(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource,
         rows = conn.execute("select distinct path from raw.documents where is_current").fetchall()
     recorded = {r[0] for r in rows}
     lost = missing(entries, recorded)
-    return dg.AssetCheckResult(passed=not lost, severity=dg.AssetCheckSeverity.ERROR, metadata={
-        "raw_dir": str(raw), "entries": len(entries), "recorded": len(recorded & set(entries)),
-        "lost": len(lost), "lost_paths": dg.MetadataValue.json(lost[:50])})
+    return dg.AssetCheckResult(
+        passed=not lost,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "raw_dir": str(raw),
+            "entries": len(entries),
+            "recorded": len(recorded & set(entries)),
+            "lost": len(lost),
+            "lost_paths": dg.MetadataValue.json(lost[:50]),
+        },
+    )
 
 
 def build_contracts() -> list[dg.AssetChecksDefinition]:
     """Every contract check of this module."""
     return [nothing_lost]
-

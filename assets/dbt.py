@@ -50,8 +50,11 @@ def ensure_manifest(warehouse_path: str | os.PathLike) -> None:
     """Parse the dbt project when its manifest is missing or stale (outside `dagster dev` nobody else does)."""
     if manifest_is_stale():
         dbt_env(warehouse_path)
-        (DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable())
-         .cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait())
+        (
+            DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable())
+            .cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path)
+            .wait()
+        )
 
 
 class Translator(DagsterDbtTranslator):
@@ -64,8 +67,10 @@ class Translator(DagsterDbtTranslator):
     def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
         page = (Path(self.docs_dir) / "dbt" / "static_index.html").as_uri()
         kind, uid = dbt_resource_props.get("resource_type"), dbt_resource_props.get("unique_id")
-        return {**super().get_metadata(dbt_resource_props),
-                "dbt_docs": dg.MetadataValue.url(f"{page}#!/{kind}/{uid}")}  # make docs
+        return {
+            **super().get_metadata(dbt_resource_props),
+            "dbt_docs": dg.MetadataValue.url(f"{page}#!/{kind}/{uid}"),
+        }  # make docs
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props.get("config", {}).get("schema") or "dbt"
@@ -87,10 +92,16 @@ def build_dbt_assets(warehouse_path: str | os.PathLike, docs_dir: str | os.PathL
     """The @dbt_assets definition (built lazily, after the manifest exists; parsing it needs the warehouse path)."""
     ensure_manifest(warehouse_path)
 
-    @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, pool="duckdb_writer",
-                name="nianbao_dbt", dagster_dbt_translator=Translator(docs_dir))
-    def nianbao_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource,
-                    settings: NianbaoSettings):
+    @dbt_assets(
+        manifest=DBT_PROJECT.manifest_path,
+        project=DBT_PROJECT,
+        pool="duckdb_writer",
+        name="nianbao_dbt",
+        dagster_dbt_translator=Translator(docs_dir),
+    )
+    def nianbao_dbt(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, settings: NianbaoSettings
+    ):
         """dbt models: one row per the grain stated in each model's YAML description."""
         os.environ["NIANBAO_WAREHOUSE_PATH"] = duckdb.database  # dbt writes the file the resource points at
         os.environ["NIANBAO_RAW_DIR"] = str(settings.raw_dir)  # absolute: the marts' paths are relative to it

@@ -26,7 +26,7 @@ def target_path(root: str | Path, run_id: str, name: str = "nianbao_dbt") -> Pat
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{name}-{run_id[:8]}-{time.strftime('%Y%m%dT%H%M%S')}"
     old = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    for stale in old[:max(0, len(old) - KEEP_TARGETS + 1)]:
+    for stale in old[: max(0, len(old) - KEEP_TARGETS + 1)]:
         shutil.rmtree(stale, ignore_errors=True)
     return path
 
@@ -53,7 +53,7 @@ def logged_table_metadata(raw_event: dict) -> tuple[str, dict] | None:
         return None
     uid = ((raw_event.get("data") or {}).get("node_info") or {}).get("unique_id")
     try:
-        found = json.loads(msg[len(TABLE_METADATA):])
+        found = json.loads(msg[len(TABLE_METADATA) :])
     except ValueError:  # a line cut or garbled: the table goes without its metadata, the run goes on
         return None
     return (uid, found) if uid and isinstance(found.get("columns"), list) else None
@@ -91,8 +91,12 @@ def stream(invocation, context: dg.AssetExecutionContext, log: Path) -> Iterator
             if logged is not None:
                 tables[logged[0]] = logged[1]
             for event in raw.to_default_asset_events(
-                    manifest=invocation.manifest, dagster_dbt_translator=invocation.dagster_dbt_translator,
-                    context=context, target_path=invocation.target_path, project=invocation.project):
+                manifest=invocation.manifest,
+                dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=context,
+                target_path=invocation.target_path,
+                project=invocation.project,
+            ):
                 uid = _unique_id(event)
                 if uid in tables and isinstance(event, dg.Output | dg.AssetMaterialization):
                     event = with_table_metadata(event, tables.pop(uid), invocation.manifest["nodes"].get(uid))
@@ -105,8 +109,10 @@ def stream(invocation, context: dg.AssetExecutionContext, log: Path) -> Iterator
             if progress.done < progress.total and (quarter > shown or time.monotonic() - last >= EVERY_S):
                 last, shown = time.monotonic(), quarter
                 context.log.info(f"dbt: {progress.line()}; {_counts(counts)}")
-    context.log.info(f"dbt: done, {progress.done:,} nodes in {duration(progress.elapsed)} "
-                     f"({progress.rate:.1f} nodes/s); {_counts(counts)}; dbt's output: {log}")
+    context.log.info(
+        f"dbt: done, {progress.done:,} nodes in {duration(progress.elapsed)} "
+        f"({progress.rate:.1f} nodes/s); {_counts(counts)}; dbt's output: {log}"
+    )
 
 
 def _unique_id(event) -> str | None:
@@ -117,5 +123,7 @@ def _unique_id(event) -> str | None:
 
 def _counts(counts: dict[str, int]) -> str:
     """'44 built, 147 tests passed, 1 warned, 0 failed'."""
-    return (f"{counts['built']} built, {counts['passed']} tests passed, {counts['warned']} warned, "
-            f"{counts['failed']} failed")
+    return (
+        f"{counts['built']} built, {counts['passed']} tests passed, {counts['warned']} warned, "
+        f"{counts['failed']} failed"
+    )

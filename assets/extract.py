@@ -27,10 +27,16 @@ def extract_many():
     return isolation.extract_many
 
 
-@dg.asset(key=["extract", "report_extractions"], group_name="extract", kinds={"python", "duckdb"},
-          pool="duckdb_writer", deps=[dg.AssetKey(["ingest", "raw_documents"]), report_years.KEY])
-def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
-                       settings: NianbaoSettings) -> dg.MaterializeResult:
+@dg.asset(
+    key=["extract", "report_extractions"],
+    group_name="extract",
+    kinds={"python", "duckdb"},
+    pool="duckdb_writer",
+    deps=[dg.AssetKey(["ingest", "raw_documents"]), report_years.KEY],
+)
+def report_extractions(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: NianbaoSettings
+) -> dg.MaterializeResult:
     """Parse every content of raw.scan not yet extracted with this parser version, streaming: each chunk of
     NIANBAO_CHUNK documents commits its raw.* rows (documents rows included) in one transaction, so a killed run
     keeps its committed chunks and the next one parses only the rest. Only counts pass through Dagster."""
@@ -45,11 +51,18 @@ def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource
         todo = {f.sha256 for f in plan.to_parse}
         by_sha = batch.files_by_content(f for f in files if f.sha256 in todo)
         del files, todo
-        context.log.info(f"extract: {len(plan.to_parse):,} contents to parse, {len(plan.cached):,} files cached, "
-                         f"chunks of {size:,} (parser {version})")
+        context.log.info(
+            f"extract: {len(plan.to_parse):,} contents to parse, {len(plan.cached):,} files cached, "
+            f"chunks of {size:,} (parser {version})"
+        )
         progress = Progress(len(plan.to_parse))
-        stream = batch.extract_stream(plan.to_parse, extract_many(), workers=settings.extract_workers,
-                                      timeout_s=settings.extract_timeout_s, memory_mb=settings.extract_memory_mb)
+        stream = batch.extract_stream(
+            plan.to_parse,
+            extract_many(),
+            workers=settings.extract_workers,
+            timeout_s=settings.extract_timeout_s,
+            memory_mb=settings.extract_memory_mb,
+        )
         counts = {"chunks": 0, "parsed": 0, "failed": 0, "figures": 0, "reports": 0}
         writing = 0.0  # seconds spent making frames and committing, not parsing
         started = dt.datetime.now(dt.UTC)
@@ -63,16 +76,30 @@ def report_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource
             log = load.write_chunk(conn, tables, [ex["sha256"] for ex in chunk], context.run.run_id, seq, started)
             writing += time.monotonic() - w0
             progress.advance(len(chunk))
-            counts = {"chunks": seq + 1, "parsed": counts["parsed"] + len(chunk),
-                      "failed": counts["failed"] + len(failed), "figures": counts["figures"] + log["n_figures"],
-                      "reports": counts["reports"] + log["n_reports"]}
+            counts = {
+                "chunks": seq + 1,
+                "parsed": counts["parsed"] + len(chunk),
+                "failed": counts["failed"] + len(failed),
+                "figures": counts["figures"] + log["n_figures"],
+                "reports": counts["reports"] + log["n_reports"],
+            }
             del chunk, tables, failed
             context.log.info(f"extract: chunk {seq + 1} committed; {progress.line()}")
             started = dt.datetime.now(dt.UTC)
     seconds = time.monotonic() - t0
-    context.log.info(f"extract: done, {counts['parsed']:,} parsed ({counts['failed']:,} failed) in "
-                     f"{counts['chunks']} chunks, {seconds:.1f} s ({writing:.1f} s of it writing raw.*)")
-    return dg.MaterializeResult(metadata={
-        "parser_version": version, "files": len(plan.to_parse) + len(plan.cached), "cached": len(plan.cached),
-        **counts, "chunk_size": size, "seconds": round(seconds, 1), "write_seconds": round(writing, 1),
-        "docs_per_s": round(counts["parsed"] / seconds, 1) if seconds > 0 else 0.0})
+    context.log.info(
+        f"extract: done, {counts['parsed']:,} parsed ({counts['failed']:,} failed) in "
+        f"{counts['chunks']} chunks, {seconds:.1f} s ({writing:.1f} s of it writing raw.*)"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "parser_version": version,
+            "files": len(plan.to_parse) + len(plan.cached),
+            "cached": len(plan.cached),
+            **counts,
+            "chunk_size": size,
+            "seconds": round(seconds, 1),
+            "write_seconds": round(writing, 1),
+            "docs_per_s": round(counts["parsed"] / seconds, 1) if seconds > 0 else 0.0,
+        }
+    )

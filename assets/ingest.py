@@ -11,8 +11,13 @@ from assets.resources import NianbaoSettings
 from nianbao import batch
 
 
-@dg.asset(key=["ingest", "raw_documents"], group_name="ingest", kinds={"python", "duckdb"}, pool="duckdb_writer",
-          required_resource_keys={"duckdb", "run_lock", "settings"})  # run_lock: the first step holds it for the whole run
+@dg.asset(
+    key=["ingest", "raw_documents"],
+    group_name="ingest",
+    kinds={"python", "duckdb"},
+    pool="duckdb_writer",
+    required_resource_keys={"duckdb", "run_lock", "settings"},
+)  # run_lock: the first step holds it for the whole run
 def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """One row of raw.scan per entry under NIANBAO_RAW_DIR: absolute path, sha256 of its bytes, size (files are never
     moved), or the problem that kept it from being read. Only counts travel through Dagster; extraction reads the
@@ -31,9 +36,18 @@ def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         load.write_scan(conn, files, t0)
         scan = table_metadata.table_metadata(conn, [("raw", "scan")]).get(("raw", "scan"), {})
     hashed = sum(1 for f in files if not f.error_kind and known.get(f.stat_key) != f.sha256)
-    context.log.info(f"ingest: {len(files):,} files under {root} in {seconds:.1f} s ({hashed:,} read and hashed, "
-                     "the rest unchanged since the last scan)")
-    return dg.MaterializeResult(metadata={
-        "raw_dir": str(root), "files": len(files), "distinct_contents": len({f.sha256 for f in files}),
-        "bytes": sum(f.size for f in files), "problem_entries": sum(1 for f in files if f.error_kind),
-        "seconds": round(seconds, 1), **scan})
+    context.log.info(
+        f"ingest: {len(files):,} files under {root} in {seconds:.1f} s ({hashed:,} read and hashed, "
+        "the rest unchanged since the last scan)"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "raw_dir": str(root),
+            "files": len(files),
+            "distinct_contents": len({f.sha256 for f in files}),
+            "bytes": sum(f.size for f in files),
+            "problem_entries": sum(1 for f in files if f.error_kind),
+            "seconds": round(seconds, 1),
+            **scan,
+        }
+    )

@@ -26,8 +26,10 @@ GRAINS = {
 REPLACE_KEYS = {"quarantine": ("sha256", "path", "parser_version"), "documents": ("sha256", "path")}
 BY_REPORT = ("figures", "findings", "extraction_checks", "reports")
 # a documents / quarantine row written again unchanged keeps its loaded_at (only these columns count as a change)
-SAME_ROW = {"documents": ("status", "parser_version", "error_kind", "error_message", "extracted_at", "format"),
-            "quarantine": ("error_kind", "message", "format")}
+SAME_ROW = {
+    "documents": ("status", "parser_version", "error_kind", "error_message", "extracted_at", "format"),
+    "quarantine": ("error_kind", "message", "format"),
+}
 # run failures, retried on the next run (batch.TRANSIENT_ERRORS), as a SQL list
 TRANSIENT_SQL = ", ".join(f"'{k}'" for k in sorted(batch.TRANSIENT_ERRORS))
 IN_SCAN = "exists (select 1 from raw.scan s where s.sha256 = raw.documents.sha256 and s.path = raw.documents.path)"
@@ -46,12 +48,19 @@ def prepare(conn, memory_limit: str = "1GB") -> None:
 def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
     """Replace raw.scan with the files under the raw dir now (one transaction)."""
     columns = ("path", "sha256", "size", "path_hex", "error_kind", "error_message", "scan_seq", "stat_key")
-    scan = pl.DataFrame({"path": [f.path for f in files], "sha256": [f.sha256 for f in files],
-                         "size": [f.size for f in files], "path_hex": [f.path_hex for f in files],
-                         "error_kind": [f.error_kind for f in files],
-                         "error_message": [batch.clean_text(f.error_message) for f in files],
-                         "scan_seq": range(len(files)), "stat_key": [f.stat_key or None for f in files]},
-                        schema={k: frames.SCAN[k] for k in columns})
+    scan = pl.DataFrame(
+        {
+            "path": [f.path for f in files],
+            "sha256": [f.sha256 for f in files],
+            "size": [f.size for f in files],
+            "path_hex": [f.path_hex for f in files],
+            "error_kind": [f.error_kind for f in files],
+            "error_message": [batch.clean_text(f.error_message) for f in files],
+            "scan_seq": range(len(files)),
+            "stat_key": [f.stat_key or None for f in files],
+        },
+        schema={k: frames.SCAN[k] for k in columns},
+    )
     conn.execute("begin transaction")
     try:
         conn.execute("delete from raw.scan")
@@ -68,24 +77,33 @@ def known_hashes(conn, full_refresh: bool = False) -> dict[str, str]:
     """stat_key -> sha256 of the files the last ingest hashed (empty before the first, or after `make rebuild`)."""
     if full_refresh:
         return {}
-    rows = conn.execute("select stat_key, sha256 from raw.scan where stat_key is not null and error_kind is null"
-                        ).fetchall()
+    rows = conn.execute(
+        "select stat_key, sha256 from raw.scan where stat_key is not null and error_kind is null"
+    ).fetchall()
     return dict(rows)
 
 
 def read_scan(conn) -> list[batch.RawFile]:
     """The entries of the last ingest, in scan order (a non-UTF-8 name opens by its bytes, kept as path_hex)."""
-    rows = conn.execute("select path, sha256, size, path_hex, error_kind, error_message from raw.scan "
-                        "order by scan_seq").fetchall()
-    return [batch.RawFile(path, sha, size, os.fsdecode(bytes.fromhex(hexed)) if hexed else "", kind, message)
-            for path, sha, size, hexed, kind, message in rows]
+    rows = conn.execute(
+        "select path, sha256, size, path_hex, error_kind, error_message from raw.scan order by scan_seq"
+    ).fetchall()
+    return [
+        batch.RawFile(path, sha, size, os.fsdecode(bytes.fromhex(hexed)) if hexed else "", kind, message)
+        for path, sha, size, hexed, kind, message in rows
+    ]
 
 
 def known_contents(conn, parser_version: str) -> set[str]:
     """Contents (sha256) already extracted with this parser version, whose outcome is not a run failure."""
-    return {r[0] for r in conn.execute(
-        "select distinct sha256 from raw.documents where parser_version = ? "
-        f"and coalesce(error_kind, '') not in ({TRANSIENT_SQL})", [parser_version]).fetchall()}
+    return {
+        r[0]
+        for r in conn.execute(
+            "select distinct sha256 from raw.documents where parser_version = ? "
+            f"and coalesce(error_kind, '') not in ({TRANSIENT_SQL})",
+            [parser_version],
+        ).fetchall()
+    }
 
 
 def next_loaded_at(conn) -> dt.datetime:
@@ -106,8 +124,10 @@ def _insert(conn, table: str, df: pl.DataFrame, loaded_at: dt.datetime) -> None:
     conn.register("chunk_frame", df.to_arrow())
     if table in SAME_ROW:
         on = " and ".join(f"k.{c} = b.{c}" for c in REPLACE_KEYS[table])
-        conn.execute(f"insert into raw.{table} by name select b.* replace (coalesce(k.loaded_at, b.loaded_at) as "
-                     f"loaded_at) from chunk_frame b left join kept_{table} k on {on}")
+        conn.execute(
+            f"insert into raw.{table} by name select b.* replace (coalesce(k.loaded_at, b.loaded_at) as "
+            f"loaded_at) from chunk_frame b left join kept_{table} k on {on}"
+        )
     else:
         conn.execute(f"insert into raw.{table} by name select * from chunk_frame")
     conn.unregister("chunk_frame")
@@ -121,15 +141,18 @@ def _keep_unchanged(conn, table: str, df: pl.DataFrame) -> None:
     match = " and ".join(f"old.{k} = chunk_keys.{k}" for k in keys)
     same = " and ".join(f"old.{c} is not distinct from chunk_keys.{c}" for c in SAME_ROW[table])
     current = "old.is_current and " if table == "documents" else ""
-    conn.execute(f"create or replace temp table kept_{table} as select {', '.join('old.' + k for k in keys)}, "
-                 f"old.loaded_at from raw.{table} old inner join chunk_keys on {match} where {current}{same}")
+    conn.execute(
+        f"create or replace temp table kept_{table} as select {', '.join('old.' + k for k in keys)}, "
+        f"old.loaded_at from raw.{table} old inner join chunk_keys on {match} where {current}{same}"
+    )
     match = " and ".join(f"raw.{table}.{k} = chunk_keys.{k}" for k in keys)
     conn.execute(f"delete from raw.{table} where exists (select 1 from chunk_keys where {match})")
     conn.unregister("chunk_keys")
 
 
-def write_chunk(conn, tables: dict[str, pl.DataFrame], contents: list[str], run_id: str, chunk_seq: int,
-                started_at: dt.datetime) -> dict:
+def write_chunk(
+    conn, tables: dict[str, pl.DataFrame], contents: list[str], run_id: str, chunk_seq: int, started_at: dt.datetime
+) -> dict:
     """Commit one parsed chunk in one transaction: its contents replace their old rows, every row gets the chunk's
     loaded_at (but documents and quarantine rows written again unchanged keep theirs), a content parsed again is
     no longer quarantined at this parser version, and raw.load_log gets the chunk's row. Returns that row."""
@@ -138,8 +161,9 @@ def write_chunk(conn, tables: dict[str, pl.DataFrame], contents: list[str], run_
         loaded_at = next_loaded_at(conn)
         conn.register("chunk_contents", pl.DataFrame({"sha256": contents}, schema={"sha256": pl.String}).to_arrow())
         # figures, findings and checks exist only beside their report: delete only for contents parsed before
-        stale = conn.execute("select count(*) from raw.reports where report_id in "
-                             "(select sha256 from chunk_contents)").fetchone()[0]
+        stale = conn.execute(
+            "select count(*) from raw.reports where report_id in (select sha256 from chunk_contents)"
+        ).fetchone()[0]
         if stale:
             for t in BY_REPORT:
                 conn.execute(f"delete from raw.{t} where report_id in (select sha256 from chunk_contents)")
@@ -148,15 +172,24 @@ def write_chunk(conn, tables: dict[str, pl.DataFrame], contents: list[str], run_
         # a content parsed again (a run fault retried) is no longer quarantined at this parser version
         versions = tables["documents"]["parser_version"].unique().to_list()
         if versions:
-            conn.execute("delete from raw.quarantine where sha256 in (select sha256 from chunk_contents) and "
-                         f"parser_version in ({', '.join('?' for _ in versions)})", versions)
+            conn.execute(
+                "delete from raw.quarantine where sha256 in (select sha256 from chunk_contents) and "
+                f"parser_version in ({', '.join('?' for _ in versions)})",
+                versions,
+            )
         conn.unregister("chunk_contents")
         for t in (*frames.LOADED_AT_TABLES, "extraction_checks"):
             _insert(conn, t, tables[t], loaded_at)
-        log = {"run_id": run_id, "chunk_seq": chunk_seq, "loaded_at": loaded_at,
-               "n_documents": tables["documents"].height, "n_reports": tables["reports"].height,
-               "n_figures": tables["figures"].height, "started_at": started_at,
-               "finished_at": dt.datetime.now(dt.UTC)}
+        log = {
+            "run_id": run_id,
+            "chunk_seq": chunk_seq,
+            "loaded_at": loaded_at,
+            "n_documents": tables["documents"].height,
+            "n_reports": tables["reports"].height,
+            "n_figures": tables["figures"].height,
+            "started_at": started_at,
+            "finished_at": dt.datetime.now(dt.UTC),
+        }
         conn.register("log_row", frames.frame("load_log", [log]).to_arrow())
         conn.execute("insert into raw.load_log by name select * from log_row")
         conn.unregister("log_row")
@@ -177,9 +210,13 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
         loaded_at = next_loaded_at(conn)
         params = {"v": parser_version, "at": loaded_at}
         # a path whose row is of another parser version, while its content has a row of this one: replaced
-        conn.execute(f"""delete from raw.documents where parser_version <> $v and {IN_SCAN}
-            and sha256 in (select sha256 from raw.documents where parser_version = $v)""", {"v": parser_version})
-        added = conn.execute("""insert into raw.documents by name
+        conn.execute(
+            f"""delete from raw.documents where parser_version <> $v and {IN_SCAN}
+            and sha256 in (select sha256 from raw.documents where parser_version = $v)""",
+            {"v": parser_version},
+        )
+        added = conn.execute(
+            """insert into raw.documents by name
             select s.sha256, s.path, s.size, d.format, d.parser_version, d.status, d.error_kind, d.error_message,
                    d.extracted_at, $at as seen_at, true as is_current, s.path_hex, $at as loaded_at
             from raw.scan s
@@ -187,27 +224,41 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
                   qualify row_number() over (partition by sha256 order by extracted_at desc, path) = 1) d
               using (sha256)
             where not exists (select 1 from raw.documents x where x.sha256 = s.sha256 and x.path = s.path)""",
-                             params).fetchone()[0]
-        conn.execute("""insert into raw.quarantine by name
+            params,
+        ).fetchone()[0]
+        conn.execute(
+            """insert into raw.quarantine by name
             select d.sha256, d.path, d.format, d.parser_version, coalesce(d.error_kind, 'Unknown') as error_kind,
                    coalesce(d.error_message, '') as message, $at as seen_at, $at as loaded_at
             from raw.documents d
             where d.loaded_at = $at and d.status <> 'ok' and not exists (select 1 from raw.quarantine q
                 where q.sha256 = d.sha256 and q.path = d.path and q.parser_version = d.parser_version)""",
-                     {"at": loaded_at})
-        gone = conn.execute(f"update raw.documents set is_current = false, loaded_at = $at "
-                            f"where is_current and not {IN_SCAN}", {"at": loaded_at}).fetchone()[0]
-        back = conn.execute(f"update raw.documents set is_current = true, loaded_at = $at "
-                            f"where not is_current and {IN_SCAN}", {"at": loaded_at}).fetchone()[0]
+            {"at": loaded_at},
+        )
+        gone = conn.execute(
+            f"update raw.documents set is_current = false, loaded_at = $at where is_current and not {IN_SCAN}",
+            {"at": loaded_at},
+        ).fetchone()[0]
+        back = conn.execute(
+            f"update raw.documents set is_current = true, loaded_at = $at where not is_current and {IN_SCAN}",
+            {"at": loaded_at},
+        ).fetchone()[0]
         conn.execute(f"update raw.documents set seen_at = $at where {IN_SCAN}", {"at": loaded_at})
         for table, rows in (("rules", frames.rules_frame()), ("rule_relations", frames.rule_relations_frame())):
             conn.execute(f"delete from raw.{table}")
             conn.register("rules_frame", rows.to_arrow())
             conn.execute(f"insert into raw.{table} by name select * from rules_frame")
             conn.unregister("rules_frame")
-        log = {"run_id": run_id, "chunk_seq": chunk_seq, "loaded_at": loaded_at,
-               "n_documents": added + gone + back, "n_reports": 0, "n_figures": 0, "started_at": started_at,
-               "finished_at": dt.datetime.now(dt.UTC)}
+        log = {
+            "run_id": run_id,
+            "chunk_seq": chunk_seq,
+            "loaded_at": loaded_at,
+            "n_documents": added + gone + back,
+            "n_reports": 0,
+            "n_figures": 0,
+            "started_at": started_at,
+            "finished_at": dt.datetime.now(dt.UTC),
+        }
         conn.register("log_row", frames.frame("load_log", [log]).to_arrow())
         conn.execute("insert into raw.load_log by name select * from log_row")
         conn.unregister("log_row")
@@ -231,9 +282,16 @@ def per_year(conn) -> dict[str, dict]:
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["raw", t], description=GRAINS[t], group_name="raw", kinds={"polars", "duckdb"},
-                        deps=[["extract", "report_extractions"]])
-           for t in RAW_TABLES],
+    specs=[
+        dg.AssetSpec(
+            ["raw", t],
+            description=GRAINS[t],
+            group_name="raw",
+            kinds={"polars", "duckdb"},
+            deps=[["extract", "report_extractions"]],
+        )
+        for t in RAW_TABLES
+    ],
     pool="duckdb_writer",
 )
 def raw_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: NianbaoSettings):
@@ -244,22 +302,31 @@ def raw_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource, settin
     started = dt.datetime.now(dt.UTC)
     with duckdb.get_connection() as conn:
         prepare(conn, settings.duckdb_memory_limit)
-        seq = conn.execute("select coalesce(max(chunk_seq) + 1, 0) from raw.load_log where run_id = ?",
-                           [context.run.run_id]).fetchone()[0]
+        seq = conn.execute(
+            "select coalesce(max(chunk_seq) + 1, 0) from raw.load_log where run_id = ?", [context.run.run_id]
+        ).fetchone()[0]
         done = finish(conn, str(nianbao.PARSER_VERSION), context.run.run_id, seq, started)
         totals = {t: conn.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in RAW_TABLES}
-        written = dict(conn.execute(
-            "select 'chunks', count(*) from raw.load_log where run_id = ? union all "
-            "select 'reports', coalesce(sum(n_reports), 0) from raw.load_log where run_id = ? union all "
-            "select 'figures', coalesce(sum(n_figures), 0) from raw.load_log where run_id = ?",
-            [context.run.run_id] * 3).fetchall())
+        written = dict(
+            conn.execute(
+                "select 'chunks', count(*) from raw.load_log where run_id = ? union all "
+                "select 'reports', coalesce(sum(n_reports), 0) from raw.load_log where run_id = ? union all "
+                "select 'figures', coalesce(sum(n_figures), 0) from raw.load_log where run_id = ?",
+                [context.run.run_id] * 3,
+            ).fetchall()
+        )
         years = per_year(conn)
         tables = table_metadata.table_metadata(conn, [("raw", t) for t in RAW_TABLES])  # row counts, columns
-    context.log.info(f"raw.* closed: {done['added']} new paths of known contents, {done['gone']} files gone, "
-                     f"{done['back']} back; {written['chunks']} commits this run")
+    context.log.info(
+        f"raw.* closed: {done['added']} new paths of known contents, {done['gone']} files gone, "
+        f"{done['back']} back; {written['chunks']} commits this run"
+    )
     for t in RAW_TABLES:
-        meta = {"rows_total": totals[t], "loaded_at": dg.MetadataValue.timestamp(done["loaded_at"]),
-                **tables.get(("raw", t), {})}
+        meta = {
+            "rows_total": totals[t],
+            "loaded_at": dg.MetadataValue.timestamp(done["loaded_at"]),
+            **tables.get(("raw", t), {}),
+        }
         if t in ("reports", "figures"):
             meta["rows_written"] = int(written[t])
             meta["by_report_year"] = dg.MetadataValue.json(years)

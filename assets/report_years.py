@@ -43,9 +43,13 @@ def mark_years(conn, years: list[str], version: str) -> int:
             "where d.is_current and d.sha256 in (select sha256 from raw.scan where error_kind is null) and ("
             "list_contains(?, r.report_year) "
             "or (? and (r.report_year is null or r.report_year not between ? and ?)))",
-            [numeric, other, FIRST_YEAR, last])
-        conn.execute("update raw.documents set parser_version = parser_version || ? where parser_version = ? "
-                     "and sha256 in (select sha256 from reextract)", [MARK, version])
+            [numeric, other, FIRST_YEAR, last],
+        )
+        conn.execute(
+            "update raw.documents set parser_version = parser_version || ? where parser_version = ? "
+            "and sha256 in (select sha256 from reextract)",
+            [MARK, version],
+        )
         n = conn.execute("select count(*) from reextract").fetchone()[0]
         conn.execute("commit")
     except Exception:
@@ -69,5 +73,11 @@ def report_year(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg
 with warnings.catch_warnings():  # backfill_policy is beta in Dagster 1.13: no warning on every run's console
     warnings.simplefilter("ignore", dg.BetaWarning)
     report_year = dg.asset(
-        key=KEY, group_name="extract", kinds={"duckdb"}, pool="duckdb_writer", partitions_def=REPORT_YEARS,
-        backfill_policy=dg.BackfillPolicy.single_run(), deps=[dg.AssetKey(["ingest", "raw_documents"])])(report_year)
+        key=KEY,
+        group_name="extract",
+        kinds={"duckdb"},
+        pool="duckdb_writer",
+        partitions_def=REPORT_YEARS,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        deps=[dg.AssetKey(["ingest", "raw_documents"])],
+    )(report_year)

@@ -10,26 +10,47 @@ from dagster_duckdb import DuckDBResource
 
 from assets.resources import NianbaoSettings
 
-MARTS = (["marts", "fct_report_figures"], ["marts", "dim_reports"], ["marts", "fct_findings"],
-         ["marts", "dim_report_files"], ["marts", "dim_agencies"], ["marts", "fct_applications"],
-         ["marts", "fct_proactive_disclosure"], ["marts", "fct_review_litigation"], ["marts", "fct_legacy_statistics"],
-         ["marts", "rpt_agency_year"], ["marts", "rpt_rule_failures"], ["marts", "rpt_report_quality"])
+MARTS = (
+    ["marts", "fct_report_figures"],
+    ["marts", "dim_reports"],
+    ["marts", "fct_findings"],
+    ["marts", "dim_report_files"],
+    ["marts", "dim_agencies"],
+    ["marts", "fct_applications"],
+    ["marts", "fct_proactive_disclosure"],
+    ["marts", "fct_review_litigation"],
+    ["marts", "fct_legacy_statistics"],
+    ["marts", "rpt_agency_year"],
+    ["marts", "rpt_rule_failures"],
+    ["marts", "rpt_report_quality"],
+)
 SNAPSHOT_SCHEMAS = ("marts",)  # the published data only: the same inputs give the same snapshot tables
 AUDIT_SCHEMAS = ("audit",)  # the GX validation history (grows every run): bi/gx_audit.duckdb, beside the snapshot
 
 
 # the column each marts table is rebuilt by (dbt's delete_scope); tables not listed are copied whole
-DELTA_KEYS = {"fct_report_figures": "report_id", "dim_reports": "report_id", "fct_findings": "report_id",
-              "dim_report_files": "source_sha256", "fct_applications": "report_id",
-              "fct_proactive_disclosure": "report_id", "fct_review_litigation": "report_id",
-              "fct_legacy_statistics": "report_id", "rpt_agency_year": "report_id",
-              "rpt_rule_failures": "report_id", "rpt_report_quality": "report_id"}
+DELTA_KEYS = {
+    "fct_report_figures": "report_id",
+    "dim_reports": "report_id",
+    "fct_findings": "report_id",
+    "dim_report_files": "source_sha256",
+    "fct_applications": "report_id",
+    "fct_proactive_disclosure": "report_id",
+    "fct_review_litigation": "report_id",
+    "fct_legacy_statistics": "report_id",
+    "rpt_agency_year": "report_id",
+    "rpt_rule_failures": "report_id",
+    "rpt_report_quality": "report_id",
+}
 STATE = "state.mart_state__reports"  # report -> the dbt build (built_through) that last rewrote its rows
 
 
 def _columns(con, db: str, schema: str, table: str) -> list[tuple]:
-    return con.execute("select column_name, data_type from duckdb_columns() where database_name = ? "
-                       "and schema_name = ? and table_name = ? order by column_index", [db, schema, table]).fetchall()
+    return con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = ? "
+        "and schema_name = ? and table_name = ? order by column_index",
+        [db, schema, table],
+    ).fetchall()
 
 
 def _quote(text: str) -> str:
@@ -40,17 +61,27 @@ def _quote(text: str) -> str:
 def copy_comments(con, schema: str, table: str) -> None:
     """The table's and its columns' comments (dbt persist_docs: labels and grain) from src onto bi's copy: a copy
     by CREATE TABLE AS starts without them, and a copy updated in place keeps stale ones."""
-    [comment] = con.execute("select comment from duckdb_tables() where database_name = 'src' and schema_name = ? "
-                            "and table_name = ?", [schema, table]).fetchone()
+    [comment] = con.execute(
+        "select comment from duckdb_tables() where database_name = 'src' and schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
     con.execute(f'comment on table bi.{schema}."{table}" is {_quote(comment) if comment else "null"}')
-    for column, comment in con.execute("select column_name, comment from duckdb_columns() where database_name = "
-                                       "'src' and schema_name = ? and table_name = ?", [schema, table]).fetchall():
+    for column, comment in con.execute(
+        "select column_name, comment from duckdb_columns() where database_name = "
+        "'src' and schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchall():
         quoted = column.replace('"', '""')
         con.execute(f'comment on column bi.{schema}."{table}"."{quoted}" is {_quote(comment) if comment else "null"}')
 
 
-def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNAPSHOT_SCHEMAS,
-            since=None, attach: list[str] | None = None) -> dict[str, int]:
+def publish(
+    warehouse: str | os.PathLike,
+    target: str | os.PathLike,
+    schemas=SNAPSHOT_SCHEMAS,
+    since=None,
+    attach: list[str] | None = None,
+) -> dict[str, int]:
     """Copy every table of `schemas` from the warehouse (opened READ_ONLY) into target, swapped in by os.replace,
     with the tables' and columns' comments (the dbt descriptions: Chinese labels, grain).
 
@@ -75,29 +106,43 @@ def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNA
                 con.execute(statement)
         else:
             con.execute(f"attach '{warehouse}' as src (read_only)")
-        delta = delta and con.execute("select count(*) from duckdb_tables() where database_name = 'src' "
-                                      "and schema_name = 'state' and table_name = 'mart_state__reports'"
-                                      ).fetchone()[0] > 0
+        delta = (
+            delta
+            and con.execute(
+                "select count(*) from duckdb_tables() where database_name = 'src' "
+                "and schema_name = 'state' and table_name = 'mart_state__reports'"
+            ).fetchone()[0]
+            > 0
+        )
         con.execute(f"attach '{tmp}' as bi")
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'src' "
-            f"and schema_name in ({', '.join('?' for _ in schemas)}) order by 1, 2", list(schemas)).fetchall()
-        published = con.execute("select schema_name, table_name from duckdb_tables() where database_name = 'bi'"
-                                ).fetchall()
+            f"and schema_name in ({', '.join('?' for _ in schemas)}) order by 1, 2",
+            list(schemas),
+        ).fetchall()
+        published = con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'bi'"
+        ).fetchall()
         for schema, table in set(published) - set(tables):
             con.execute(f'drop table bi.{schema}."{table}"')
         for schema in schemas:
             con.execute(f"create schema if not exists bi.{schema}")
         if delta:
-            con.execute(f"create temp table rebuilt as select report_id from src.{STATE} where built_through > ?",
-                        [since])
+            con.execute(
+                f"create temp table rebuilt as select report_id from src.{STATE} where built_through > ?", [since]
+            )
         for schema, table in tables:
             key = DELTA_KEYS.get(table) if schema == "marts" and delta else None
-            if key and (schema, table) in published and \
-                    _columns(con, "bi", schema, table) == _columns(con, "src", schema, table):
+            if (
+                key
+                and (schema, table) in published
+                and _columns(con, "bi", schema, table) == _columns(con, "src", schema, table)
+            ):
                 con.execute(f'delete from bi.{schema}."{table}" where {key} in (select report_id from rebuilt)')
-                con.execute(f'insert into bi.{schema}."{table}" select * from src.{schema}."{table}" '
-                            f"where {key} in (select report_id from rebuilt)")
+                con.execute(
+                    f'insert into bi.{schema}."{table}" select * from src.{schema}."{table}" '
+                    f"where {key} in (select report_id from rebuilt)"
+                )
             else:
                 con.execute(f'create or replace table bi.{schema}."{table}" as select * from src.{schema}."{table}"')
             copy_comments(con, schema, table)
@@ -112,26 +157,37 @@ def publish(warehouse: str | os.PathLike, target: str | os.PathLike, schemas=SNA
 
 def built_through(conn):
     """The dbt build the marts hold now (None when the warehouse has no incremental state)."""
-    exists = conn.execute("select count(*) from information_schema.tables where table_schema = 'state' "
-                          "and table_name = 'mart_state__reports'").fetchone()[0]
+    exists = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'state' "
+        "and table_name = 'mart_state__reports'"
+    ).fetchone()[0]
     return conn.execute(f"select max(built_through) from {STATE}").fetchone()[0] if exists else None
 
 
 def published_through(conn, target: Path):
     """The dbt build the published snapshot at target holds (None: publish everything)."""
     conn.execute("create schema if not exists audit")
-    conn.execute("create table if not exists audit.bi_snapshots (published_at TIMESTAMPTZ, path VARCHAR, "
-                 "built_through TIMESTAMPTZ, mode VARCHAR)")
+    conn.execute(
+        "create table if not exists audit.bi_snapshots (published_at TIMESTAMPTZ, path VARCHAR, "
+        "built_through TIMESTAMPTZ, mode VARCHAR)"
+    )
     if not target.exists():
         return None
-    return conn.execute("select max_by(built_through, published_at) from audit.bi_snapshots where path = ?",
-                        [str(target)]).fetchone()[0]
+    return conn.execute(
+        "select max_by(built_through, published_at) from audit.bi_snapshots where path = ?", [str(target)]
+    ).fetchone()[0]
 
 
-@dg.asset(key=["bi", "snapshot"], group_name="bi", kinds={"duckdb"}, pool="duckdb_writer",
-          deps=[dg.AssetKey(k) for k in MARTS])
-def bi_snapshot(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
-                settings: NianbaoSettings) -> dg.MaterializeResult:
+@dg.asset(
+    key=["bi", "snapshot"],
+    group_name="bi",
+    kinds={"duckdb"},
+    pool="duckdb_writer",
+    deps=[dg.AssetKey(k) for k in MARTS],
+)
+def bi_snapshot(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: NianbaoSettings
+) -> dg.MaterializeResult:
     """One file, bi/nianbao.duckdb: a copy of every marts table for BI tools, published after blocking checks pass."""
     target = Path(settings.snapshot_path)
     with duckdb.get_connection() as conn:

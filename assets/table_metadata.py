@@ -18,14 +18,23 @@ select schema_name, view_name, 'view' from duckdb_views() where database_name = 
 
 def as_metadata(columns: Iterable[tuple], row_count: int | None = None) -> dict:
     """dagster/column_schema from (name, type[, description[, nullable]]) tuples, and dagster/row_count if known."""
-    schema = dg.TableSchema(columns=[dg.TableColumn(
-        name=c[0], type=c[1] or "?", description=(c[2] if len(c) > 2 else None) or None,
-        constraints=dg.TableColumnConstraints(nullable=bool(c[3])) if len(c) > 3 else None) for c in columns])
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=c[0],
+                type=c[1] or "?",
+                description=(c[2] if len(c) > 2 else None) or None,
+                constraints=dg.TableColumnConstraints(nullable=bool(c[3])) if len(c) > 3 else None,
+            )
+            for c in columns
+        ]
+    )
     return {"dagster/column_schema": schema} | ({} if row_count is None else {"dagster/row_count": int(row_count)})
 
 
-def table_metadata(conn, relations: Iterable[tuple[str, str]],
-                   descriptions: Mapping[tuple[str, str], Mapping[str, str]] | None = None) -> dict[tuple, dict]:
+def table_metadata(
+    conn, relations: Iterable[tuple[str, str]], descriptions: Mapping[tuple[str, str], Mapping[str, str]] | None = None
+) -> dict[tuple, dict]:
     """(schema, table) -> {dagster/column_schema, dagster/row_count} for each relation that exists.
 
     Column descriptions come from the column's comment in DuckDB, else from `descriptions[(schema, table)]` (the

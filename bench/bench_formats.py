@@ -32,6 +32,7 @@ def build(tmp: Path, n: int, n_lo: int, scan_pages: int) -> dict[str, list[str]]
     if soffice_path():
         from nianbao.render.pdf import docx_to_doc, docx_to_pdf
         from nianbao.render.scan import scan_pdf
+
         docx = [render_docx(d) for d in docs[:n_lo]]
         for k, data in enumerate(docx_to_doc(docx)):
             put("doc", k, data)
@@ -51,9 +52,14 @@ def measure(files: dict[str, list[str]], workers: int = 2, job: str = "nianbao.e
         results = list(extract_many(paths, workers=workers, job=job, timeout_s=300))
         dt = time.monotonic() - t
         pages = sum(r.get("pages") or 0 for r in results)
-        out[fmt] = {"files": len(paths), "pages": pages, "ok": sum(r["status"] == "ok" for r in results),
-                    "seconds": round(dt, 2), "docs_per_s": round(len(paths) / dt, 2),
-                    "pages_per_s": round(pages / dt, 2) if pages else None}
+        out[fmt] = {
+            "files": len(paths),
+            "pages": pages,
+            "ok": sum(r["status"] == "ok" for r in results),
+            "seconds": round(dt, 2),
+            "docs_per_s": round(len(paths) / dt, 2),
+            "pages_per_s": round(pages / dt, 2) if pages else None,
+        }
     return out
 
 
@@ -69,13 +75,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
         t0 = time.monotonic()
         files = build(Path(tmp), args.n, args.n_lo, args.scan_pages)
-        print(f"rendered {sum(map(len, files.values()))} files in {time.monotonic() - t0:.1f} s; "
-              f"job {job}, {args.workers} workers (times include starting the pool)\n")
+        print(
+            f"rendered {sum(map(len, files.values()))} files in {time.monotonic() - t0:.1f} s; "
+            f"job {job}, {args.workers} workers (times include starting the pool)\n"
+        )
         print(f"{'format':<9} {'files':>5} {'pages':>5} {'ok':>4} {'seconds':>8} {'docs/s':>8} {'pages/s':>8}")
         for fmt, m in measure(files, args.workers, job).items():
             pps = f"{m['pages_per_s']:8.2f}" if m["pages_per_s"] else f"{'-':>8}"
-            print(f"{fmt:<9} {m['files']:>5} {m['pages'] or '-':>5} {m['ok']:>4} {m['seconds']:8.2f} "
-                  f"{m['docs_per_s']:8.2f} {pps}")
+            print(
+                f"{fmt:<9} {m['files']:>5} {m['pages'] or '-':>5} {m['ok']:>4} {m['seconds']:8.2f} "
+                f"{m['docs_per_s']:8.2f} {pps}"
+            )
 
 
 if __name__ == "__main__":

@@ -42,12 +42,18 @@ def main(argv: list[str] | None = None) -> int:
         cpu.append(len(docs) / (time.process_time() - c0))
     warm = statistics.median(cpu[1:]) if len(cpu) > 1 else cpu[0]
     load = os.getloadavg()[0]
-    print(f"parse throughput, text reports, 1 process: {len(docs)} docs ({size / len(docs) / 1024:.1f} KiB avg), "
-          f"Python {platform.python_version()} at {os.path.realpath(sys.executable)}")
-    print(f"  per CPU-second (docs/s/core): {', '.join(f'{r:.0f}' for r in cpu)} | cold {cpu[0]:.0f} | "
-          f"warm median {warm:.0f} | target {TARGET:.0f}: {'PASS' if warm >= TARGET else 'BELOW'}")
-    print(f"  per wall-second: {', '.join(f'{r:.0f}' for r in wall)} (load average {load:.1f}: "
-          f"other processes on the machine lower this, not the per-core figure)")
+    print(
+        f"parse throughput, text reports, 1 process: {len(docs)} docs ({size / len(docs) / 1024:.1f} KiB avg), "
+        f"Python {platform.python_version()} at {os.path.realpath(sys.executable)}"
+    )
+    print(
+        f"  per CPU-second (docs/s/core): {', '.join(f'{r:.0f}' for r in cpu)} | cold {cpu[0]:.0f} | "
+        f"warm median {warm:.0f} | target {TARGET:.0f}: {'PASS' if warm >= TARGET else 'BELOW'}"
+    )
+    print(
+        f"  per wall-second: {', '.join(f'{r:.0f}' for r in wall)} (load average {load:.1f}: "
+        f"other processes on the machine lower this, not the per-core figure)"
+    )
     return 0
 
 

@@ -76,8 +76,12 @@ def corpus(base: Path, n: int, seed: int = 1) -> Path:
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     t = time.monotonic()
-    subprocess.run([sys.executable, "-m", "nianbao.cli", "synth", "--out", str(raw), "--count", str(n),
-                    "--seed", str(seed)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "synth", "--out", str(raw), "--count", str(n), "--seed", str(seed)],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     (raw / "truth.json").rename(root / "truth.json")
     (root / "complete").write_text(f"generated in {time.monotonic() - t:.0f} s\n")
     return raw
@@ -88,8 +92,13 @@ def run_pipeline(env: dict[str, str], label: str, log: Path) -> dict:
     out = log.with_suffix(".summary.json")
     t = time.monotonic()
     with open(log, "w") as f:
-        proc = subprocess.Popen([sys.executable, "-m", "orchestration.run", "--summary-json", str(out)], cwd=ROOT,
-                                env=env, stdout=f, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.run", "--summary-json", str(out)],
+            cwd=ROOT,
+            env=env,
+            stdout=f,
+            stderr=subprocess.STDOUT,
+        )
         sampler = Sampler(proc.pid)
         sampler.start()
         code = proc.wait()
@@ -101,10 +110,16 @@ def run_pipeline(env: dict[str, str], label: str, log: Path) -> dict:
     for stage, windows in (summary.get("stage_windows") or {}).items():
         inside = [rss for at, rss in sampler.samples if any(a <= at <= b for a, b in windows)]
         peak[stage] = max(inside, default=0)
-    print(f"{label}: exit {code}, {wall:.0f} s, peak RSS {max(r for _, r in sampler.samples) / 2**30:.2f} GiB "
-          f"(log {log})")
-    return {"exit_code": code, "wall_s": round(wall, 1), "peak_rss_bytes": max(r for _, r in sampler.samples),
-            "stage_peak_rss_bytes": peak, "summary": summary}
+    print(
+        f"{label}: exit {code}, {wall:.0f} s, peak RSS {max(r for _, r in sampler.samples) / 2**30:.2f} GiB (log {log})"
+    )
+    return {
+        "exit_code": code,
+        "wall_s": round(wall, 1),
+        "peak_rss_bytes": max(r for _, r in sampler.samples),
+        "stage_peak_rss_bytes": peak,
+        "summary": summary,
+    }
 
 
 def previous_full(home: Path) -> dict:
@@ -112,15 +127,25 @@ def previous_full(home: Path) -> dict:
     out = home / "run-full.summary.json"
     summary = json.loads(out.read_text()) if out.exists() else {}
     summary.pop("stage_windows", None)
-    return {"exit_code": None, "wall_s": "-", "peak_rss_bytes": None, "stage_peak_rss_bytes": {},
-            "summary": summary, "reused": str(home)}
+    return {
+        "exit_code": None,
+        "wall_s": "-",
+        "peak_rss_bytes": None,
+        "stage_peak_rss_bytes": {},
+        "summary": summary,
+        "reused": str(home),
+    }
 
 
 def add_one_report(raw: Path, seed: int) -> Path:
     """One new synthetic report under raw/bench-extra/ (removed again after the run; the corpus stays cached)."""
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-one-") as tmp:
-        subprocess.run([sys.executable, "-m", "nianbao.cli", "synth", "--out", tmp, "--count", "1", "--seed",
-                        str(seed)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "nianbao.cli", "synth", "--out", tmp, "--count", "1", "--seed", str(seed)],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
         (src,) = [p for p in Path(tmp).iterdir() if p.name != "truth.json"]
         dest = raw / "bench-extra" / f"added-{src.name}"
         dest.parent.mkdir(exist_ok=True)
@@ -130,16 +155,31 @@ def add_one_report(raw: Path, seed: int) -> Path:
 
 def machine() -> dict:
     """CPU model, cores, RAM, Python, OS and the commit measured."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next(int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal"))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                            check=False)
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem / 2**30, 1),
-            "python": f"{platform.python_implementation()} {platform.python_version()} ({os.path.relpath(sys.executable, ROOT)})",
-            "os": platform.platform(), "commit": commit.stdout.strip(),
-            "load_avg_at_start": os.getloadavg()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        int(line.split()[1]) * 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": round(mem / 2**30, 1),
+        "python": f"{platform.python_implementation()} {platform.python_version()} ({os.path.relpath(sys.executable, ROOT)})",
+        "os": platform.platform(),
+        "commit": commit.stdout.strip(),
+        "load_avg_at_start": os.getloadavg(),
+    }
 
 
 def formats(n: int, workers: int) -> dict:
@@ -157,8 +197,12 @@ def projection(rates: dict, year: int) -> dict:
     for fmt, share in ASSUMED_SHARES.items():
         docs = round(year * share)
         rate = (rates.get(fmt) or {}).get("docs_per_s")
-        out[fmt] = {"share": share, "documents": docs, "docs_per_s": rate,
-                    "hours": round(docs / rate / 3600, 2) if rate else None}
+        out[fmt] = {
+            "share": share,
+            "documents": docs,
+            "docs_per_s": rate,
+            "hours": round(docs / rate / 3600, 2) if rate else None,
+        }
     return out
 
 
@@ -170,21 +214,38 @@ def report(res: dict) -> str:
     """The results as Markdown (also printed)."""
     full, inc = res["from_scratch"], res["incremental"]
     fs, ins = full["summary"], inc["summary"]
-    lines = [f"# bench_scale: N = {res['n']:,} ({res['date']})", "",
-             "machine: " + ", ".join(f"{k} {v}" for k, v in res["machine"].items()), "",
-             "| stage | from scratch (s) | peak RSS (GiB) | + 1 report (s) | peak RSS (GiB) |", "|---|---|---|---|---|"]
+    lines = [
+        f"# bench_scale: N = {res['n']:,} ({res['date']})",
+        "",
+        "machine: " + ", ".join(f"{k} {v}" for k, v in res["machine"].items()),
+        "",
+        "| stage | from scratch (s) | peak RSS (GiB) | + 1 report (s) | peak RSS (GiB) |",
+        "|---|---|---|---|---|",
+    ]
     stages = list(dict.fromkeys([*(fs.get("stage_seconds") or {}), *(ins.get("stage_seconds") or {})]))
     for s in stages:
-        lines.append(f"| {s} | {(fs.get('stage_seconds') or {}).get(s, '-')} | "
-                     f"{gib(full['stage_peak_rss_bytes'].get(s))} | {(ins.get('stage_seconds') or {}).get(s, '-')} | "
-                     f"{gib(inc['stage_peak_rss_bytes'].get(s))} |")
-    lines += [(f"| **whole run** (process wall) | **{full['wall_s']}** | **{gib(full['peak_rss_bytes'])}** | "
-               f"**{inc['wall_s']}** | **{gib(inc['peak_rss_bytes'])}** |"), "",
-              (f"- from scratch: {fs.get('reports_parsed')} documents parsed at {fs.get('docs_per_s')} docs/s "
-               f"({fs.get('chunks_committed')} chunks); success {fs.get('success')}, snapshot published "
-               f"{fs.get('snapshot_published')}, checks failed {fs.get('checks_failed')}"),
-              (f"- + 1 report: {ins.get('reports_parsed')} parsed; success {ins.get('success')}, snapshot "
-               f"published {ins.get('snapshot_published')}"), ""]
+        lines.append(
+            f"| {s} | {(fs.get('stage_seconds') or {}).get(s, '-')} | "
+            f"{gib(full['stage_peak_rss_bytes'].get(s))} | {(ins.get('stage_seconds') or {}).get(s, '-')} | "
+            f"{gib(inc['stage_peak_rss_bytes'].get(s))} |"
+        )
+    lines += [
+        (
+            f"| **whole run** (process wall) | **{full['wall_s']}** | **{gib(full['peak_rss_bytes'])}** | "
+            f"**{inc['wall_s']}** | **{gib(inc['peak_rss_bytes'])}** |"
+        ),
+        "",
+        (
+            f"- from scratch: {fs.get('reports_parsed')} documents parsed at {fs.get('docs_per_s')} docs/s "
+            f"({fs.get('chunks_committed')} chunks); success {fs.get('success')}, snapshot published "
+            f"{fs.get('snapshot_published')}, checks failed {fs.get('checks_failed')}"
+        ),
+        (
+            f"- + 1 report: {ins.get('reports_parsed')} parsed; success {ins.get('success')}, snapshot "
+            f"published {ins.get('snapshot_published')}"
+        ),
+        "",
+    ]
     if res.get("formats"):
         lines += projection_lines(res)
     return "\n".join(lines) + "\n"
@@ -193,17 +254,26 @@ def report(res: dict) -> str:
 def projection_lines(res: dict) -> list[str]:
     """The Markdown of where a mixed national year would spend its time: parse hours per format (measured rates,
     assumed shares), then the format-independent rest of the from-scratch run measured above."""
-    lines = ["## Where a national year of 150,000 reports would spend its time", "",
-             ("Shares are **assumed** (domain.md §e names the formats and their order, not their shares); "
-              "throughput is the full extract (reader + parser) on 2 workers, measured on rendered samples "
-              "(bench_formats: report_2019 and long-table reports; DOC and PDF rendered by LibreOffice, scans are "
-              "rasterised PDF pages read by OCR)."), "",
-             "| format | share | documents | docs/s (measured) | parse hours |", "|---|---|---|---|---|"]
+    lines = [
+        "## Where a national year of 150,000 reports would spend its time",
+        "",
+        (
+            "Shares are **assumed** (domain.md §e names the formats and their order, not their shares); "
+            "throughput is the full extract (reader + parser) on 2 workers, measured on rendered samples "
+            "(bench_formats: report_2019 and long-table reports; DOC and PDF rendered by LibreOffice, scans are "
+            "rasterised PDF pages read by OCR)."
+        ),
+        "",
+        "| format | share | documents | docs/s (measured) | parse hours |",
+        "|---|---|---|---|---|",
+    ]
     total = 0.0
     for fmt, p in res["projection"].items():
         total += p["hours"] or 0
-        lines.append(f"| {fmt} | {p['share']:.0%} | {p['documents']:,} | {p['docs_per_s'] or 'not measured'} "
-                     f"| {p['hours'] if p['hours'] is not None else '-'} |")
+        lines.append(
+            f"| {fmt} | {p['share']:.0%} | {p['documents']:,} | {p['docs_per_s'] or 'not measured'} "
+            f"| {p['hours'] if p['hours'] is not None else '-'} |"
+        )
     lines += [f"| **parse, all formats** | | | | **{total:.2f}** |", ""]
     missing = [f for f, p in res["projection"].items() if p["hours"] is None]
     if missing:
@@ -216,11 +286,17 @@ def projection_lines(res: dict) -> list[str]:
         rest_h = (sum(rest.values()) + write) * scale / 3600
         share = {fmt: (p["hours"] or 0) / total for fmt, p in res["projection"].items()} if total else {}
         top = max(share, key=share.get) if share else None
-        lines += [(f"The rest of a from-scratch run does not depend on the format (the same rows reach raw.*): "
-                   f"writing raw.* {write:.0f} s, " + ", ".join(f"{k} {v:.0f} s" for k, v in rest.items())
-                   + f" at N = {res['n']:,}, so about {rest_h:.2f} h for 150,000. A mixed year: about "
-                   f"**{total + rest_h:.1f} h** on this machine"
-                   + (f", {share[top]:.0%} of its parse time in {top}." if top else ".")), ""]
+        lines += [
+            (
+                f"The rest of a from-scratch run does not depend on the format (the same rows reach raw.*): "
+                f"writing raw.* {write:.0f} s, "
+                + ", ".join(f"{k} {v:.0f} s" for k, v in rest.items())
+                + f" at N = {res['n']:,}, so about {rest_h:.2f} h for 150,000. A mixed year: about "
+                f"**{total + rest_h:.1f} h** on this machine"
+                + (f", {share[top]:.0%} of its parse time in {top}." if top else ".")
+            ),
+            "",
+        ]
     return lines
 
 
@@ -244,11 +320,17 @@ def main() -> int:
     ap.add_argument("--dir", default=os.environ.get("NIANBAO_BENCH_DIR") or "/tmp/nianbao-bench")
     ap.add_argument("--format-docs", type=int, default=120, help="HTML/DOCX/TXT samples per format (bench_formats)")
     ap.add_argument("--no-formats", action="store_true", help="skip the per-format measurement and projection")
-    ap.add_argument("--plus-one", action="store_true",
-                    help="only the + 1 report run, on the home an earlier bench-scale built (no rebuild)")
+    ap.add_argument(
+        "--plus-one",
+        action="store_true",
+        help="only the + 1 report run, on the home an earlier bench-scale built (no rebuild)",
+    )
     ap.add_argument("--home", help="the NIANBAO_HOME to use (default: <dir>/home-N)")
-    ap.add_argument("--formats-only", metavar="RESULTS_JSON",
-                    help="only measure the formats and project a year, into an earlier results file (rewritten)")
+    ap.add_argument(
+        "--formats-only",
+        metavar="RESULTS_JSON",
+        help="only measure the formats and project a year, into an earlier results file (rewritten)",
+    )
     args = ap.parse_args()
     if args.formats_only:
         return formats_only(Path(args.formats_only), args.format_docs)
@@ -267,10 +349,16 @@ def main() -> int:
     else:
         shutil.rmtree(home, ignore_errors=True)
         home.mkdir(parents=True)
-    env = {**os.environ, "NIANBAO_HOME": str(home), "NIANBAO_RAW_DIR": str(raw),
-           "DAGSTER_HOME": str(home / "dagster_home"), "NIANBAO_WAREHOUSE_PATH": str(home / "warehouse.duckdb"),
-           "DBT_PROFILES_DIR": str(ROOT / "dbt_project"), "DAGSTER_DISABLE_TELEMETRY": "1",
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "NIANBAO_HOME": str(home),
+        "NIANBAO_RAW_DIR": str(raw),
+        "DAGSTER_HOME": str(home / "dagster_home"),
+        "NIANBAO_WAREHOUSE_PATH": str(home / "warehouse.duckdb"),
+        "DBT_PROFILES_DIR": str(ROOT / "dbt_project"),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     if args.plus_one:
         res["from_scratch"] = previous_full(home)
     else:

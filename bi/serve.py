@@ -15,10 +15,16 @@ from typing import ClassVar
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, with extensionless routes mapped to their .html page."""
 
-    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
-                      ".parquet": "application/octet-stream", ".html": "text/html; charset=utf-8",
-                      ".txt": "text/plain; charset=utf-8", ".json": "application/json"}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".parquet": "application/octet-stream",
+        ".html": "text/html; charset=utf-8",
+        ".txt": "text/plain; charset=utf-8",
+        ".json": "application/json",
+    }
 
     def translate_path(self, path: str) -> str:
         """The file for a URL path: as is, else <path>.html, else <path>/index.html."""

@@ -68,8 +68,9 @@ def marks(con: duckdb.DuckDBPyConnection) -> dict[str, list[Mark]]:
 def failing_pages(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
     """The pages of every report that hold a failing cell."""
     out: dict[str, list[int]] = {}
-    for sha, page in con.execute("select distinct report_id, page from marts.rpt_rule_failures "
-                                 "where page is not null order by 1, 2").fetchall():
+    for sha, page in con.execute(
+        "select distinct report_id, page from marts.rpt_rule_failures where page is not null order by 1, 2"
+    ).fetchall():
         out.setdefault(sha, []).append(int(page))
     return out
 
@@ -80,8 +81,10 @@ def marked_text(text: str, cells: list[Mark]) -> str:
     for m in sorted(cells, key=lambda m: (m.start, m.end)):
         if m.start < pos or m.end > len(text):
             continue
-        parts.append(html.escape(text[pos:m.start]))
-        parts.append(f'<mark id="c{m.start}" title="{html.escape(m.title)}">{html.escape(text[m.start:m.end])}</mark>')
+        parts.append(html.escape(text[pos : m.start]))
+        parts.append(
+            f'<mark id="c{m.start}" title="{html.escape(m.title)}">{html.escape(text[m.start : m.end])}</mark>'
+        )
         pos = m.end
     parts.append(html.escape(text[pos:]))
     return "".join(parts)
@@ -112,19 +115,28 @@ def render_page(pdf: Path, page: int, png: Path) -> bool:
         print(f"sitedocs: pypdfium2 cannot render {pdf} page {page}: {e}", file=sys.stderr)
     if shutil.which("pdftoppm"):
         stem = png.with_suffix("")
-        done = subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", str(page), "-l", str(page), "-singlefile",
-                               str(pdf), str(stem)], capture_output=True, timeout=60, check=False)
+        done = subprocess.run(
+            ["pdftoppm", "-png", "-r", "110", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
         return done.returncode == 0 and png.exists()
     return False
 
 
 def page_html(title: str, page: int, has_image: bool) -> str:
     """The page view of a PDF: the rendered image, or the PDF opened at the page."""
-    body = (f'<img src="page-{page}.png" alt="第 {page} 页" style="max-width:100%;border:1px solid #ccc">'
-            if has_image else f'<iframe src="source.pdf#page={page}" style="width:100%;height:90vh"></iframe>')
-    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)} 第 {page} 页'
-            f'</title>{_STYLE}</head><body><nav><a href="./">提取文本</a><a href="source.pdf#page={page}">原始 PDF</a>'
-            f'</nav><h1>{html.escape(title)}：第 {page} 页</h1>{body}</body></html>')
+    body = (
+        f'<img src="page-{page}.png" alt="第 {page} 页" style="max-width:100%;border:1px solid #ccc">'
+        if has_image
+        else f'<iframe src="source.pdf#page={page}" style="width:100%;height:90vh"></iframe>'
+    )
+    return (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)} 第 {page} 页'
+        f'</title>{_STYLE}</head><body><nav><a href="./">提取文本</a><a href="source.pdf#page={page}">原始 PDF</a>'
+        f"</nav><h1>{html.escape(title)}：第 {page} 页</h1>{body}</body></html>"
+    )
 
 
 def raw_file(path: str) -> Path:
@@ -161,9 +173,11 @@ def write_document(out: Path, sha: str, path: str, fmt: str, title: str, cells: 
         body = f"<pre>{marked_text(text, cells)}</pre>"
     (folder / "index.html").write_text(
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f'{_STYLE}</head><body><nav>{"".join(nav)}</nav><h1>{html.escape(title)}</h1>'
-        f'<p>sha256：<code>{sha}</code>　文件：{html.escape(src.name)}　标出的是规则失败所涉单元格'
-        f'（共 {len(cells)} 处）。</p>{body}</body></html>', encoding="utf-8")
+        f"{_STYLE}</head><body><nav>{''.join(nav)}</nav><h1>{html.escape(title)}</h1>"
+        f"<p>sha256：<code>{sha}</code>　文件：{html.escape(src.name)}　标出的是规则失败所涉单元格"
+        f"（共 {len(cells)} 处）。</p>{body}</body></html>",
+        encoding="utf-8",
+    )
 
 
 def build(snapshot: Path, out: Path) -> int:

@@ -34,11 +34,14 @@ def long_residuals(figures: pd.DataFrame) -> pd.DataFrame:
     mapped = figures[figures["is_mapped"].fillna(False).astype(bool)]
     rows = []
     variants = figures.get("template_variant", pd.Series(None, index=figures.index))
-    meta = (figures.assign(template_variant=variants)[["report_id", "template", "template_variant"]]
-            .drop_duplicates("report_id", keep="last"))
+    meta = figures.assign(template_variant=variants)[["report_id", "template", "template_variant"]].drop_duplicates(
+        "report_id", keep="last"
+    )
     cells = mapped.drop_duplicates(["report_id", "table_code", "row_code", "column_code"], keep="last")
-    by_report = {rid: dict(zip(zip(g["table_code"], g["row_code"], g["column_code"]), g["value"], strict=True))
-                 for rid, g in cells.groupby("report_id", sort=False)}
+    by_report = {
+        rid: dict(zip(zip(g["table_code"], g["row_code"], g["column_code"]), g["value"], strict=True))
+        for rid, g in cells.groupby("report_id", sort=False)
+    }
     for rid, template, variant in meta.itertuples(index=False):
         values = by_report.get(rid, {})
         values = {k: None if v is None or pd.isna(v) else float(v) for k, v in values.items()}
@@ -47,8 +50,9 @@ def long_residuals(figures: pd.DataFrame) -> pd.DataFrame:
             if sums is None:
                 continue
             residual = round(sums[0] - sums[1], DECIMALS)
-            rows.append((rid, r.rule, r.label, *sums, residual, rules.holds(r.relation, r.tolerance, residual),
-                         r.relation))
+            rows.append(
+                (rid, r.rule, r.label, *sums, residual, rules.holds(r.relation, r.tolerance, residual), r.relation)
+            )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -65,8 +69,12 @@ def wide_residuals(figures: pd.DataFrame) -> pd.DataFrame:
     if long.empty:
         return reports.assign(**{r: pd.Series(dtype="float64") for r in rule_ids()})
     worst = long.loc[_badness(long).groupby([long["report_id"], long["rule"]], sort=False).idxmax()]
-    worst = (worst.pivot(index="report_id", columns="rule", values="residual")
-             .reindex(columns=list(rule_ids())).astype("float64").reset_index())
+    worst = (
+        worst.pivot(index="report_id", columns="rule", values="residual")
+        .reindex(columns=list(rule_ids()))
+        .astype("float64")
+        .reset_index()
+    )
     worst.columns.name = None
     return reports.merge(worst, on="report_id", how="left")
 
@@ -78,8 +86,10 @@ def broken_counts(figures: pd.DataFrame) -> dict[str, dict]:
     for rule in rule_ids():
         sub = long[long["rule"] == rule]
         bad = sub[~sub["holds"]]
-        out[rule] = {"reports_evaluated": int(sub["report_id"].nunique()),
-                     "reports_broken": int(bad["report_id"].nunique()),
-                     "relations_broken": len(bad),
-                     "examples": sorted(bad["report_id"].unique().tolist())[:3]}
+        out[rule] = {
+            "reports_evaluated": int(sub["report_id"].nunique()),
+            "reports_broken": int(bad["report_id"].nunique()),
+            "relations_broken": len(bad),
+            "examples": sorted(bad["report_id"].unique().tolist())[:3],
+        }
     return out

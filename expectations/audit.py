@@ -3,19 +3,42 @@
 import json
 
 SUITE_COLUMNS = {  # one row per suite validation
-    "validated_at": "TIMESTAMPTZ", "run_id": "VARCHAR", "asset": "VARCHAR", "suite": "VARCHAR",
-    "success": "BOOLEAN", "n_rows": "BIGINT", "evaluated": "INTEGER", "passed": "INTEGER",
-    "success_percent": "DOUBLE", "failed_json": "VARCHAR", "data_docs": "VARCHAR",
-    "check_name": "VARCHAR", "blocking": "BOOLEAN", "errors": "INTEGER", "warnings": "INTEGER",
+    "validated_at": "TIMESTAMPTZ",
+    "run_id": "VARCHAR",
+    "asset": "VARCHAR",
+    "suite": "VARCHAR",
+    "success": "BOOLEAN",
+    "n_rows": "BIGINT",
+    "evaluated": "INTEGER",
+    "passed": "INTEGER",
+    "success_percent": "DOUBLE",
+    "failed_json": "VARCHAR",
+    "data_docs": "VARCHAR",
+    "check_name": "VARCHAR",
+    "blocking": "BOOLEAN",
+    "errors": "INTEGER",
+    "warnings": "INTEGER",
     "unexpected_total": "BIGINT",
     # the watermark the validation reached: rows loaded (raw) or built (marts) up to here were validated
-    "validated_through": "TIMESTAMPTZ", "scope": "VARCHAR",
+    "validated_through": "TIMESTAMPTZ",
+    "scope": "VARCHAR",
 }
 EXPECTATION_COLUMNS = {  # one row per expectation of each suite validation
-    "validated_at": "TIMESTAMPTZ", "run_id": "VARCHAR", "asset": "VARCHAR", "suite": "VARCHAR",
-    "check_name": "VARCHAR", "expectation_index": "INTEGER", "expectation": "VARCHAR", "column_name": "VARCHAR",
-    "rule_id": "VARCHAR", "severity": "VARCHAR", "success": "BOOLEAN", "element_count": "BIGINT",
-    "unexpected_count": "BIGINT", "missing_count": "BIGINT", "observed_json": "VARCHAR",
+    "validated_at": "TIMESTAMPTZ",
+    "run_id": "VARCHAR",
+    "asset": "VARCHAR",
+    "suite": "VARCHAR",
+    "check_name": "VARCHAR",
+    "expectation_index": "INTEGER",
+    "expectation": "VARCHAR",
+    "column_name": "VARCHAR",
+    "rule_id": "VARCHAR",
+    "severity": "VARCHAR",
+    "success": "BOOLEAN",
+    "element_count": "BIGINT",
+    "unexpected_count": "BIGINT",
+    "missing_count": "BIGINT",
+    "observed_json": "VARCHAR",
 }
 
 
@@ -39,27 +62,63 @@ def last_validated(conn, suite: str):
 
     A failed validation does not advance it, so the rows it failed on are validated again on the next run."""
     ensure_tables(conn)
-    return conn.execute("select max(validated_through) from audit.gx_results where suite = ? and success",
-                        [suite]).fetchone()[0]
+    return conn.execute(
+        "select max(validated_through) from audit.gx_results where suite = ? and success", [suite]
+    ).fetchone()[0]
 
 
-def record(conn, run_id: str, asset: str, summary: dict, check_name: str | None = None,
-           blocking: bool | None = None, validated_through=None, scope: str | None = None) -> None:
+def record(
+    conn,
+    run_id: str,
+    asset: str,
+    summary: dict,
+    check_name: str | None = None,
+    blocking: bool | None = None,
+    validated_through=None,
+    scope: str | None = None,
+) -> None:
     """Append one validation summary and each of its expectation results."""
     ensure_tables(conn)
     dumps = lambda v: json.dumps(v, ensure_ascii=False, default=str)  # noqa: E731
     base = {"validated_at": summary["validated_at"], "run_id": run_id, "asset": asset, "suite": summary["suite"]}
-    _insert(conn, "gx_results", base | {
-        "success": summary["success"], "n_rows": summary["rows"], "evaluated": summary["evaluated"],
-        "passed": summary["passed"], "success_percent": summary["success_percent"],
-        "failed_json": dumps(summary["failed"]), "data_docs": summary["data_docs"], "check_name": check_name,
-        "blocking": blocking, "errors": summary.get("errors"), "warnings": summary.get("warnings"),
-        "unexpected_total": sum(r["unexpected_count"] or 0 for r in summary.get("results", [])),
-        "validated_through": validated_through, "scope": scope})
+    _insert(
+        conn,
+        "gx_results",
+        base
+        | {
+            "success": summary["success"],
+            "n_rows": summary["rows"],
+            "evaluated": summary["evaluated"],
+            "passed": summary["passed"],
+            "success_percent": summary["success_percent"],
+            "failed_json": dumps(summary["failed"]),
+            "data_docs": summary["data_docs"],
+            "check_name": check_name,
+            "blocking": blocking,
+            "errors": summary.get("errors"),
+            "warnings": summary.get("warnings"),
+            "unexpected_total": sum(r["unexpected_count"] or 0 for r in summary.get("results", [])),
+            "validated_through": validated_through,
+            "scope": scope,
+        },
+    )
     for i, r in enumerate(summary.get("results", [])):
         observed = {k: r[k] for k in ("observed_value", "partial_unexpected_list", "examples", "exception")}
-        _insert(conn, "gx_expectation_results", base | {
-            "check_name": check_name, "expectation_index": i, "expectation": r["expectation"],
-            "column_name": r["column"], "rule_id": r["rule"], "severity": r["severity"], "success": r["success"],
-            "element_count": r["element_count"], "unexpected_count": r["unexpected_count"],
-            "missing_count": r["missing_count"], "observed_json": dumps(observed)})
+        _insert(
+            conn,
+            "gx_expectation_results",
+            base
+            | {
+                "check_name": check_name,
+                "expectation_index": i,
+                "expectation": r["expectation"],
+                "column_name": r["column"],
+                "rule_id": r["rule"],
+                "severity": r["severity"],
+                "success": r["success"],
+                "element_count": r["element_count"],
+                "unexpected_count": r["unexpected_count"],
+                "missing_count": r["missing_count"],
+                "observed_json": dumps(observed),
+            },
+        )

@@ -13,8 +13,9 @@ def plan(conn, sql: str, params: list, key: str, size: int | None) -> list[tuple
     `size` is a batch of its own); (None, None) is the batch of rows whose key is null. Every row of a group
     falls in one batch, so whatever a suite computes per group (a report's grid, a grain key that includes the
     group) is the same as over all rows at once."""
-    counts = conn.execute(f"select {BATCH_KEY}, count(*) from ({keyed(sql, key)}) group by 1 order by 1 nulls first",
-                          params).fetchall()
+    counts = conn.execute(
+        f"select {BATCH_KEY}, count(*) from ({keyed(sql, key)}) group by 1 order by 1 nulls first", params
+    ).fetchall()
     ranges: list[tuple[str | None, str | None]] = []
     lo = hi = None
     n = 0
@@ -46,8 +47,9 @@ def frames(conn, sql: str, params: list, key: str, size: int | None) -> Iterator
         return
     for lo, hi in ranges:
         where, extra = (f"{BATCH_KEY} is null", []) if lo is None else (f"{BATCH_KEY} between ? and ?", [lo, hi])
-        yield conn.execute(f"select * exclude ({BATCH_KEY}) from ({keyed(sql, key)}) where {where}",
-                           params + extra).df()
+        yield conn.execute(
+            f"select * exclude ({BATCH_KEY}) from ({keyed(sql, key)}) where {where}", params + extra
+        ).df()
 
 
 def load(conn, sql: str, params: list) -> pd.DataFrame:

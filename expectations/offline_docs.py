@@ -6,9 +6,12 @@ import shutil
 from pathlib import Path
 
 # a <script src="http…"></script>, a <link … href="http…"> or an <img src="http…">: assets GX loads from CDNs
-REMOTE = re.compile(r"""<script\b[^>]*\bsrc=["']https?://[^"']*["'][^>]*>\s*</script>"""
-                    r"""|<link\b[^>]*\bhref=["']https?://[^"']*["'][^>]*>"""
-                    r"""|<img\b[^>]*\bsrc=["']https?://[^"']*["'][^>]*>""", re.IGNORECASE)
+REMOTE = re.compile(
+    r"""<script\b[^>]*\bsrc=["']https?://[^"']*["'][^>]*>\s*</script>"""
+    r"""|<link\b[^>]*\bhref=["']https?://[^"']*["'][^>]*>"""
+    r"""|<img\b[^>]*\bsrc=["']https?://[^"']*["'][^>]*>""",
+    re.IGNORECASE,
+)
 STYLE = """<style>
 body { font-family: sans-serif; margin: 1.5em; color: #222; }
 table { border-collapse: collapse; margin: .5em 0; } td, th { border: 1px solid #ccc; padding: .25em .5em; }
@@ -44,11 +47,13 @@ def index(root: Path) -> str:
         label = f"{parts[-2] if len(parts) > 2 else ''} {p.stem}".strip()
         by_suite.setdefault(parts[0], []).append(link(p, label))
     sections = "".join(f"<h3>{html.escape(s)}</h3><ul>{''.join(reversed(v))}</ul>" for s, v in sorted(by_suite.items()))
-    return ("<!doctype html><html><head><meta charset=\"utf-8\"><title>nianbao · GX Data Docs</title>"
-            f"{STYLE}</head><body><h1>nianbao · GX Data Docs</h1>"
-            "<p>Written by the asset checks of each run (expectations/README.md); this copy works without a network."
-            f"</p><h2>Expectation suites</h2><ul>{''.join(rows) or '<li>none yet</li>'}</ul>"
-            f"<h2>Validation results (newest first)</h2>{sections or '<p>none yet: run make run</p>'}</body></html>")
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"><title>nianbao · GX Data Docs</title>'
+        f"{STYLE}</head><body><h1>nianbao · GX Data Docs</h1>"
+        "<p>Written by the asset checks of each run (expectations/README.md); this copy works without a network."
+        f"</p><h2>Expectation suites</h2><ul>{''.join(rows) or '<li>none yet</li>'}</ul>"
+        f"<h2>Validation results (newest first)</h2>{sections or '<p>none yet: run make run</p>'}</body></html>"
+    )
 
 
 def build(site: Path, out: Path) -> Path:

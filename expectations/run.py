@@ -24,13 +24,18 @@ def _context(data_docs_dir: Path | None):
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     if data_docs_dir is not None:
-        ctx.add_data_docs_site("nianbao", {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir)},
-            # imported by GX only here, so `import expectations` stays GX-free
-            "site_index_builder": {"class_name": "KeepEverySuiteIndexBuilder",
-                                   "module_name": "expectations.docs_site"},
-        })
+        ctx.add_data_docs_site(
+            "nianbao",
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir)},
+                # imported by GX only here, so `import expectations` stays GX-free
+                "site_index_builder": {
+                    "class_name": "KeepEverySuiteIndexBuilder",
+                    "module_name": "expectations.docs_site",
+                },
+            },
+        )
     return ctx
 
 
@@ -52,8 +57,10 @@ def expectation_row(r, index_columns: tuple[str, ...]) -> dict:
     cfg = r.expectation_config
     res = r.result or {}
     column = cfg.kwargs.get("column") or cfg.kwargs.get("column_list")
-    examples = [{k: _plain(v) for k, v in row.items() if k in index_columns}
-                for row in (res.get("partial_unexpected_index_list") or [])[:EXAMPLES]]
+    examples = [
+        {k: _plain(v) for k, v in row.items() if k in index_columns}
+        for row in (res.get("partial_unexpected_index_list") or [])[:EXAMPLES]
+    ]
     return {
         "expectation": cfg.type,
         "column": column if isinstance(column, str) or column is None else ",".join(column),
@@ -102,17 +109,22 @@ class _Validator:
         import great_expectations as gx
 
         self.ctx = _context(data_docs_dir)
-        batch_def = (self.ctx.data_sources.add_pandas("frames").add_dataframe_asset(suite_module.NAME)
-                     .add_batch_definition_whole_dataframe("whole"))
+        batch_def = (
+            self.ctx.data_sources.add_pandas("frames")
+            .add_dataframe_asset(suite_module.NAME)
+            .add_batch_definition_whole_dataframe("whole")
+        )
         suite = self.ctx.suites.add(suite_module.build())
-        vd = self.ctx.validation_definitions.add(gx.ValidationDefinition(name=suite_module.NAME, data=batch_def,
-                                                                         suite=suite))
+        vd = self.ctx.validation_definitions.add(
+            gx.ValidationDefinition(name=suite_module.NAME, data=batch_def, suite=suite)
+        )
         result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
         if index_columns:
             result_format["unexpected_index_column_names"] = list(index_columns)
         # no action: Data Docs are built once, from the merged result, by docs()
-        self.checkpoint = self.ctx.checkpoints.add(gx.Checkpoint(name=suite_module.NAME, validation_definitions=[vd],
-                                                                 actions=[], result_format=result_format))
+        self.checkpoint = self.ctx.checkpoints.add(
+            gx.Checkpoint(name=suite_module.NAME, validation_definitions=[vd], actions=[], result_format=result_format)
+        )
         self.key = self.result = None
 
     def run(self, prepared: pd.DataFrame):
@@ -138,26 +150,34 @@ class _Validator:
             if "unexpected_percent" in res and m["unexpected_count"] is not None:
                 res["unexpected_percent"] = 100.0 * m["unexpected_count"] / nonmissing if nonmissing else None
                 res["unexpected_percent_nonmissing"] = res["unexpected_percent"]
-                res["unexpected_percent_total"] = (100.0 * m["unexpected_count"] / m["element_count"]
-                                                   if m["element_count"] else None)
+                res["unexpected_percent_total"] = (
+                    100.0 * m["unexpected_count"] / m["element_count"] if m["element_count"] else None
+                )
             if "partial_unexpected_list" in res:
                 res["partial_unexpected_list"] = m["partial_unexpected_list"]
             for k in ("partial_unexpected_counts", "partial_unexpected_index_list"):
                 res.pop(k, None)
         passed = sum(m["success"] for m in rows)
         vr.success = passed == len(rows)
-        vr.statistics.update({"evaluated_expectations": len(rows), "successful_expectations": passed,
-                              "unsuccessful_expectations": len(rows) - passed,
-                              "success_percent": 100.0 * passed / len(rows) if rows else None})
+        vr.statistics.update(
+            {
+                "evaluated_expectations": len(rows),
+                "successful_expectations": passed,
+                "unsuccessful_expectations": len(rows) - passed,
+                "success_percent": 100.0 * passed / len(rows) if rows else None,
+            }
+        )
         self.ctx.validation_results_store.set(self.key, vr)
-        self.ctx.build_data_docs(site_names=["nianbao"], resource_identifiers=[
-            self.key, ExpectationSuiteIdentifier(name=vr.suite_name)])
+        self.ctx.build_data_docs(
+            site_names=["nianbao"], resource_identifiers=[self.key, ExpectationSuiteIdentifier(name=vr.suite_name)]
+        )
         index = Path(data_docs_dir) / "index.html"
         return index.as_uri() if index.exists() else None
 
 
-def validate_batches(frames: Iterable[pd.DataFrame], suite_module: ModuleType,
-                     data_docs_dir: Path | None = None) -> dict:
+def validate_batches(
+    frames: Iterable[pd.DataFrame], suite_module: ModuleType, data_docs_dir: Path | None = None
+) -> dict:
     """Run the suite on each frame (batches of whole groups, see batches.py) and merge the results into the summary
     one validation of every row would give: counts add up, an expectation fails when it fails in any batch, up to
     EXAMPLES examples. GX is set up once; Data Docs are written once, from the merged result."""
@@ -178,12 +198,20 @@ def validate_batches(frames: Iterable[pd.DataFrame], suite_module: ModuleType,
     docs = validator.docs(rows, data_docs_dir) if data_docs_dir is not None else None
     failed = [r for r in rows if not r["success"]]
     passed = len(rows) - len(failed)
-    return {"suite": suite_module.NAME, "success": not any(r["severity"] == ERROR for r in failed),
-            "rows": n, "evaluated": len(rows), "passed": passed, "results": rows, "failed": failed,
-            "errors": sum(r["severity"] == ERROR for r in failed),
-            "warnings": sum(r["severity"] == WARNING for r in failed),
-            "success_percent": 100.0 * passed / len(rows) if rows else 0.0,
-            "data_docs": docs, "validated_at": dt.datetime.now(dt.UTC)}
+    return {
+        "suite": suite_module.NAME,
+        "success": not any(r["severity"] == ERROR for r in failed),
+        "rows": n,
+        "evaluated": len(rows),
+        "passed": passed,
+        "results": rows,
+        "failed": failed,
+        "errors": sum(r["severity"] == ERROR for r in failed),
+        "warnings": sum(r["severity"] == WARNING for r in failed),
+        "success_percent": 100.0 * passed / len(rows) if rows else 0.0,
+        "data_docs": docs,
+        "validated_at": dt.datetime.now(dt.UTC),
+    }
 
 
 def validate(df: pd.DataFrame, suite_module: ModuleType, data_docs_dir: Path | None = None) -> dict:

@@ -1,19 +1,29 @@
 """What a row-level suite validates: the rows written since its last validation (raw by loaded_at, marts by build)."""
 
-RAW = "raw"      # raw.* rows carry loaded_at; the watermark is max(raw.load_log.loaded_at)
+RAW = "raw"  # raw.* rows carry loaded_at; the watermark is max(raw.load_log.loaded_at)
 MARTS = "marts"  # mart rows belong to reports; state.mart_state__reports says which build wrote each report
 
 
 def has_table(conn, schema: str, table: str) -> bool:
     """True when schema.table exists."""
-    return conn.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                        [schema, table]).fetchone()[0] > 0
+    return (
+        conn.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def has_column(conn, schema: str, table: str, column: str) -> bool:
     """True when schema.table has the column."""
-    return conn.execute("select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
-                        "and column_name = ?", [schema, table, column]).fetchone()[0] > 0
+    return (
+        conn.execute(
+            "select count(*) from information_schema.columns where table_schema = ? and table_name = ? "
+            "and column_name = ?",
+            [schema, table, column],
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def watermark(conn, kind: str):

@@ -100,8 +100,17 @@ def fingerprint(raw_dir: str | os.PathLike) -> str:
 
 
 # failures of the run, not of the file: tried again on the next run (the file itself may be fine)
-TRANSIENT_ERRORS = frozenset({"Timeout", "WorkerCrashed", "MemoryLimit", "ConverterTimeout",
-                              discovery.CHANGED, discovery.UNREADABLE, *discovery.ENTRY_KINDS})
+TRANSIENT_ERRORS = frozenset(
+    {
+        "Timeout",
+        "WorkerCrashed",
+        "MemoryLimit",
+        "ConverterTimeout",
+        discovery.CHANGED,
+        discovery.UNREADABLE,
+        *discovery.ENTRY_KINDS,
+    }
+)
 
 
 def plan(files: Iterable[RawFile], cached: Mapping[str, dict] | Iterable[str]) -> Plan:
@@ -141,12 +150,19 @@ def clean_text(text: str | None) -> str | None:
 
 def entry_record(f: RawFile, kind: str, message: str) -> dict:
     """The error object of cli.md for an entry that was not (or could not be) extracted."""
-    return {"source": f.path, "sha256": f.sha256, "format": None, "status": "error",
-            "error": {"kind": kind, "message": message}, "report": None, "figures": [], "findings": []}
+    return {
+        "source": f.path,
+        "sha256": f.sha256,
+        "format": None,
+        "status": "error",
+        "error": {"kind": kind, "message": message},
+        "report": None,
+        "figures": [],
+        "findings": [],
+    }
 
 
-def extract_stream(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]],
-                   **limits) -> Iterator[dict]:
+def extract_stream(files: Iterable[RawFile], extract_many: Callable[..., Iterable[dict]], **limits) -> Iterator[dict]:
     """Run the isolated extractor over files, yielding one dict per file in order as it finishes; our hash wins.
 
     Entries discovery could not read are recorded without a worker. A file whose bytes are no longer those
@@ -163,9 +179,13 @@ def extract_stream(files: Iterable[RawFile], extract_many: Callable[..., Iterabl
         ex = dict(next(results))
         err = ex.get("error") or {}
         if ex.get("sha256") and ex["sha256"] != f.sha256 and err.get("kind") not in TRANSIENT_ERRORS:
-            ex = entry_record(f, discovery.CHANGED, f"the file changed while the run read it (sha256 "
-                                                    f"{f.sha256[:12]}… when discovered, {ex['sha256'][:12]}… when "
-                                                    "read); it is read again on the next run")
+            ex = entry_record(
+                f,
+                discovery.CHANGED,
+                f"the file changed while the run read it (sha256 "
+                f"{f.sha256[:12]}… when discovered, {ex['sha256'][:12]}… when "
+                "read); it is read again on the next run",
+            )
         if ex.get("error"):
             ex["error"] = {**ex["error"], "message": clean_text(ex["error"].get("message"))}
         ex["sha256"] = f.sha256
@@ -200,21 +220,26 @@ def files_by_content(files: Iterable[RawFile]) -> dict[str, list[RawFile]]:
     return out
 
 
-def chunk_frames(extractions: list[dict], files: Mapping[str, list[RawFile]], parser_version: str,
-                 now: dt.datetime) -> dict:
+def chunk_frames(
+    extractions: list[dict], files: Mapping[str, list[RawFile]], parser_version: str, now: dt.datetime
+) -> dict:
     """The raw frames of one parsed chunk: its reports, figures, findings, extraction checks and failures, and a
     documents row for every path (in `files`, by sha256) that holds one of its contents, so that the chunk commits
     as a unit."""
     paths = {ex["sha256"]: [f.path for f in files.get(ex["sha256"]) or []] or [ex["source"]] for ex in extractions}
     out = frames.extraction_frames(extractions, parser_version, now, paths)
-    seen = [f for ex in extractions
-            for f in files.get(ex["sha256"]) or [RawFile(ex["source"], ex["sha256"], ex.get("size") or 0)]]
+    seen = [
+        f
+        for ex in extractions
+        for f in files.get(ex["sha256"]) or [RawFile(ex["source"], ex["sha256"], ex.get("size") or 0)]
+    ]
     out["documents"] = frames.frame("documents", document_rows(seen, extractions, {}, parser_version, now))
     return out
 
 
-def document_rows(files: Iterable[RawFile], extractions: Iterable[dict], cache: dict[str, dict],
-                  parser_version: str, now: dt.datetime) -> list[dict]:
+def document_rows(
+    files: Iterable[RawFile], extractions: Iterable[dict], cache: dict[str, dict], parser_version: str, now: dt.datetime
+) -> list[dict]:
     """raw.documents rows for every file seen in this batch (one per path and content).
 
     A freshly extracted content takes its status from the extract dict; a cached content keeps the
@@ -226,32 +251,59 @@ def document_rows(files: Iterable[RawFile], extractions: Iterable[dict], cache: 
         if f.sha256 in fresh:
             ex = fresh[f.sha256]
             err = ex.get("error") or {}
-            outcome = {"format": ex.get("format"), "parser_version": parser_version,
-                       "status": ex.get("status"), "error_kind": err.get("kind"),
-                       "error_message": err.get("message"), "extracted_at": now}
+            outcome = {
+                "format": ex.get("format"),
+                "parser_version": parser_version,
+                "status": ex.get("status"),
+                "error_kind": err.get("kind"),
+                "error_message": err.get("message"),
+                "extracted_at": now,
+            }
         else:
             prev = cache[f.sha256]
-            outcome = {k: prev.get(k) for k in
-                       ("format", "parser_version", "status", "error_kind", "error_message", "extracted_at")}
-        rows.append({"sha256": f.sha256, "path": f.path, "size": f.size, **outcome,
-                     "seen_at": now, "is_current": True, "path_hex": f.path_hex})
+            outcome = {
+                k: prev.get(k)
+                for k in ("format", "parser_version", "status", "error_kind", "error_message", "extracted_at")
+            }
+        rows.append(
+            {
+                "sha256": f.sha256,
+                "path": f.path,
+                "size": f.size,
+                **outcome,
+                "seen_at": now,
+                "is_current": True,
+                "path_hex": f.path_hex,
+            }
+        )
     return rows
 
 
-def batch_frames(plan_: Plan, extractions: list[dict], cache: dict[str, dict], parser_version: str,
-                 now: dt.datetime) -> dict:
+def batch_frames(
+    plan_: Plan, extractions: list[dict], cache: dict[str, dict], parser_version: str, now: dt.datetime
+) -> dict:
     """Every raw frame of one batch: documents for all files seen, the rest for freshly extracted contents."""
     out = frames.extraction_frames(extractions, parser_version, now, plan_.paths_by_sha)
     # a cached failure found at a new path is quarantined there too
     new_failed_paths = [  # (a content duplicated within this batch is quarantined by extraction_frames)
-        frames.quarantine_row({"sha256": f.sha256, "format": cache[f.sha256].get("format"),
-                               "error": {"kind": cache[f.sha256].get("error_kind"),
-                                         "message": cache[f.sha256].get("error_message")}},
-                              parser_version, now, f.path)
-        for f in plan_.cached if f.sha256 in cache and cache[f.sha256].get("status") != "ok"]
+        frames.quarantine_row(
+            {
+                "sha256": f.sha256,
+                "format": cache[f.sha256].get("format"),
+                "error": {"kind": cache[f.sha256].get("error_kind"), "message": cache[f.sha256].get("error_message")},
+            },
+            parser_version,
+            now,
+            f.path,
+        )
+        for f in plan_.cached
+        if f.sha256 in cache and cache[f.sha256].get("status") != "ok"
+    ]
     if new_failed_paths:
         import polars as pl
+
         out["quarantine"] = pl.concat([out["quarantine"], frames.frame("quarantine", new_failed_paths)])
     out["documents"] = frames.frame(
-        "documents", document_rows((*plan_.to_parse, *plan_.cached), extractions, cache, parser_version, now))
+        "documents", document_rows((*plan_.to_parse, *plan_.cached), extractions, cache, parser_version, now)
+    )
     return out

@@ -42,8 +42,11 @@ def _extract(args: argparse.Namespace) -> int:
         from nianbao.isolation import extract_many
 
         many = extract_many
-        limits = {"workers": args.workers or max(1, min(os.cpu_count() or 1, readable)),
-                  "timeout_s": args.timeout, "memory_mb": args.memory_mb}
+        limits = {
+            "workers": args.workers or max(1, min(os.cpu_count() or 1, readable)),
+            "timeout_s": args.timeout,
+            "memory_mb": args.memory_mb,
+        }
     status = EXIT_OK
     for f, result in zip(files, batch.extract_stream(files, many, **limits), strict=True):
         if f.error_kind:  # nothing was read: no content hash, and the reason on stderr
@@ -64,10 +67,14 @@ def _print_human(r: dict) -> None:
         print(f"{r['source']}: ERROR {r['error']['kind']}: {r['error']['message']}")
         return
     rep = r["report"]
-    region = "".join(v for v in (rep["region"].get("province"), rep["region"].get("city"), rep["region"].get("county")) if v)
+    region = "".join(
+        v for v in (rep["region"].get("province"), rep["region"].get("city"), rep["region"].get("county")) if v
+    )
     mapped = [f for f in r["figures"] if f.get("mapped", True)]
-    print(f"{r['source']}: {rep['agency']} | {region or '?'} | {rep['report_year']} | template {rep['template']} | "
-          f"published {rep['published_on'] or '?'} | {len(mapped)} figures | {len(r['findings'])} findings")
+    print(
+        f"{r['source']}: {rep['agency']} | {region or '?'} | {rep['report_year']} | template {rep['template']} | "
+        f"published {rep['published_on'] or '?'} | {len(mapped)} figures | {len(r['findings'])} findings"
+    )
     for f in r["findings"]:
         print(f"    {f['rule']} {f['severity']}: {f['message']}")
 
@@ -82,9 +89,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=version())
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract figures, metadata and findings from report files")
-    ex.add_argument("paths", nargs="+", help="report files (any supported format), or folders: every file under "
-                                             "them, as the pipeline reads its raw dir")
-    ex.add_argument("--json", action="store_true", help="one JSON object per file per line (the contract: nianbao/spec/cli.md)")
+    ex.add_argument(
+        "paths",
+        nargs="+",
+        help="report files (any supported format), or folders: every file under "
+        "them, as the pipeline reads its raw dir",
+    )
+    ex.add_argument(
+        "--json", action="store_true", help="one JSON object per file per line (the contract: nianbao/spec/cli.md)"
+    )
     ex.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     ex.add_argument("--timeout", type=float, default=120.0, help="seconds per file before it is given up")
     ex.add_argument("--memory-mb", type=int, default=4096, help="memory limit per worker process")

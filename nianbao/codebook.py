@@ -57,9 +57,18 @@ TEMPLATES = eras.templates()
 def entries() -> tuple[Entry, ...]:
     with spec_path("codebook.csv").open(encoding="utf-8") as f:
         return tuple(
-            Entry(tuple(r["template"].split("|")), r["table_code"], r["dimension"], r["code"], r["label_zh"],
-                  r["parent_code"], r["unit"], r["note"])
-            for r in csv.DictReader(f))
+            Entry(
+                tuple(r["template"].split("|")),
+                r["table_code"],
+                r["dimension"],
+                r["code"],
+                r["label_zh"],
+                r["parent_code"],
+                r["unit"],
+                r["note"],
+            )
+            for r in csv.DictReader(f)
+        )
 
 
 @functools.cache
@@ -68,10 +77,14 @@ def tables(template: str) -> tuple[TableSpec, ...]:
     reg = eras.get(template)
     era, order = reg.codebook_era, reg.tables
     return tuple(
-        TableSpec(template, t,
-                  tuple(e for e in entries() if e.table == t and era in e.templates and e.dimension == "row"),
-                  tuple(e for e in entries() if e.table == t and era in e.templates and e.dimension == "column"))
-        for t in order)
+        TableSpec(
+            template,
+            t,
+            tuple(e for e in entries() if e.table == t and era in e.templates and e.dimension == "row"),
+            tuple(e for e in entries() if e.table == t and era in e.templates and e.dimension == "column"),
+        )
+        for t in order
+    )
 
 
 @functools.cache

@@ -30,8 +30,19 @@ NOT_A_FILE = "NotARegularFile"
 CHANGED = "ChangedDuringRun"
 UNREADABLE = "Unreadable"
 TOO_DEEP = "TooDeep"
-ENTRY_KINDS = frozenset({PERMISSION_DENIED, PATH_TOO_LONG, SYMLINK_LOOP, BROKEN_SYMLINK, OUTSIDE_RAW_DIR,
-                         NOT_A_FILE, CHANGED, UNREADABLE, TOO_DEEP})
+ENTRY_KINDS = frozenset(
+    {
+        PERMISSION_DENIED,
+        PATH_TOO_LONG,
+        SYMLINK_LOOP,
+        BROKEN_SYMLINK,
+        OUTSIDE_RAW_DIR,
+        NOT_A_FILE,
+        CHANGED,
+        UNREADABLE,
+        TOO_DEEP,
+    }
+)
 _O_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 _O_FILE = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -41,14 +52,14 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 class Entry:
     """One entry met under the raw dir: a regular file (kind 'file') or a problem (an error kind and a message)."""
 
-    path: str                # readable (valid Unicode): what the warehouse records
-    fs_path: str             # the file system's bytes as a surrogateescape str: what opens the file
-    kind: str                # 'file', or one of ENTRY_KINDS
+    path: str  # readable (valid Unicode): what the warehouse records
+    fs_path: str  # the file system's bytes as a surrogateescape str: what opens the file
+    kind: str  # 'file', or one of ENTRY_KINDS
     message: str = ""
     size: int = 0
     mtime_ns: int = 0
     sha256: str | None = None  # content hash, when the entry was read
-    stat_key: str = ""       # device, inode, size, mtime and ctime of a file: the same key, the same bytes
+    stat_key: str = ""  # device, inode, size, mtime and ctime of a file: the same key, the same bytes
 
     @property
     def path_hex(self) -> str | None:
@@ -129,8 +140,11 @@ class _Walker:
                 try:
                     st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
                 except OSError as e:
-                    yield _problem(fs_path, PERMISSION_DENIED if isinstance(e, PermissionError) else UNREADABLE,
-                                   f"{type(e).__name__}: {e.strerror}")
+                    yield _problem(
+                        fs_path,
+                        PERMISSION_DENIED if isinstance(e, PermissionError) else UNREADABLE,
+                        f"{type(e).__name__}: {e.strerror}",
+                    )
                     continue
                 if stat.S_ISDIR(st.st_mode):
                     folders.append((name, fs_path, st, False))
@@ -167,7 +181,9 @@ class _Walker:
 
     def _dir_error(self, fs_path: str, e: OSError) -> Entry:
         if isinstance(e, PermissionError):
-            return _problem(fs_path, PERMISSION_DENIED, f"the folder cannot be read ({e.strerror}); its files are unknown")
+            return _problem(
+                fs_path, PERMISSION_DENIED, f"the folder cannot be read ({e.strerror}); its files are unknown"
+            )
         if e.errno in (errno.EMFILE, errno.ENFILE):  # one open fd per level: too many
             return _problem(fs_path, TOO_DEEP, f"the folder is nested too deeply to walk ({e.strerror})")
         return _problem(fs_path, UNREADABLE, f"the folder cannot be read: {type(e).__name__}: {e.strerror}")
@@ -179,8 +195,13 @@ class _Walker:
         except OSError as e:
             return _problem(fs_path, UNREADABLE, f"the symlink cannot be read: {e.strerror}", lst)
         if len(os.fsencode(fs_path)) >= PATH_MAX:
-            return _problem(fs_path, PATH_TOO_LONG, f"a symlink ({len(os.fsencode(fs_path))} bytes, over PATH_MAX "
-                                                    f"{PATH_MAX}) to {readable(target)}; not followed", lst)
+            return _problem(
+                fs_path,
+                PATH_TOO_LONG,
+                f"a symlink ({len(os.fsencode(fs_path))} bytes, over PATH_MAX "
+                f"{PATH_MAX}) to {readable(target)}; not followed",
+                lst,
+            )
         try:
             st = os.stat(name, dir_fd=dfd)
         except OSError as e:
@@ -188,12 +209,17 @@ class _Walker:
                 return _problem(fs_path, SYMLINK_LOOP, f"a symlink loop ({readable(target)}); not followed", lst)
             if isinstance(e, FileNotFoundError):
                 return _problem(fs_path, BROKEN_SYMLINK, f"the symlink's target {readable(target)} does not exist", lst)
-            return _problem(fs_path, PERMISSION_DENIED if isinstance(e, PermissionError) else UNREADABLE,
-                            f"the symlink's target {readable(target)} cannot be read: {e.strerror}", lst)
+            return _problem(
+                fs_path,
+                PERMISSION_DENIED if isinstance(e, PermissionError) else UNREADABLE,
+                f"the symlink's target {readable(target)} cannot be read: {e.strerror}",
+                lst,
+            )
         real = os.path.realpath(fs_path)
         if not _inside(real, self.root_real):
-            return _problem(fs_path, OUTSIDE_RAW_DIR,
-                            f"a symlink to {readable(real)}, outside the raw dir; not read", lst)
+            return _problem(
+                fs_path, OUTSIDE_RAW_DIR, f"a symlink to {readable(real)}, outside the raw dir; not read", lst
+            )
         if stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) in ancestors:
             return _problem(fs_path, SYMLINK_LOOP, f"a symlink to its own ancestor {readable(real)}; not followed", lst)
         if not stat.S_ISDIR(st.st_mode) and not stat.S_ISREG(st.st_mode):
@@ -203,8 +229,13 @@ class _Walker:
     def _file(self, dfd: int, name: str, fs_path: str, st: os.stat_result, follow: bool) -> Entry:
         """A regular file (or a link to one inside the raw dir): hashed through dir_fd when reading."""
         if len(os.fsencode(fs_path)) >= PATH_MAX:
-            return _problem(fs_path, PATH_TOO_LONG, f"the path is {len(os.fsencode(fs_path))} bytes, over PATH_MAX "
-                                                    f"({PATH_MAX}): the readers cannot open it; shorten it", st)
+            return _problem(
+                fs_path,
+                PATH_TOO_LONG,
+                f"the path is {len(os.fsencode(fs_path))} bytes, over PATH_MAX "
+                f"({PATH_MAX}): the readers cannot open it; shorten it",
+                st,
+            )
         if not self.read:
             return Entry(readable(fs_path), fs_path, "file", "", st.st_size, st.st_mtime_ns)
         known = self.known.get(stat_key(st))

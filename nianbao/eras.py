@@ -43,10 +43,20 @@ def registry() -> tuple[Era, ...]:
     from nianbao.codebook import spec_path  # codebook imports this module
 
     with spec_path("eras.csv").open(encoding="utf-8") as f:
-        out = tuple(Era(r["template"], r["codebook_era"] or None, r["family"], _split(r["tables"]),
-                        _int(r["first_year"]), _int(r["last_year"]), _split(r["markers"]),
-                        _int(r["marker_prefix"]), r["description"])
-                    for r in csv.DictReader(f, strict=True))
+        out = tuple(
+            Era(
+                r["template"],
+                r["codebook_era"] or None,
+                r["family"],
+                _split(r["tables"]),
+                _int(r["first_year"]),
+                _int(r["last_year"]),
+                _split(r["markers"]),
+                _int(r["marker_prefix"]),
+                r["description"],
+            )
+            for r in csv.DictReader(f, strict=True)
+        )
     bad = [e.template for e in out if e.family not in FAMILIES or (e.codebook_era is None) != (not e.tables)]
     if bad or len({e.template for e in out}) != len(out):
         raise ValueError(f"eras.csv: unknown family, tables without a codebook era, or a repeated code: {bad}")

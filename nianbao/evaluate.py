@@ -34,9 +34,11 @@ class Score:
         return self.meta_ok / max(self.meta, 1)
 
     def summary(self) -> str:
-        return (f"cells {self.correct}/{self.cells} ({100 * self.cell_rate:.2f}%) | meta {self.meta_ok}/{self.meta} | "
-                f"findings {self.found}/{self.violations} | false alarms {self.false_alarms} | "
-                f"invented {self.invented} | spurious {self.spurious}")
+        return (
+            f"cells {self.correct}/{self.cells} ({100 * self.cell_rate:.2f}%) | meta {self.meta_ok}/{self.meta} | "
+            f"findings {self.found}/{self.violations} | false alarms {self.false_alarms} | "
+            f"invented {self.invented} | spurious {self.spurious}"
+        )
 
 
 def _same(a, b) -> bool:
@@ -90,7 +92,9 @@ def score_document(truth: dict, out: dict | None, total: Score) -> None:
     if "template" in want:
         checks.append(("template", rep.get("template") == want["template"]))
     if want.get("agency"):
-        checks.append(("agency", any(_close(n, rep.get("agency")) for n in [want["agency"], *want.get("agency_aliases", [])])))
+        checks.append(
+            ("agency", any(_close(n, rep.get("agency")) for n in [want["agency"], *want.get("agency_aliases", [])]))
+        )
     if want.get("published_on"):
         ok = want["published_on"] if isinstance(want["published_on"], list) else [want["published_on"]]
         checks.append(("published_on", rep.get("published_on") in ok))

@@ -11,10 +11,18 @@ from nianbao.readers.sniff import sniff_format
 
 def _base(source: str, data: bytes | None, fmt: str) -> dict:
     """The fields every result has; a file whose bytes were never read has no sha256 and no size (None)."""
-    return {"source": source, "sha256": None if data is None else hashlib.sha256(data).hexdigest(),
-            "size": None if data is None else len(data), "format": fmt,
-            "parser_version": PARSER_VERSION, "status": "ok", "error": None, "report": None, "figures": [],
-            "findings": []}
+    return {
+        "source": source,
+        "sha256": None if data is None else hashlib.sha256(data).hexdigest(),
+        "size": None if data is None else len(data),
+        "format": fmt,
+        "parser_version": PARSER_VERSION,
+        "status": "ok",
+        "error": None,
+        "report": None,
+        "figures": [],
+        "findings": [],
+    }
 
 
 def error_result(source: str, data: bytes | None, fmt: str, kind: str, message: str) -> dict:
@@ -40,8 +48,13 @@ def extract_bytes(data: bytes, source: str) -> dict:
         tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
         return error_result(source, data, fmt, "ParseFailed", f"{type(e).__name__}: {e} ({tb})")
     if not report.evidence.get("is_annual_report", True):  # decided by nianbao.parse.kind
-        return error_result(source, data, fmt, "NotAnAnnualReport",
-                            "no statistics table of any template era, and no titled report stating its figures")
+        return error_result(
+            source,
+            data,
+            fmt,
+            "NotAnAnnualReport",
+            "no statistics table of any template era, and no titled report stating its figures",
+        )
     out = _base(source, data, fmt)
     out["encoding"] = doc.encoding
     out["ocr"] = doc.ocr

@@ -45,8 +45,14 @@ class _Cells:
             sums = rules.evaluate(values, rel)
             if sums is None or rules.holds(rel.relation, rel.tolerance, sums[0] - sums[1]):
                 continue
-            out.append(Finding(rel.rule, rel.severity, rules.message(rel.label, rel.relation, *sums),
-                               [self.ref(*k) for k in rel.lhs + rel.rhs]))
+            out.append(
+                Finding(
+                    rel.rule,
+                    rel.severity,
+                    rules.message(rel.label, rel.relation, *sums),
+                    [self.ref(*k) for k in rel.lhs + rel.rhs],
+                )
+            )
         return out
 
 
@@ -64,14 +70,18 @@ def _getters(relations: tuple) -> tuple:
 
 
 def _r8(c: _Cells, template: str) -> list[Finding]:
-    pairs = [("applications_received", [(T3, "new_received", "total")]),
-             ("administrative_reviews", [(T4, "administrative_review", "total")]),
-             ("administrative_litigations", [(T4, "litigation_direct", "total"), (T4, "litigation_after_review", "total")])]
+    pairs = [
+        ("applications_received", [(T3, "new_received", "total")]),
+        ("administrative_reviews", [(T4, "administrative_review", "total")]),
+        ("administrative_litigations", [(T4, "litigation_direct", "total"), (T4, "litigation_after_review", "total")]),
+    ]
     if eras.is_legacy(template):
-        pairs = [("proactive_disclosed", [(LEG, "proactive_total", "value")]),
-                 ("applications_received", [(LEG, "applications_received", "value")]),
-                 ("administrative_reviews", [(LEG, "review_total", "value")]),
-                 ("administrative_litigations", [(LEG, "litigation_total", "value")])]
+        pairs = [
+            ("proactive_disclosed", [(LEG, "proactive_total", "value")]),
+            ("applications_received", [(LEG, "applications_received", "value")]),
+            ("administrative_reviews", [(LEG, "review_total", "value")]),
+            ("administrative_litigations", [(LEG, "litigation_total", "value")]),
+        ]
     out = []
     for prose_row, table_cells in pairs:
         p = c.get(PROSE, prose_row)
@@ -80,8 +90,14 @@ def _r8(c: _Cells, template: str) -> list[Finding]:
             continue
         t = sum(v or 0 for v in vals)
         if abs(p - t) > 1e-9:
-            out.append(Finding("R8", "warning", f"正文 {prose_row} {rules.fmt(p)} ≠ 表格 {rules.fmt(t)}",
-                               [c.ref(PROSE, prose_row)] + [c.ref(*k) for k in table_cells]))
+            out.append(
+                Finding(
+                    "R8",
+                    "warning",
+                    f"正文 {prose_row} {rules.fmt(p)} ≠ 表格 {rules.fmt(t)}",
+                    [c.ref(PROSE, prose_row)] + [c.ref(*k) for k in table_cells],
+                )
+            )
     return out
 
 
@@ -95,9 +111,22 @@ def _r9(report: Report) -> list[Finding]:
         negative_ok = f.column == "change"
         bad = (f.value < 0 and not negative_ok) or (not amount and not float(f.value).is_integer())
         if bad:
-            out.append(Finding("R9", "error", f"{f.table}/{f.row}/{f.column} = {f.raw!r} is not a non-negative whole count",
-                               [{"table": f.table, "row": f.row, "column": f.column, "value": f.value,
-                                 "location": location_json(f.location)}]))
+            out.append(
+                Finding(
+                    "R9",
+                    "error",
+                    f"{f.table}/{f.row}/{f.column} = {f.raw!r} is not a non-negative whole count",
+                    [
+                        {
+                            "table": f.table,
+                            "row": f.row,
+                            "column": f.column,
+                            "value": f.value,
+                            "location": location_json(f.location),
+                        }
+                    ],
+                )
+            )
     return out
 
 
@@ -135,27 +164,61 @@ def _s1(report: Report) -> list[Finding]:
     missing = [f"{t}/{r}" for t, r in template_rows(report.template) if (t, r) not in have]
     out = []
     if missing:
-        out.append(Finding("S1", "error", f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
-                           + (" …" if len(missing) > 12 else ""), [{"row": m} for m in missing]))
+        out.append(
+            Finding(
+                "S1",
+                "error",
+                f"{len(missing)} template rows not found: {', '.join(missing[:12])}"
+                + (" …" if len(missing) > 12 else ""),
+                [{"row": m} for m in missing],
+            )
+        )
     if eras.is_national(report.template):
         # a printed row of a national table that names no template row (its numbers kept unmapped)
         extra: dict[str, Figure] = {}
         for f in report.figures:
-            if (not f.mapped and f.table == "unmapped" and f.kind != "doubt" and ":" not in f.row
-                    and f.row not in _column_words(report.template)):
+            if (
+                not f.mapped
+                and f.table == "unmapped"
+                and f.kind != "doubt"
+                and ":" not in f.row
+                and f.row not in _column_words(report.template)
+            ):
                 extra.setdefault(f.row, f)
         if extra:
-            out.append(Finding("S1", "error", f"{len(extra)} printed rows match no template row: "
-                               + ", ".join(f.label or r for r, f in list(extra.items())[:12]),
-                               [{"row": f"unmapped/{r}", "label": f.label, "location": location_json(f.location)}
-                                for r, f in extra.items()]))
+            out.append(
+                Finding(
+                    "S1",
+                    "error",
+                    f"{len(extra)} printed rows match no template row: "
+                    + ", ".join(f.label or r for r, f in list(extra.items())[:12]),
+                    [
+                        {"row": f"unmapped/{r}", "label": f.label, "location": location_json(f.location)}
+                        for r, f in extra.items()
+                    ],
+                )
+            )
     return out
 
 
 def _o10(header_values: list[Figure]) -> list[Finding]:
-    return [Finding("O10", "warning", f"section header row '{f.label}' carries a value: {f.raw}",
-                    [{"table": f.table, "row": f.row, "column": f.column, "value": f.value,
-                      "location": location_json(f.location)}]) for f in header_values]
+    return [
+        Finding(
+            "O10",
+            "warning",
+            f"section header row '{f.label}' carries a value: {f.raw}",
+            [
+                {
+                    "table": f.table,
+                    "row": f.row,
+                    "column": f.column,
+                    "value": f.value,
+                    "location": location_json(f.location),
+                }
+            ],
+        )
+        for f in header_values
+    ]
 
 
 def _x9(local_totals) -> list[Finding]:
@@ -167,18 +230,45 @@ def _x9(local_totals) -> list[Finding]:
             continue
         t, s = total.value.value or 0, sum(v or 0 for v in values)
         if abs(t - s) > 1e-9:
-            cells = [{"table": "local_form", "row": tok.text, "column": "value", "value": tok.value.value,
-                      "location": location_json(tok.loc)} for tok in [total, *kids]]
-            out.append(Finding("X9", "warning", f"本地统计表 total {rules.fmt(t)} ≠ the sum of its 其中 rows {rules.fmt(s)}", cells))
+            cells = [
+                {
+                    "table": "local_form",
+                    "row": tok.text,
+                    "column": "value",
+                    "value": tok.value.value,
+                    "location": location_json(tok.loc),
+                }
+                for tok in [total, *kids]
+            ]
+            out.append(
+                Finding(
+                    "X9", "warning", f"本地统计表 total {rules.fmt(t)} ≠ the sum of its 其中 rows {rules.fmt(s)}", cells
+                )
+            )
     return out
 
 
 def _x_doubt(report: Report) -> list[Finding]:
     """Extraction doubts: printed cells the text alone cannot place (fused digits that split more than one way)."""
-    return [Finding("X_DOUBT", "warning", f"extraction doubt: {f.label}",
-                    [{"table": f.table, "row": f.row, "column": f.column, "value": None, "raw": f.raw,
-                      "location": location_json(f.location)}])
-            for f in report.figures if not f.mapped and f.kind == "doubt"]
+    return [
+        Finding(
+            "X_DOUBT",
+            "warning",
+            f"extraction doubt: {f.label}",
+            [
+                {
+                    "table": f.table,
+                    "row": f.row,
+                    "column": f.column,
+                    "value": None,
+                    "raw": f.raw,
+                    "location": location_json(f.location),
+                }
+            ],
+        )
+        for f in report.figures
+        if not f.mapped and f.kind == "doubt"
+    ]
 
 
 def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> list[Finding]:
@@ -207,5 +297,7 @@ def _on_doubt(finding: Finding, report: Report) -> bool:
     if not doubted:
         return False
     tables = {t for t, code in doubted if code == "all_rows"}
-    return any(c.get("value") is None and ((c.get("table"), c.get("row")) in doubted or c.get("table") in tables)
-               for c in finding.cells)
+    return any(
+        c.get("value") is None and ((c.get("table"), c.get("row")) in doubted or c.get("table") in tables)
+        for c in finding.cells
+    )

@@ -27,8 +27,13 @@ def expand(path: str) -> list[batch.RawFile]:
         st = os.stat(path)
     except FileNotFoundError:
         broken = os.path.islink(path)
-        return [_problem(path, discovery.BROKEN_SYMLINK if broken else NOT_FOUND,
-                         "the symlink's target does not exist" if broken else "no such file or directory")]
+        return [
+            _problem(
+                path,
+                discovery.BROKEN_SYMLINK if broken else NOT_FOUND,
+                "the symlink's target does not exist" if broken else "no such file or directory",
+            )
+        ]
     except OSError as e:
         return [_problem(path, _error_kind(e), f"cannot be read: {e.strerror}")]
     if stat.S_ISDIR(st.st_mode):

@@ -32,15 +32,24 @@ def read_only(data: bytes, source: str) -> dict:
     """A job that only reads the document (no parsing): a summary for benchmarks and reader tests."""
     from nianbao.readers import ReadError, read_document
     from nianbao.readers.sniff import sniff_format
+
     fmt = sniff_format(data, source)
     base = {"source": source, "sha256": hashlib.sha256(data).hexdigest(), "format": fmt}
     try:
         doc = read_document(data, source, fmt)
     except ReadError as e:
         return {**base, "status": "error", "error": {"kind": e.kind, "message": str(e)}}
-    return {**base, "status": "ok", "error": None, "pages": doc.pages, "ocr": doc.ocr, "chars": len(doc.text),
-            "tables": [[t.n_rows, t.n_cols, len(t.cells)] for t in doc.tables],
-            "paragraphs": len(doc.blocks) - len(doc.tables), "warnings": doc.warnings}
+    return {
+        **base,
+        "status": "ok",
+        "error": None,
+        "pages": doc.pages,
+        "ocr": doc.ocr,
+        "chars": len(doc.text),
+        "tables": [[t.n_rows, t.n_cols, len(t.cells)] for t in doc.tables],
+        "paragraphs": len(doc.blocks) - len(doc.tables),
+        "warnings": doc.warnings,
+    }
 
 
 def error_record(source: str, kind: str, message: str) -> dict:
@@ -50,18 +59,34 @@ def error_record(source: str, kind: str, message: str) -> dict:
     except OSError:
         data = None
     from nianbao.readers.sniff import sniff_format
+
     fmt = sniff_format(data, source) if data is not None else "unknown"
     try:
         from nianbao.extract import error_result
+
         return error_result(source, data, fmt, kind, message)  # sha256 None when the bytes could not be read
     except ImportError:
-        return {"source": source, "sha256": None if data is None else hashlib.sha256(data).hexdigest(), "format": fmt,
-                "status": "error", "error": {"kind": kind, "message": message}, "report": None,
-                "figures": [], "findings": []}
+        return {
+            "source": source,
+            "sha256": None if data is None else hashlib.sha256(data).hexdigest(),
+            "format": fmt,
+            "status": "error",
+            "error": {"kind": kind, "message": message},
+            "report": None,
+            "figures": [],
+            "findings": [],
+        }
 
 
-MEMORY_SIGNS = ("bad_alloc", "MemoryError", "Failed to allocate", "failed to allocate", "out of memory",
-                "Out of memory", "Cannot allocate memory")
+MEMORY_SIGNS = (
+    "bad_alloc",
+    "MemoryError",
+    "Failed to allocate",
+    "failed to allocate",
+    "out of memory",
+    "Out of memory",
+    "Cannot allocate memory",
+)
 
 
 def memory_fault(result: dict) -> dict:
@@ -72,8 +97,10 @@ def memory_fault(result: dict) -> dict:
         return result
     message = str(err.get("message") or "")
     if any(sign in message for sign in MEMORY_SIGNS):
-        return {**result, "error": {"kind": "MemoryLimit",
-                                    "message": f"out of memory while reading ({err.get('kind')}: {message})"}}
+        return {
+            **result,
+            "error": {"kind": "MemoryLimit", "message": f"out of memory while reading ({err.get('kind')}: {message})"},
+        }
     return result
 
 
@@ -83,9 +110,11 @@ def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from nianbao.readers import doc as docreader
+
     docreader.use_profile(lo_profile)
     fn = _resolve(job)
     from nianbao.runtime import tune_for_batch
+
     tune_for_batch()
     while True:
         try:
@@ -127,8 +156,12 @@ class _Slot:
         fd = child.fileno()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "nianbao.isolation", "--worker", str(fd), job, str(memory_mb or 0), lo_profile],
-            pass_fds=(fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
-            env={**os.environ, "NIANBAO_OCR_THREADS": os.environ.get("NIANBAO_OCR_THREADS", str(threads))})
+            pass_fds=(fd,),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "NIANBAO_OCR_THREADS": os.environ.get("NIANBAO_OCR_THREADS", str(threads))},
+        )
         child.close()
         self.conn = Connection(parent.detach())
         self.inflight: deque = deque()
@@ -150,9 +183,10 @@ def _convert_docs(tasks: list[tuple[int, str]], out_dir: str, profile: str, done
     """Background: convert DOC/WPS files to DOCX in chunks, one LibreOffice run per chunk; report each chunk."""
     from nianbao.readers import ReadError
     from nianbao.readers.doc import Converter
+
     conv = Converter(profile)
     for k in range(0, len(tasks), LO_CHUNK):
-        chunk = tasks[k:k + LO_CHUNK]
+        chunk = tasks[k : k + LO_CHUNK]
         converted: dict[int, str | None] = {}
         try:
             datas = [Path(p).read_bytes() for _, p in chunk]
@@ -167,9 +201,15 @@ def _convert_docs(tasks: list[tuple[int, str]], out_dir: str, profile: str, done
         done.put([(i, p, converted.get(i)) for i, p in chunk])
 
 
-def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s: float = 120.0,
-                 memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8,
-                 window: int = 1024) -> Iterator[dict]:
+def extract_many(
+    paths: Iterable[str | os.PathLike],
+    workers: int = 2,
+    timeout_s: float = 120.0,
+    memory_mb: int | None = 4096,
+    job: str = DEFAULT_JOB,
+    batch: int = 8,
+    window: int = 1024,
+) -> Iterator[dict]:
     """One result per path, in input order (see _extract_pool); a file that ran out of memory is tried once more,
     alone (one worker), with twice the memory limit, before its MemoryLimit is recorded (a run fault, retried
     by the next run)."""
@@ -183,9 +223,15 @@ def extract_many(paths: Iterable[str | os.PathLike], workers: int = 2, timeout_s
         yield result
 
 
-def _extract_pool(paths: list[str], workers: int = 2, timeout_s: float = 120.0,
-                  memory_mb: int | None = 4096, job: str = DEFAULT_JOB, batch: int = 8,
-                  window: int = 1024) -> Iterator[dict]:
+def _extract_pool(
+    paths: list[str],
+    workers: int = 2,
+    timeout_s: float = 120.0,
+    memory_mb: int | None = 4096,
+    job: str = DEFAULT_JOB,
+    batch: int = 8,
+    window: int = 1024,
+) -> Iterator[dict]:
     """One result per path, in input order; a worker that crashed, timed out or ran out of memory gives an error record.
 
     `job` names a function (data, source) -> dict as "module:function". DOC/WPS files are converted by one
@@ -212,10 +258,12 @@ def _extract_pool(paths: list[str], workers: int = 2, timeout_s: float = 120.0,
     conv_done: queue.Queue = queue.Queue()
     conv_left = 0
     from nianbao.readers.doc import soffice_path
+
     if doc_tasks and soffice_path():
         conv_left = (len(doc_tasks) + LO_CHUNK - 1) // LO_CHUNK
-        threading.Thread(target=_convert_docs, args=(doc_tasks, tmp, os.path.join(tmp, "lo-main"), conv_done),
-                         daemon=True).start()
+        threading.Thread(
+            target=_convert_docs, args=(doc_tasks, tmp, os.path.join(tmp, "lo-main"), conv_done), daemon=True
+        ).start()
     else:
         pending.extend((i, p, None) for i, p in doc_tasks)
         ready = sorted(pending)  # by index: the window reads the head

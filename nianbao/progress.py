@@ -44,5 +44,7 @@ class Progress:
         """'1,000 of 20,000 documents (5.0%), 312.4 documents/s, 1 min 01 s left'."""
         share = 100.0 * self.done / self.total if self.total else 100.0
         left = "time left unknown" if self.left_s is None else f"{duration(self.left_s)} left"
-        return (f"{self.done:,} of {self.total:,} {self.unit} ({share:.1f}%), {self.rate:.1f} {self.unit}/s, "
-                f"{left}, {duration(self.elapsed)} elapsed")
+        return (
+            f"{self.done:,} of {self.total:,} {self.unit} ({share:.1f}%), {self.rate:.1f} {self.unit}/s, "
+            f"{left}, {duration(self.elapsed)} elapsed"
+        )

@@ -17,15 +17,65 @@ from pathlib import Path
 # placement, everything else works.
 TOWNS_PATH = Path(__file__).parent / "resources" / "towns.tsv"
 
-_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "林区",
-             "省", "市", "县", "区", "盟", "旗")
+_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "林区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "盟",
+    "旗",
+)
 # 镇/乡/街道 are not here: 桃源乡 is a township, not 桃源区
-_PLACE_FOLLOWERS = ("政府", "门户", "人民", "市", "县", "区", "党委", "委",
-                    # a zone named after its county: 平潭综合实验区 (none ends a full name, so 浦东新区 stays whole)
-                    "综合实验区", "开发区", "高新区")
+_PLACE_FOLLOWERS = (
+    "政府",
+    "门户",
+    "人民",
+    "市",
+    "县",
+    "区",
+    "党委",
+    "委",
+    # a zone named after its county: 平潭综合实验区 (none ends a full name, so 浦东新区 stays whole)
+    "综合实验区",
+    "开发区",
+    "高新区",
+)
 _OUTSIDE_MAINLAND = ("71", "81", "82")  # 台湾, 香港, 澳门 publish no 年报 under the 条例
-_COMMON_WORDS = {"城关", "开发", "新区", "高新", "经济", "中心", "长安", "和平", "新华", "友好", "胜利", "前进",
-                 "红旗", "工农", "向阳", "铁西", "铁东", "东风", "光明", "解放", "建设", "人民", "白云", "青山"}
+_COMMON_WORDS = {
+    "城关",
+    "开发",
+    "新区",
+    "高新",
+    "经济",
+    "中心",
+    "长安",
+    "和平",
+    "新华",
+    "友好",
+    "胜利",
+    "前进",
+    "红旗",
+    "工农",
+    "向阳",
+    "铁西",
+    "铁东",
+    "东风",
+    "光明",
+    "解放",
+    "建设",
+    "人民",
+    "白云",
+    "青山",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +142,8 @@ def _anchors(text: str) -> list[tuple[int, str]]:
             out.append((i, word))
             end = i + len(word)
     return out
+
+
 _MAX_NAME = 12
 _FULL_ENDS = frozenset("省市县区州盟旗")
 
@@ -137,15 +189,15 @@ def mentions(text: str, weight: float = 1.0) -> dict[str, float]:
         hit = None
         if anchor in _FULL_ENDS:  # a full name ending here
             limit = min(_MAX_NAME, j + 1)
-            for k in full_lengths.get(text[j - 1:j + 1], ()) if j >= 1 else ():
-                if k <= limit and text[j + 1 - k: j + 1] in full_names:
-                    hit = (j + 1 - k, text[j + 1 - k: j + 1], True, 3.0)
+            for k in full_lengths.get(text[j - 1 : j + 1], ()) if j >= 1 else ():
+                if k <= limit and text[j + 1 - k : j + 1] in full_names:
+                    hit = (j + 1 - k, text[j + 1 - k : j + 1], True, 3.0)
                     break
         if hit is None and j >= 2:  # a short name right before the anchor
             limit = min(6, j)
             for k in short_lengths.get(text[j - 1], ()):
-                if k <= limit and text[j - k: j] in short_names:
-                    hit = (j - k, text[j - k: j], False, 2.0)
+                if k <= limit and text[j - k : j] in short_names:
+                    hit = (j - k, text[j - k : j], False, 2.0)
                     break
         if hit is None or hit[0] in taken:
             continue
@@ -179,7 +231,7 @@ def resolve(text: str, agency: str | None = None) -> dict:
             support += 0.3 * scores.get(prov.code, 0.0)
         if own < 1.0 and support <= own:  # a bare short name with nothing backing it
             continue
-        rank = (support + {"county": 0.2, "city": 0.1, "province": 0.0}[p.level], )
+        rank = (support + {"county": 0.2, "city": 0.1, "province": 0.0}[p.level],)
         if best is None or rank > best_score:
             best, best_score = p, rank
     out = {"province": None, "city": None, "county": None, "code": None}
@@ -218,10 +270,12 @@ def _misprinted(agency: str) -> set[str]:
     out: set[str] = set()
     for m in _COUNTY_LIKE.finditer(agency):
         for start in range(m.start(), m.end() - 2):
-            printed = agency[start:m.end()]
+            printed = agency[start : m.end()]
             if printed in names:
                 break
-            fixes = {printed[:i] + alt + printed[i + 1:] for i, ch in enumerate(printed) for alt in _CONFUSABLE.get(ch, "")}
+            fixes = {
+                printed[:i] + alt + printed[i + 1 :] for i, ch in enumerate(printed) for alt in _CONFUSABLE.get(ch, "")
+            }
             codes = {code for f in fixes for code, is_full in names.get(f, ()) if is_full}
             if len(codes) == 1:
                 out |= codes
@@ -262,9 +316,12 @@ def place_town(agency: str, known: dict) -> dict | None:
             rows = table.get(agency[start:end])
             if not rows:
                 continue
-            rows = [r for r in rows
-                    if (not known.get("province") or r[1] == known["province"])
-                    and (not known.get("city") or r[2] == known["city"])]
+            rows = [
+                r
+                for r in rows
+                if (not known.get("province") or r[1] == known["province"])
+                and (not known.get("city") or r[2] == known["city"])
+            ]
             codes = {r[0] for r in rows}
             if len(codes) != 1:
                 return None

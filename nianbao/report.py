@@ -14,8 +14,13 @@ def location(page=None, table_index=None, row_index=None, column_index=None, cha
 
 def location_json(loc: Location) -> dict:
     page, table, row, col, span = loc
-    return {"page": page, "table_index": table, "row_index": row, "column_index": col,
-            "char_span": [span[0], span[1]] if span else None}
+    return {
+        "page": page,
+        "table_index": table,
+        "row_index": row,
+        "column_index": col,
+        "char_span": [span[0], span[1]] if span else None,
+    }
 
 
 @dataclass(slots=True)
@@ -37,11 +42,25 @@ class Figure:
 
     def to_json(self) -> dict:
         page, table, row, col, span = self.location
-        return {"table": self.table, "row": self.row, "column": self.column, "value": self.value,
-                "raw": self.raw, "approximate": self.approximate, "unit": self.unit, "kind": self.kind,
-                "mapped": self.mapped, "label": self.label,
-                "location": {"page": page, "table_index": table, "row_index": row, "column_index": col,
-                             "char_span": [span[0], span[1]] if span else None}}  # location_json, inlined: hot
+        return {
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "raw": self.raw,
+            "approximate": self.approximate,
+            "unit": self.unit,
+            "kind": self.kind,
+            "mapped": self.mapped,
+            "label": self.label,
+            "location": {
+                "page": page,
+                "table_index": table,
+                "row_index": row,
+                "column_index": col,
+                "char_span": [span[0], span[1]] if span else None,
+            },
+        }  # location_json, inlined: hot
 
 
 @dataclass(slots=True)
@@ -77,9 +96,16 @@ class Report:
 
         kind = bodies.kind_of_body(self.agency)
         due = bodies.deadline(self.report_year, kind)
-        return {"agency": self.agency, "region": dict(self.region), "report_year": self.report_year,
-                "template": self.template, "template_variant": self.variant, "published_on": self.published_on,
-                "kind_of_body": kind, "deadline": due.isoformat() if due else None}
+        return {
+            "agency": self.agency,
+            "region": dict(self.region),
+            "report_year": self.report_year,
+            "template": self.template,
+            "template_variant": self.variant,
+            "published_on": self.published_on,
+            "kind_of_body": kind,
+            "deadline": due.isoformat() if due else None,
+        }
 
     def value(self, table: str, row: str, column: str = "value"):
         """The value of a mapped cell, or None when absent or blank."""

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 # kinds of printed value
 BLANK, DASH, NONE_WORD, NUMBER, SIGNED, ZH_NUMERAL, TEXT = (
-    "blank", "dash", "none_word", "number", "signed", "zh_numeral", "text")
+    "blank",
+    "dash",
+    "none_word",
+    "number",
+    "signed",
+    "zh_numeral",
+    "text",
+)
 
 DASHES = {"-", "--", "—", "——", "–", "/", "\\", "…", "……", "－", "／", "―", "一一", "─"}
 NONE_WORDS = {"无", "暂无", "没有", "未发生", "无此项"}
@@ -18,8 +25,29 @@ _NUM = re.compile(
     rf"^(?P<approx_pre>约|近|共|计|共计)?(?P<sign>[+\-]|增加?|减少?)?"
     rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?)(?P<approx_post>余|多)?(?P<unit>{_UNIT_ALT})?(?P<approx_tail>余|多|左右)?$"
 )
-_ZH_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_ZH_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "壹": 1,
+    "贰": 2,
+    "叁": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
+}
 _ZH_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _ZH_CHARS = set(_ZH_DIGITS) | set(_ZH_UNITS) | {"万"}
 _STRAY = ":;,.。，、：；'\"`·*"

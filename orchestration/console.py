@@ -47,9 +47,13 @@ class Short(logging.Formatter):
         return super().format(record)
 
 
-@dg.logger(config_schema={"log_level": dg.Field(str, is_required=False, default_value="INFO"),
-                          "name": dg.Field(str, is_required=False, default_value="dagster")},
-           description="stderr: records at log_level and above, plus every step's start, one short line each.")
+@dg.logger(
+    config_schema={
+        "log_level": dg.Field(str, is_required=False, default_value="INFO"),
+        "name": dg.Field(str, is_required=False, default_value="dagster"),
+    },
+    description="stderr: records at log_level and above, plus every step's start, one short line each.",
+)
 def console(init_context: dg.InitLoggerContext) -> logging.Logger:
     """The `console` logger of our jobs (replaces Dagster's default console logger)."""
     level = logging.getLevelName(init_context.logger_config["log_level"].upper())

@@ -17,21 +17,29 @@ def annotate(spec: dg.AssetSpec) -> dg.AssetSpec:
     """Every asset's owners, and links to where its data is read: the BI snapshot's site and file."""
     links = {}
     if spec.key == dg.AssetKey(["bi", "snapshot"]):
-        links = {"bi_site": dg.MetadataValue.url("http://127.0.0.1:3001/"),  # make bi && make bi-serve
-                 "bi_site_files": dg.MetadataValue.path(str(settings.bi_site_dir())),
-                 "snapshot_file": dg.MetadataValue.path(str(settings.snapshot_path()))}
+        links = {
+            "bi_site": dg.MetadataValue.url("http://127.0.0.1:3001/"),  # make bi && make bi-serve
+            "bi_site_files": dg.MetadataValue.path(str(settings.bi_site_dir())),
+            "snapshot_file": dg.MetadataValue.path(str(settings.snapshot_path())),
+        }
     return spec.replace_attributes(owners=OWNERS, metadata={**spec.metadata, **links})
 
 
 def build_definitions() -> dg.Definitions:
     """Definitions for the current environment (settings are read now, not at import)."""
     return dg.Definitions(
-        assets=dg.map_asset_specs(annotate, [
-            ingest.raw_documents, report_years.report_year,
-            # one step, or one step per chunk on the Celery workers (NIANBAO_EXECUTOR=celery)
-            distributed.report_extractions if workers.is_celery() else extract.report_extractions,
-            load.raw_tables,
-            dbt_assets_module.build_dbt_assets(settings.warehouse_path(), settings.docs_dir()), snapshot.bi_snapshot]),
+        assets=dg.map_asset_specs(
+            annotate,
+            [
+                ingest.raw_documents,
+                report_years.report_year,
+                # one step, or one step per chunk on the Celery workers (NIANBAO_EXECUTOR=celery)
+                distributed.report_extractions if workers.is_celery() else extract.report_extractions,
+                load.raw_tables,
+                dbt_assets_module.build_dbt_assets(settings.warehouse_path(), settings.docs_dir()),
+                snapshot.bi_snapshot,
+            ],
+        ),
         asset_checks=[*checks.build_checks(), *contracts.build_contracts()],
         jobs=build_jobs(),
         schedules=build_schedules(),

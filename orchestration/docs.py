@@ -68,11 +68,31 @@ def dbt_docs(out: Path) -> Path:
     clone = out / "catalog" / settings.warehouse_path().name
     clone.parent.mkdir(exist_ok=True)
     source = clone_schemas(clone)
-    env = {**os.environ, "NIANBAO_WAREHOUSE_PATH": str(clone), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-           "DBT_PROFILES_DIR": str(settings.DBT_PROJECT_DIR), "DBT_USE_COLORS": "false"}
-    done = subprocess.run([dbt_executable(), "--quiet", "docs", "generate", "--static",
-                           "--target-path", str(out), "--log-path", str(out)],
-                          cwd=settings.DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False)
+    env = {
+        **os.environ,
+        "NIANBAO_WAREHOUSE_PATH": str(clone),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_PROFILES_DIR": str(settings.DBT_PROJECT_DIR),
+        "DBT_USE_COLORS": "false",
+    }
+    done = subprocess.run(
+        [
+            dbt_executable(),
+            "--quiet",
+            "docs",
+            "generate",
+            "--static",
+            "--target-path",
+            str(out),
+            "--log-path",
+            str(out),
+        ],
+        cwd=settings.DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     shutil.rmtree(clone.parent, ignore_errors=True)
     if done.returncode != 0:
         raise RuntimeError(f"dbt docs generate failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
@@ -89,11 +109,14 @@ def main() -> int:
     gx_page = offline_docs.build(settings.gx_dir(), root / "gx")
     print(f"GX docs    {gx_page}  (offline copy of {settings.gx_dir()})")
     links = [("dbt: models, columns, lineage", dbt_page), ("Great Expectations: suites and results", gx_page)]
-    items = "".join(f'<li><a href="{html.escape(p.relative_to(root).as_posix())}">{html.escape(t)}</a></li>'
-                    for t, p in links)
-    (root / "index.html").write_text(f'<!doctype html><html><head><meta charset="utf-8"><title>nianbao docs</title>'
-                                     f"</head><body><h1>nianbao docs</h1><ul>{items}</ul></body></html>",
-                                     encoding="utf-8")
+    items = "".join(
+        f'<li><a href="{html.escape(p.relative_to(root).as_posix())}">{html.escape(t)}</a></li>' for t, p in links
+    )
+    (root / "index.html").write_text(
+        f'<!doctype html><html><head><meta charset="utf-8"><title>nianbao docs</title>'
+        f"</head><body><h1>nianbao docs</h1><ul>{items}</ul></body></html>",
+        encoding="utf-8",
+    )
     print(f"docs       {root / 'index.html'}")
     return 0
 

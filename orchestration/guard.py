@@ -164,10 +164,15 @@ def reclaim(instance, keep: str | None = None, say: Callable[[str], None] = _say
         pid = run_pid(instance, run.run_id)
         if pid is None or pid == os.getpid() or _alive(pid):
             continue  # a run still working (or one that logged nothing yet: a launch in progress)
-        say(f"run {run.run_id} ({run.job_name}) was left {run.status.value} by process {pid}, which is gone: "
-            "marked failed and its pool slots freed")
-        instance.report_run_failed(run, message=f"nianbao: the process of this run (pid {pid}) is gone "
-                                                "(killed or crashed); reclaimed by the next run")
+        say(
+            f"run {run.run_id} ({run.job_name}) was left {run.status.value} by process {pid}, which is gone: "
+            "marked failed and its pool slots freed"
+        )
+        instance.report_run_failed(
+            run,
+            message=f"nianbao: the process of this run (pid {pid}) is gone "
+            "(killed or crashed); reclaimed by the next run",
+        )
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         failed.append(run.run_id)
     storage = instance.event_log_storage
@@ -197,7 +202,8 @@ def run_lock_resource():
 
     return dg.ResourceDefinition(
         resource_fn=_hold_for_run,
-        description="Holds $NIANBAO_HOME/.run.lock for the whole run and reclaims dead runs first.")
+        description="Holds $NIANBAO_HOME/.run.lock for the whole run and reclaims dead runs first.",
+    )
 
 
 def _die_with_parent() -> None:  # in the child, before exec: SIGKILL when the supervisor dies (kill -9 included)
@@ -215,15 +221,21 @@ def supervise(child_argv: list[str]) -> int:
     """
     settings.prepare_dagster_home()
     with run_lock() as fd:  # the run reclaims dead runs itself, holding this lock (the run_lock resource)
-        child = subprocess.Popen(child_argv, pass_fds=(fd,), env={**os.environ, settings.RUN_LOCK_FD: str(fd)},
-                                 start_new_session=True,
-                                 preexec_fn=_die_with_parent)  # noqa: PLW1509 (the supervisor has one thread)
+        child = subprocess.Popen(
+            child_argv,
+            pass_fds=(fd,),
+            env={**os.environ, settings.RUN_LOCK_FD: str(fd)},
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )  # noqa: PLW1509 (the supervisor has one thread)
         stop: list[tuple[int, float]] = []
 
         def on_signal(signo, _frame):
             if not stop:
-                _say(f"{signal.Signals(signo).name}: stopping the run (pid {child.pid}); "
-                     f"it is killed if still running in {STOP_GRACE_S:g} s")
+                _say(
+                    f"{signal.Signals(signo).name}: stopping the run (pid {child.pid}); "
+                    f"it is killed if still running in {STOP_GRACE_S:g} s"
+                )
                 stop.append((signo, time.monotonic()))
                 _signal_group(child.pid, signal.SIGINT)
 

@@ -17,11 +17,18 @@ def executor() -> dg.ExecutorDefinition:
 
 def build_jobs() -> list:
     """Every job of the code location."""
-    return [dg.define_asset_job(
-        REFRESH_JOB, selection=dg.AssetSelection.all() - dg.AssetSelection.assets(report_years.KEY),
-        executor_def=executor(),
-        description="Discover, parse (new contents only), load raw.*, dbt build, GX checks, publish the BI snapshot."),
+    return [
         dg.define_asset_job(
-            REEXTRACT_JOB, selection=dg.AssetSelection.all(), partitions_def=report_years.REPORT_YEARS,
+            REFRESH_JOB,
+            selection=dg.AssetSelection.all() - dg.AssetSelection.assets(report_years.KEY),
             executor_def=executor(),
-            description="The refresh, with the documents of the chosen report years (partitions) parsed again.")]
+            description="Discover, parse (new contents only), load raw.*, dbt build, GX checks, publish the BI snapshot.",
+        ),
+        dg.define_asset_job(
+            REEXTRACT_JOB,
+            selection=dg.AssetSelection.all(),
+            partitions_def=report_years.REPORT_YEARS,
+            executor_def=executor(),
+            description="The refresh, with the documents of the chosen report years (partitions) parsed again.",
+        ),
+    ]

@@ -29,8 +29,12 @@ def extension_path(package: str, name: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(f"DuckLake mode needs the PyPI package {package.replace('_', '-')} (make sync)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "extensions" / f"v{duckdb.__version__}" / \
-        f"{name}.duckdb_extension"
+    path = (
+        Path(next(iter(spec.submodule_search_locations)))
+        / "extensions"
+        / f"v{duckdb.__version__}"
+        / f"{name}.duckdb_extension"
+    )
     if not path.exists():
         raise RuntimeError(f"{path} is missing: {package} does not match DuckDB {duckdb.__version__}")
     return path
@@ -74,7 +78,7 @@ def connect_lake(read_only: bool = False, snapshot_version: int | None = None, c
             except duckdb.IOException:  # the catalog is unreachable (restarting): a short wait, then fail loudly
                 if attempt == 4:
                     raise
-                time.sleep(2 ** attempt)
+                time.sleep(2**attempt)
         con.execute(f"USE {LAKE_ALIAS}")
     except Exception:
         con.close()
@@ -99,5 +103,3 @@ def attach_source(con, alias: str, read_only: bool = True) -> None:
 def current_snapshot(con) -> int:
     """The lake's latest snapshot id (what a pinned reader pins to)."""
     return con.execute(f"select max(snapshot_id) from {LAKE_ALIAS}.snapshots()").fetchone()[0]
-
-

@@ -16,13 +16,22 @@ from orchestration import guard, lake, settings, warehouse
 def nianbao_settings() -> NianbaoSettings:
     """The assets' paths and limits, read from the environment now."""
     return NianbaoSettings(
-        home=str(settings.home()), raw_dir=str(settings.raw_dir()), snapshot_path=str(settings.snapshot_path()),
-        gx_dir=str(settings.gx_dir()), docs_dir=str(settings.docs_dir()),
-        dbt_target_dir=str(settings.dbt_target_dir()), extract_workers=settings.extract_workers(),
-        extract_timeout_s=settings.extract_timeout_s(), extract_memory_mb=settings.extract_memory_mb(),
-        extract_chunk=settings.extract_chunk(), check_batch_rows=settings.check_batch_rows(),
-        duckdb_memory_limit=settings.duckdb_memory_limit(), full_refresh=settings.full_refresh(),
-        data_path=settings.data_path() if lake.is_lake() else "", source_attach=lake.attach_source_statements("src"))
+        home=str(settings.home()),
+        raw_dir=str(settings.raw_dir()),
+        snapshot_path=str(settings.snapshot_path()),
+        gx_dir=str(settings.gx_dir()),
+        docs_dir=str(settings.docs_dir()),
+        dbt_target_dir=str(settings.dbt_target_dir()),
+        extract_workers=settings.extract_workers(),
+        extract_timeout_s=settings.extract_timeout_s(),
+        extract_memory_mb=settings.extract_memory_mb(),
+        extract_chunk=settings.extract_chunk(),
+        check_batch_rows=settings.check_batch_rows(),
+        duckdb_memory_limit=settings.duckdb_memory_limit(),
+        full_refresh=settings.full_refresh(),
+        data_path=settings.data_path() if lake.is_lake() else "",
+        source_attach=lake.attach_source_statements("src"),
+    )
 
 
 class DbtCli(DbtCliResource):
@@ -47,10 +56,14 @@ def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefiniti
     """Resource instances for the current environment (reads settings when called)."""
     return {
         "duckdb": warehouse.build_resource(),  # the DuckDB file, or the DuckLake (NIANBAO_CATALOG)
-        "dbt": DbtCli(project_dir=str(settings.DBT_PROJECT_DIR),
-                      profiles_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=dbt_executable()),
+        "dbt": DbtCli(
+            project_dir=str(settings.DBT_PROJECT_DIR),
+            profiles_dir=str(settings.DBT_PROJECT_DIR),
+            dbt_executable=dbt_executable(),
+        ),
         "settings": nianbao_settings(),  # the assets' paths and limits (assets never import orchestration)
         # one run at a time per NIANBAO_HOME, dead runs reclaimed; under Celery the launching process holds it
-        "run_lock": dg.ResourceDefinition.none_resource() if settings.executor() == "celery"
+        "run_lock": dg.ResourceDefinition.none_resource()
+        if settings.executor() == "celery"
         else guard.run_lock_resource(),
     }

@@ -11,14 +11,28 @@ from orchestration import lake, settings, workers
 # the console shows INFO and above (progress, warnings, failures); every event stays in the instance at DEBUG
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 # stage of a step, by the first matching part of its step key (checks: everything else)
-STAGES = (("ingest", "ingest"), ("report_extractions", "extract"), ("raw_tables", "raw"), ("nianbao_dbt", "dbt"),
-          ("snapshot", "snapshot"))
+STAGES = (
+    ("ingest", "ingest"),
+    ("report_extractions", "extract"),
+    ("raw_tables", "raw"),
+    ("nianbao_dbt", "dbt"),
+    ("snapshot", "snapshot"),
+)
 
 
 QUARANTINE_SHOWN = 10  # files in quarantine named in the summary (the rest: a count)
 # the summary's keys shown under "where to look next", in this order
-NEXT = ("quarantined", "checks_failed", "checks_warned", "snapshot", "bi_site", "dbt_docs", "gx_docs", "dbt_output",
-        "dagster_run")
+NEXT = (
+    "quarantined",
+    "checks_failed",
+    "checks_warned",
+    "snapshot",
+    "bi_site",
+    "dbt_docs",
+    "gx_docs",
+    "dbt_output",
+    "dagster_run",
+)
 
 HIDDEN = ("run_id", "quarantined_files", "extract_write_seconds")  # in --summary-json, not on the console
 
@@ -57,24 +71,33 @@ def summary(result, seconds: float, instance=None) -> dict:
                 return {k: v.value for k, v in ev.materialization.metadata.items()}
         return {}
 
-    checks = [ev.event_specific_data for ev in result.all_events
-              if ev.event_type_value == "ASSET_CHECK_EVALUATION"]
+    checks = [ev.event_specific_data for ev in result.all_events if ev.event_type_value == "ASSET_CHECK_EVALUATION"]
     extract = meta(["extract", "report_extractions"])
     out = {
-        "success": result.success, "seconds": round(seconds, 1),
+        "success": result.success,
+        "seconds": round(seconds, 1),
         "stage_seconds": stage_times(instance, result.run_id)[0] if instance is not None else {},
         "documents_read": meta(["ingest", "raw_documents"]).get("files"),
-        "reports_parsed": extract.get("parsed"), "docs_per_s": extract.get("docs_per_s"),
-        "chunks_committed": extract.get("chunks"), "extract_write_seconds": extract.get("write_seconds"),
+        "reports_parsed": extract.get("parsed"),
+        "docs_per_s": extract.get("docs_per_s"),
+        "chunks_committed": extract.get("chunks"),
+        "extract_write_seconds": extract.get("write_seconds"),
         "failed_files": extract.get("failed"),
         "checks_passed": sum(1 for c in checks if c.passed),
-        "checks_failed": [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks
-                          if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR],
-        "checks_warned": [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks
-                          if not c.passed and c.severity == dg.AssetCheckSeverity.WARN],
+        "checks_failed": [
+            f"{c.asset_key.to_user_string()}:{c.check_name}"
+            for c in checks
+            if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR
+        ],
+        "checks_warned": [
+            f"{c.asset_key.to_user_string()}:{c.check_name}"
+            for c in checks
+            if not c.passed and c.severity == dg.AssetCheckSeverity.WARN
+        ],
         "snapshot_published": bool(meta(["bi", "snapshot"])),
         "run_id": result.run_id,
-        "warehouse": lake.database(), "snapshot": str(settings.snapshot_path()),
+        "warehouse": lake.database(),
+        "snapshot": str(settings.snapshot_path()),
     }
     if settings.warehouse_path().exists() or lake.is_lake():
         from orchestration import warehouse
@@ -163,8 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--summary-json", help="also write the summary to this file (benchmarks read it)")
-    ap.add_argument("--years", help="re-extract the documents of these report years, then refresh: 2021, or 2019-2021 "
-                                    "(partitions of extract/report_year, one run)")
+    ap.add_argument(
+        "--years",
+        help="re-extract the documents of these report years, then refresh: 2021, or 2019-2021 "
+        "(partitions of extract/report_year, one run)",
+    )
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if not args.child:
@@ -190,8 +216,13 @@ def main(argv: list[str] | None = None) -> int:
             from orchestration import guard
 
             guard.reclaim(instance)  # (the run_lock resource does this in-process; this process holds the lock)
-            result = dg.execute_job(dg.reconstructable(workers.refresh_job), instance=instance,
-                                    run_config=RUN_CONFIG, tags=tags, raise_on_error=False)
+            result = dg.execute_job(
+                dg.reconstructable(workers.refresh_job),
+                instance=instance,
+                run_config=RUN_CONFIG,
+                tags=tags,
+                raise_on_error=False,
+            )
         else:
             result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG, tags=tags)
         s = summary(result, time.monotonic() - start, instance)

@@ -21,13 +21,18 @@ def raw_dir_request(cursor: str | None) -> tuple[dg.RunRequest | None, str]:
 def last_built(instance: dg.DagsterInstance) -> str | None:
     """The raw dir's fingerprint of the last successful refresh (`make run` tags its runs too), so the sensor's first
     tick in `make dev` does not rebuild what `make run` just built."""
-    runs = instance.get_runs(filters=dg.RunsFilter(job_name=REFRESH_JOB, statuses=[dg.DagsterRunStatus.SUCCESS]),
-                             limit=1)
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(job_name=REFRESH_JOB, statuses=[dg.DagsterRunStatus.SUCCESS]), limit=1
+    )
     return runs[0].tags.get(FINGERPRINT_TAG) if runs else None
 
 
-@dg.sensor(name="raw_dir_sensor", job_name=REFRESH_JOB, minimum_interval_seconds=60,
-           default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    name="raw_dir_sensor",
+    job_name=REFRESH_JOB,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
 def raw_dir_sensor(context: dg.SensorEvaluationContext):
     """Request one refresh for the whole batch when files appear or change (stat only; content is hashed in the run)."""
     request, cursor = raw_dir_request(context.cursor or last_built(context.instance))

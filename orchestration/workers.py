@@ -23,10 +23,14 @@ def visibility_s() -> int:
 
 def config_source() -> dict:
     """Celery settings shared by the run and its workers (at-least-once delivery of every step)."""
-    return {"task_acks_late": True, "task_reject_on_worker_lost": True, "worker_prefetch_multiplier": 1,
-            "broker_connection_retry_on_startup": True,
-            "broker_transport_options": {"visibility_timeout": visibility_s()},
-            "result_backend_transport_options": {"visibility_timeout": visibility_s()}}
+    return {
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": visibility_s()},
+        "result_backend_transport_options": {"visibility_timeout": visibility_s()},
+    }
 
 
 def executor_config() -> dict:
@@ -39,8 +43,10 @@ def is_celery() -> bool:
     if settings.executor() != "celery":
         return False
     if not lake.is_lake():
-        raise RuntimeError("NIANBAO_EXECUTOR=celery needs NIANBAO_CATALOG (a DuckLake): workers write concurrently, "
-                           "and a DuckDB file takes one writer at a time")
+        raise RuntimeError(
+            "NIANBAO_EXECUTOR=celery needs NIANBAO_CATALOG (a DuckLake): workers write concurrently, "
+            "and a DuckDB file takes one writer at a time"
+        )
     return True
 
 

@@ -21,14 +21,18 @@ def _imports(path: Path) -> set[str]:
 def test_no_asset_module_imports_orchestration():
     modules = sorted((ROOT / "assets").glob("*.py"))
     assert len(modules) >= 8
-    offenders = {p.name: sorted(m for m in _imports(p) if m == "orchestration" or m.startswith("orchestration."))
-                 for p in modules}
+    offenders = {
+        p.name: sorted(m for m in _imports(p) if m == "orchestration" or m.startswith("orchestration."))
+        for p in modules
+    }
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_the_check_itself_sees_lazy_and_from_imports(tmp_path):
     probe = tmp_path / "probe.py"
-    probe.write_text("def f():\n    from orchestration import settings\n    import orchestration.run\n", encoding="utf-8")
+    probe.write_text(
+        "def f():\n    from orchestration import settings\n    import orchestration.run\n", encoding="utf-8"
+    )
     assert _imports(probe) == {"orchestration", "orchestration.run"}
 
 

@@ -12,9 +12,11 @@ def test_cached_contents_are_not_parsed_and_duplicates_parse_once():
 
 def test_a_timeout_is_retried_but_a_corrupt_file_is_not():
     files = [RawFile("slow.pdf", "s1", 1), RawFile("broken.pdf", "s2", 1), RawFile("crashed.pdf", "s3", 1)]
-    cache = {"s1": {"status": "error", "error_kind": "Timeout"},
-             "s2": {"status": "error", "error_kind": "CorruptPDF"},
-             "s3": {"status": "error", "error_kind": "WorkerCrashed"}}
+    cache = {
+        "s1": {"status": "error", "error_kind": "Timeout"},
+        "s2": {"status": "error", "error_kind": "CorruptPDF"},
+        "s3": {"status": "error", "error_kind": "WorkerCrashed"},
+    }
     p = plan(files, cache)
     assert [f.path for f in p.to_parse] == ["slow.pdf", "crashed.pdf"]
     assert [f.path for f in p.cached] == ["broken.pdf"]

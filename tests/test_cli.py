@@ -55,8 +55,11 @@ def test_bad_arguments_exit_2():
 
 def test_a_document_that_is_not_an_annual_report_is_quarantined(tmp_path):
     notice = tmp_path / "notice.txt"
-    notice.write_text("关于做好2023年春节期间安全生产工作的通知\n各乡镇、各部门：\n春节将至，为切实做好节日期间安全生产工作，"
-                      "现将有关事项通知如下。\n一、高度重视\n二、加强检查\n2023年1月10日\n", encoding="utf-8")
+    notice.write_text(
+        "关于做好2023年春节期间安全生产工作的通知\n各乡镇、各部门：\n春节将至，为切实做好节日期间安全生产工作，"
+        "现将有关事项通知如下。\n一、高度重视\n二、加强检查\n2023年1月10日\n",
+        encoding="utf-8",
+    )
     english = tmp_path / "readme.html"
     english.write_text("<html><body><p>Quarterly sales were 12 and 15.</p></body></html>", encoding="utf-8")
     proc = _run("extract", "--json", str(notice), str(english), str(CORPUS / "000_a398e2631a481769.txt"))
@@ -122,9 +125,17 @@ def test_a_folder_is_read_recursively_as_the_pipeline_reads_its_raw_dir(tmp_path
     assert proc.returncode == 1  # the link leaving the folder is not read
     lines = [json.loads(x) for x in proc.stdout.splitlines()]
     walked = [e.path for e in discovery.walk(raw, read=False)]
-    assert [x["source"] for x in lines] == walked == [
-        f"{raw}/alias.txt", f"{raw}/leaves.txt", f"{raw}/z_top.txt", f"{raw}/b/a_in_b.txt",
-        f"{raw}/b/deep/deeper.txt"]
+    assert (
+        [x["source"] for x in lines]
+        == walked
+        == [
+            f"{raw}/alias.txt",
+            f"{raw}/leaves.txt",
+            f"{raw}/z_top.txt",
+            f"{raw}/b/a_in_b.txt",
+            f"{raw}/b/deep/deeper.txt",
+        ]
+    )
     by_name = {Path(x["source"]).name: x for x in lines}
     assert by_name["leaves.txt"]["error"]["kind"] == "OutsideRawDir" and by_name["leaves.txt"]["sha256"] is None
     assert proc.stderr.count("\n") == 1 and "leaves.txt" in proc.stderr

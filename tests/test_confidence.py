@@ -42,8 +42,12 @@ def misread(mp: pytest.MonkeyPatch, cell: tuple[str, str, str], delta: int = 1) 
 
 def in_doubt(ex: dict) -> list[tuple]:
     """(rule, table, row, column, primary, second) of every cell the second reading disagrees on."""
-    return [(ch["rule"], c["table"], c["row"], c["column"], c["primary"], c["second"])
-            for ch in ex["confidence"]["checks"] for c in ch["cells"] if c["verdict"] == "disagree"]
+    return [
+        (ch["rule"], c["table"], c["row"], c["column"], c["primary"], c["second"])
+        for ch in ex["confidence"]["checks"]
+        for c in ch["cells"]
+        if c["verdict"] == "disagree"
+    ]
 
 
 def review_rows(ex: dict) -> list[dict]:
@@ -53,6 +57,7 @@ def review_rows(ex: dict) -> list[dict]:
 
 
 # ---------- real reports ----------
+
 
 @needs_real
 def test_a_printed_total_of_0_against_non_zero_parts_is_a_publisher_error_by_word_positions():
@@ -70,8 +75,11 @@ def test_a_printed_total_of_0_against_non_zero_parts_is_a_publisher_error_by_wor
         assert parts > 0
         assert all(c["verdict"] == "agree" and c["second_location"]["page"] == 4 for c in ch["cells"])
     # the word-position reading reads the 表四 value row: 10 维持 and 1 纠正 under 行政复议
-    review = {c["column"]: c["second"] for c in r4[0]["cells"]} if r4[0]["cells"][0]["row"] == "administrative_review" \
+    review = (
+        {c["column"]: c["second"] for c in r4[0]["cells"]}
+        if r4[0]["cells"][0]["row"] == "administrative_review"
         else {c["column"]: c["second"] for c in r4[1]["cells"]}
+    )
     assert (review["upheld"], review["corrected"]) == (10, 1)
 
 
@@ -102,23 +110,29 @@ def test_rows_missing_are_the_rows_s1_reports_and_every_row_printed_is_counted()
 def test_a_misread_pdf_cell_disagrees_with_the_word_positions_and_only_that_cell(monkeypatch):
     name = next(t["file"] for t in real_truth() if not t["violations"] and t["file"].endswith(".pdf"))
     truth = next(t for t in real_truth() if t["file"] == name)
-    printed = next(f["value"] for f in truth["figures"]
-                   if (f["table"], f["row"], f["column"]) == ("t3_applications", "new_received", "total"))
+    printed = next(
+        f["value"]
+        for f in truth["figures"]
+        if (f["table"], f["row"], f["column"]) == ("t3_applications", "new_received", "total")
+    )
     misread(monkeypatch, ("t3_applications", "new_received", "total"), delta=1)
     ex = extract_path(REAL / name)
     # R1 and R2 break, and R8 (the prose states the printed count)
     assert {ch["rule"] for ch in ex["confidence"]["checks"]} == {"R1", "R2", "R8"}
-    assert set(in_doubt(ex)) == {(rule, "t3_applications", "new_received", "total", printed + 1, printed)
-                                 for rule in ("R1", "R2", "R8")}
+    assert set(in_doubt(ex)) == {
+        (rule, "t3_applications", "new_received", "total", printed + 1, printed) for rule in ("R1", "R2", "R8")
+    }
     assert all(ch["verdict"] == "disagree" for ch in ex["confidence"]["checks"])
     assert ex["confidence"]["cells_in_doubt"] == 1
     rows = review_rows(ex)
     assert {(r["row_code"], r["column_code"], r["primary_value"], r["second_value"]) for r in rows} == {
-        ("new_received", "total", printed + 1, printed)}
+        ("new_received", "total", printed + 1, printed)
+    }
     assert all(r["page"] is not None and r["second_location"] for r in rows)
 
 
 # ---------- generated HTML and DOCX: the plain text stream as the second reading ----------
+
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> tuple[Path, list[dict]]:
@@ -163,6 +177,7 @@ def test_injected_publisher_errors_agree_in_html_and_docx(tmp_path):
 
 # ---------- seeds ----------
 
+
 def test_seeds_have_nothing_in_doubt_and_text_has_no_second_reading(corpus_dir, seed_truth):
     for path in sorted(corpus_dir.iterdir()):
         ex = extract_path(path)
@@ -176,8 +191,9 @@ def test_seeds_have_nothing_in_doubt_and_text_has_no_second_reading(corpus_dir, 
         c = conf["cells"]
         assert c["located"] + c["inferred"] + c["blank"] == len(mapped), path.name
         said = [f for f in mapped if f["kind"] == "none_word"]
-        assert sorted((x["row"], x["why"]) for x in conf["inferred_cells"] if x["why"] == "stated_in_words") == \
-            sorted((f["row"], "stated_in_words") for f in said), path.name
+        assert sorted((x["row"], x["why"]) for x in conf["inferred_cells"] if x["why"] == "stated_in_words") == sorted(
+            (f["row"], "stated_in_words") for f in said
+        ), path.name
 
 
 def test_seed_002_identities_name_the_legacy_rules_that_fail(corpus_dir):
@@ -189,31 +205,53 @@ def test_seed_002_identities_name_the_legacy_rules_that_fail(corpus_dir):
 
 # ---------- located / inferred on a built document ----------
 
+
 def test_a_cell_in_a_row_labelled_for_another_row_is_inferred_by_position():
-    t = Table.from_rows([[("一、本年新收政府信息公开申请数量", 1, 1), ("3", 1, 1)],
-                         [("某个未知的行", 1, 1), ("4", 1, 1)],
-                         [("5", 1, 1), ("6", 1, 1)]])
+    t = Table.from_rows(
+        [
+            [("一、本年新收政府信息公开申请数量", 1, 1), ("3", 1, 1)],
+            [("某个未知的行", 1, 1), ("4", 1, 1)],
+            [("5", 1, 1), ("6", 1, 1)],
+        ]
+    )
     doc = Document.from_blocks([Paragraph("报告"), t])
     cell = {c.text: c for c in t.cells}
 
     def fig(row: str, text: str, label: str) -> Figure:
         c = cell[text]
-        return Figure("t3_applications", row, "total", int(text), text,
-                      location(None, t.index, c.row, c.col, c.char_span), label=label)
+        return Figure(
+            "t3_applications",
+            row,
+            "total",
+            int(text),
+            text,
+            location(None, t.index, c.row, c.col, c.char_span),
+            label=label,
+        )
 
     fused = Paragraph("本年新收 0 00")
     doc2 = Document.from_blocks([fused])
     start = fused.char_span[0] + len("本年新收 0 ")
-    cut = Figure("t3_applications", "new_received", "research_institution", 0, "0",
-                 location(None, None, None, None, (start, start + 1)), label="一、本年新收政府信息公开申请数量")
+    cut = Figure(
+        "t3_applications",
+        "new_received",
+        "research_institution",
+        0,
+        "0",
+        location(None, None, None, None, (start, start + 1)),
+        label="一、本年新收政府信息公开申请数量",
+    )
     split = classify(doc2, Report(template="2021", figures=[cut]))
     assert [x["why"] for x in split["inferred_cells"]] == ["split_from_printed_text"]  # one 0 of a fused "00"
-    report = Report(template="2021", figures=[
-        fig("new_received", "3", "一、本年新收政府信息公开申请数量"),  # its own label: located
-        fig("carried_over", "4", "二、上年结转政府信息公开申请数量"),  # another label's row: by position
-        fig("granted", "6", "（一）予以公开"),  # a row of values only: placed by the header, located
-        Figure("t3_applications", "total_handled", "total", None, "", location(None, t.index, 2, 0, None)),
-    ])
+    report = Report(
+        template="2021",
+        figures=[
+            fig("new_received", "3", "一、本年新收政府信息公开申请数量"),  # its own label: located
+            fig("carried_over", "4", "二、上年结转政府信息公开申请数量"),  # another label's row: by position
+            fig("granted", "6", "（一）予以公开"),  # a row of values only: placed by the header, located
+            Figure("t3_applications", "total_handled", "total", None, "", location(None, t.index, 2, 0, None)),
+        ],
+    )
     got = classify(doc, report)
     assert (got["located"], got["inferred"], got["blank"]) == (2, 1, 1)
     assert [(x["row"], x["why"]) for x in got["inferred_cells"]] == [("carried_over", "by_position")]
@@ -228,9 +266,22 @@ def test_a_doubt_the_parser_records_is_carried_to_the_review_rows(corpus_dir, mo
     def parse(doc):
         report = real(doc)
         f = next(f for f in report.figures if f.table == "t3_applications" and f.row == "new_received")
-        report.findings.append(Finding("X_DOUBT", "warning", "“00” could be 0 | 0 or 00", [
-            {"table": f.table, "row": f.row, "column": f.column, "value": f.value,
-             "location": location_json(f.location)}]))
+        report.findings.append(
+            Finding(
+                "X_DOUBT",
+                "warning",
+                "“00” could be 0 | 0 or 00",
+                [
+                    {
+                        "table": f.table,
+                        "row": f.row,
+                        "column": f.column,
+                        "value": f.value,
+                        "location": location_json(f.location),
+                    }
+                ],
+            )
+        )
         return report
 
     monkeypatch.setattr(parse_document_module, "parse_document", parse)
@@ -240,7 +291,11 @@ def test_a_doubt_the_parser_records_is_carried_to_the_review_rows(corpus_dir, mo
     assert conf["checks"] == []  # a doubt is not a failed rule to read twice
     (row,) = review_rows(ex)
     assert (row["verdict"], row["rule_id"], row["table_code"], row["row_code"]) == (
-        "doubt", "X_DOUBT", "t3_applications", "new_received")
+        "doubt",
+        "X_DOUBT",
+        "t3_applications",
+        "new_received",
+    )
     assert row["finding_seq"] == len(ex["findings"]) - 1 and row["char_start"] is not None
 
 
@@ -255,8 +310,10 @@ def test_seeds_published_as_html_and_docx_agree_on_their_publisher_errors(corpus
     agreed = []
     for name, truth in seed_truth.items():
         doc = build_document(seed_spec((corpus_dir / name).read_bytes(), truth))
-        for fmt, data in (("html", render_html(doc, encoding="gb18030", charset_label="gb2312")),
-                          ("docx", render_docx(doc))):
+        for fmt, data in (
+            ("html", render_html(doc, encoding="gb18030", charset_label="gb2312")),
+            ("docx", render_docx(doc)),
+        ):
             ex = extract_bytes(data, f"{name}.{fmt}")
             conf = ex["confidence"]
             assert conf["cells_in_doubt"] == 0 and review_rows(ex) == [], (name, fmt)
@@ -264,8 +321,12 @@ def test_seeds_published_as_html_and_docx_agree_on_their_publisher_errors(corpus
                 if ch["rule"] in ("O6", "O8"):  # 工作人员数 ≠ 专职 + 兼职; 主动公开规范性文件 6 > 制发 1
                     assert ch["verdict"] == "agree", (name, fmt, ch)
                     agreed.append((name, fmt, ch["rule"]))
-    assert sorted({(fmt, rule) for _, fmt, rule in agreed}) == [("docx", "O6"), ("docx", "O8"), ("html", "O6"),
-                                                                ("html", "O8")]
+    assert sorted({(fmt, rule) for _, fmt, rule in agreed}) == [
+        ("docx", "O6"),
+        ("docx", "O8"),
+        ("html", "O6"),
+        ("html", "O8"),
+    ]
 
 
 @needs_real
@@ -286,8 +347,11 @@ def test_the_second_reading_alone_reads_the_real_tables_as_the_truth():
         got = read_cells(open_reading(data, sniff_format(data, t["file"])), t["report"]["template"], set(tables))
         for (table, row, col), read in got.items():
             # a 2019 single （六）其他处理 row printed in a 2021 表三: the truth codes it other_handling
-            key = (table, "other_handling", col) if row == "other_other" and (table, row, col) not in truth \
+            key = (
+                (table, "other_handling", col)
+                if row == "other_other" and (table, row, col) not in truth
                 else (table, row, col)
+            )
             assert key in truth and truth[key] == read.value, (t["file"], key, read)
         assert len(got) >= 0.9 * len(truth), (t["file"], len(got), len(truth))
         checked += 1

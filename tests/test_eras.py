@@ -64,8 +64,10 @@ def test_registry_lists_every_codebook_era_with_its_tables_in_printed_order():
 
 def test_national_markers_are_labels_of_their_era_only():
     """A marker is a label of its era's codebook and of no other national era's (else it could not tell them)."""
-    labels = {t: {r.label for ts in codebook.tables(t) for r in (*ts.rows, *ts.columns)}
-              for t in eras.of_family(eras.NATIONAL)}
+    labels = {
+        t: {r.label for ts in codebook.tables(t) for r in (*ts.rows, *ts.columns)}
+        for t in eras.of_family(eras.NATIONAL)
+    }
     for t in labels:
         era = eras.get(t)
         others = set().union(*(v for k, v in labels.items() if k != t))
@@ -86,8 +88,14 @@ def test_detection_follows_markers_then_the_years():
 def test_a_new_national_era_in_a_copy_is_detected_and_has_its_tables(spec_copy):
     """An era '2026' (the 2021 rows, a marker of its own, from 2026 on) added to a copy: three files' rows."""
     era_rows = _rows(spec_copy / "eras.csv")
-    new = dict(next(r for r in era_rows if r["template"] == "2021"), template="2026", codebook_era="2026",
-               first_year="2026", last_year="", markers="本年新设测试指标数量")
+    new = dict(
+        next(r for r in era_rows if r["template"] == "2021"),
+        template="2026",
+        codebook_era="2026",
+        first_year="2026",
+        last_year="",
+        markers="本年新设测试指标数量",
+    )
     next(r for r in era_rows if r["template"] == "2021")["last_year"] = "2025"
     era_rows.insert(2, new)
     _write(spec_copy / "eras.csv", era_rows)
@@ -136,19 +144,36 @@ def test_an_era_added_in_a_copy_reaches_the_template_era_macro(tmp_path):
     seed = project / "seeds" / "eras.csv"
     rows = _rows(seed)
     seed.unlink()  # the copy of the symlink's target, replaced by the edited registry
-    rows.append(dict(rows[0], template="2026_table", codebook_era="y2026", family="legacy", tables="legacy_stats",
-                     first_year="2026", last_year="", markers="", marker_prefix=""))
+    rows.append(
+        dict(
+            rows[0],
+            template="2026_table",
+            codebook_era="y2026",
+            family="legacy",
+            tables="legacy_stats",
+            first_year="2026",
+            last_year="",
+            markers="",
+            marker_prefix="",
+        )
+    )
     _write(seed, rows)
-    env = {**os.environ, "NIANBAO_WAREHOUSE_PATH": str(tmp_path / "w.duckdb"), "DBT_PROFILES_DIR": str(project),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "NIANBAO_WAREHOUSE_PATH": str(tmp_path / "w.duckdb"),
+        "DBT_PROFILES_DIR": str(project),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     dbt = [str(ROOT / ".venv" / "bin" / "dbt")] if (ROOT / ".venv" / "bin" / "dbt").exists() else ["dbt"]
     run = dict(cwd=project, env=env, capture_output=True, text=True, timeout=300)
     seeded = subprocess.run([*dbt, "seed", "--select", "eras"], **run)
     assert seeded.returncode == 0, seeded.stdout[-2000:]
-    sql = ("select {{ template_era(\"'2026_table'\") }} as a, {{ template_era(\"'pre2019_table'\") }} as b, "
-           "{{ template_era(\"'2021'\") }} as c")
+    sql = (
+        "select {{ template_era(\"'2026_table'\") }} as a, {{ template_era(\"'pre2019_table'\") }} as b, "
+        "{{ template_era(\"'2021'\") }} as c"
+    )
     shown = subprocess.run([*dbt, "show", "--inline", sql, "--output", "json", "--log-format", "text"], **run)
     assert shown.returncode == 0, shown.stdout[-2000:]
     start = shown.stdout.index("{")
-    rows_shown = json.loads(shown.stdout[start:shown.stdout.rindex("}") + 1])["show"]
+    rows_shown = json.loads(shown.stdout[start : shown.stdout.rindex("}") + 1])["show"]
     assert rows_shown == [{"a": "y2026", "b": "pre2019", "c": "2021"}]

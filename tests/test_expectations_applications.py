@@ -17,8 +17,11 @@ from expectations.suites import fct_applications as suite  # noqa: E402
 def frame(tmp_path_factory):
     out = tmp_path_factory.mktemp("apps")
     nianbao = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "nianbao"
-    subprocess.run([str(nianbao), "synth", "--out", str(out), "--count", "8", "--seed", "5", "--profile", "classic"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(nianbao), "synth", "--out", str(out), "--count", "8", "--seed", "5", "--profile", "classic"],
+        check=True,
+        capture_output=True,
+    )
     (out / "truth.json").unlink()
     df = suite.load(warehouse(raw_frames(out)))
     assert set(df["template"]) == {"2019", "2021"}
@@ -34,14 +37,24 @@ def test_applications_contract_passes_on_generated_reports(frame):
     assert summary["success"] and not [f for f in summary["failed"] if f["severity"] == "error"]
 
 
-@pytest.mark.parametrize("edit, expected", [
-    (lambda df: df.assign(row_code=df["row_code"].where(df.index != df.index[0], "granted_twice")),
-     ("expect_column_values_to_be_in_set", "cell_in_codebook")),
-    (lambda df: pd.concat([df, df.iloc[[0]]], ignore_index=True),
-     ("expect_column_values_to_be_unique", "grain_key")),
-    (lambda df: df.assign(outcome_group=df["outcome_group"].where(df.index != df.index[0], None)),
-     ("expect_column_values_to_not_be_null", "outcome_group")),
-], ids=["unknown_row", "duplicate", "no_crosswalk"])
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (
+            lambda df: df.assign(row_code=df["row_code"].where(df.index != df.index[0], "granted_twice")),
+            ("expect_column_values_to_be_in_set", "cell_in_codebook"),
+        ),
+        (
+            lambda df: pd.concat([df, df.iloc[[0]]], ignore_index=True),
+            ("expect_column_values_to_be_unique", "grain_key"),
+        ),
+        (
+            lambda df: df.assign(outcome_group=df["outcome_group"].where(df.index != df.index[0], None)),
+            ("expect_column_values_to_not_be_null", "outcome_group"),
+        ),
+    ],
+    ids=["unknown_row", "duplicate", "no_crosswalk"],
+)
 def test_applications_contract_names_the_broken_expectation(frame, edit, expected):
     summary = validate(frame, edit)
     assert not summary["success"] and expected in failed(summary)

@@ -99,26 +99,32 @@ def _values_as_text(df):
     return df
 
 
-@pytest.mark.parametrize("edit, expected", [
-    (_duplicate_cell, ("expect_column_values_to_be_unique", "grain_key")),
-    (_unknown_code_marked_mapped, ("expect_column_values_to_be_in_set", "cell_key")),
-    (_bad_sha, ("expect_column_values_to_match_regex", "source_sha256")),
-    (_no_location, ("expect_column_values_to_be_in_set", "has_location")),
-    (_values_as_text, ("expect_column_values_to_be_in_type_list", "value")),
-], ids=lambda x: getattr(x, "__name__", None) or x[1])
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (_duplicate_cell, ("expect_column_values_to_be_unique", "grain_key")),
+        (_unknown_code_marked_mapped, ("expect_column_values_to_be_in_set", "cell_key")),
+        (_bad_sha, ("expect_column_values_to_match_regex", "source_sha256")),
+        (_no_location, ("expect_column_values_to_be_in_set", "has_location")),
+        (_values_as_text, ("expect_column_values_to_be_in_type_list", "value")),
+    ],
+    ids=lambda x: getattr(x, "__name__", None) or x[1],
+)
 def test_figures_contract_names_the_broken_expectation(conn, edit, expected):
     summary = validate(conn, fct_report_figures, edit=edit)
     assert not summary["success"]
     assert expected in failed(summary)
 
 
-@pytest.mark.parametrize("edit, column", [(_negative, "unsigned_value"), (_year_out_of_range, "report_year")],
-                         ids=["negative", "year"])
+@pytest.mark.parametrize(
+    "edit, column", [(_negative, "unsigned_value"), (_year_out_of_range, "report_year")], ids=["negative", "year"]
+)
 def test_what_a_publisher_printed_only_warns(conn, edit, column):
     summary = validate(conn, fct_report_figures, edit=edit)
     assert summary["success"] and summary["errors"] == 0  # never a blocked snapshot
     assert [(f["expectation"], f["column"], f["severity"]) for f in summary["failed"]] == [
-        ("expect_column_values_to_be_between", column, "warning")]
+        ("expect_column_values_to_be_between", column, "warning")
+    ]
 
 
 def test_unmapped_numbers_pass_only_with_is_mapped_false(conn):
@@ -126,8 +132,13 @@ def test_unmapped_numbers_pass_only_with_is_mapped_false(conn):
         import pandas as pd
 
         row = df.iloc[[0]].copy()
-        row[["table_code", "row_code", "column_code", "figure_seq", "is_mapped"]] = \
-            ["unmapped", "某个本地指标", "value", 88888, mapped]
+        row[["table_code", "row_code", "column_code", "figure_seq", "is_mapped"]] = [
+            "unmapped",
+            "某个本地指标",
+            "value",
+            88888,
+            mapped,
+        ]
         return pd.concat([df, row], ignore_index=True)
 
     assert validate(conn, fct_report_figures, edit=lambda df: add_unmapped(df, False))["success"]
@@ -140,10 +151,26 @@ def test_change_column_may_be_negative(conn):
         import pandas as pd
 
         row = df[df["template"] == "2019"].iloc[[0]].copy()
-        row[["table_code", "row_code", "column_code", "value", "figure_seq"]] = \
-            ["t2_proactive", "administrative_licensing", "change", -8.0, 77777]
-        return pd.concat([df[~((df["report_id"] == row["report_id"].iat[0]) & (df["table_code"] == "t2_proactive")
-                               & (df["row_code"] == "administrative_licensing") & (df["column_code"] == "change"))], row])
+        row[["table_code", "row_code", "column_code", "value", "figure_seq"]] = [
+            "t2_proactive",
+            "administrative_licensing",
+            "change",
+            -8.0,
+            77777,
+        ]
+        return pd.concat(
+            [
+                df[
+                    ~(
+                        (df["report_id"] == row["report_id"].iat[0])
+                        & (df["table_code"] == "t2_proactive")
+                        & (df["row_code"] == "administrative_licensing")
+                        & (df["column_code"] == "change")
+                    )
+                ],
+                row,
+            ]
+        )
 
     assert validate(conn, fct_report_figures, edit=negative_change)["success"]
 
@@ -159,17 +186,20 @@ def test_reports_contract_blocks_duplicates_bad_templates_and_missing_keys(conn)
         row = df.iloc[[0]].copy()
         row["report_id"] = row["source_sha256"] = "f" * 64
         return pd.concat([df, row])
+
     twice = failed(validate(conn, dim_reports, edit=second_report_same_body_year))
     assert twice == {("expect_column_values_to_be_unique", "body_year_key")}
 
     def template(df):
         df.loc[df.index[0], "template"] = "2030"
         return df
+
     assert ("expect_column_values_to_be_in_set", "template") in failed(validate(conn, dim_reports, edit=template))
 
     def no_path(df):
         df.loc[df.index[0], "source_path"] = None
         return df
+
     assert ("expect_column_values_to_not_be_null", "source_path") in failed(validate(conn, dim_reports, edit=no_path))
 
 
@@ -184,8 +214,11 @@ def test_early_publication_is_only_a_warning(conn):
     summary = validate(conn, dim_reports, edit=early)
     assert summary["success"]  # no error-severity failure: the snapshot would still be published
     (warning,) = summary["failed"]
-    assert (warning["column"], warning["severity"], warning["unexpected_count"]) == \
-        ("published_after_year_end", "warning", 1)
+    assert (warning["column"], warning["severity"], warning["unexpected_count"]) == (
+        "published_after_year_end",
+        "warning",
+        1,
+    )
 
 
 # ---------- raw_documents / raw_quarantine
@@ -234,9 +267,11 @@ def test_documents_contract_checks_hashes_and_parsed_reports(conn, raw_dir):
 
 def test_quarantine_contract_requires_error_kind_message_and_a_failed_document(conn):
     conn.execute("update raw.quarantine set error_kind = ' '")
-    conn.execute("insert into raw.quarantine (sha256, path, format, parser_version, error_kind, message, seen_at) "
-                 "select '0' || substr(sha256, 2), path || '.x', format, parser_version, "
-                 "error_kind, 'gone', seen_at from raw.quarantine")
+    conn.execute(
+        "insert into raw.quarantine (sha256, path, format, parser_version, error_kind, message, seen_at) "
+        "select '0' || substr(sha256, 2), path || '.x', format, parser_version, "
+        "error_kind, 'gone', seen_at from raw.quarantine"
+    )
     got = failed(validate(conn, raw_quarantine))
     assert ("expect_column_values_to_match_regex", "error_kind") in got
     assert ("expect_column_values_to_be_in_set", "document_recorded") in got
@@ -259,7 +294,14 @@ def test_summary_lists_every_expectation_with_counts(conn):
 def test_arithmetic_suite_on_the_seeds_warns_for_what_the_parser_found(conn):
     summary = validate(conn, publisher_arithmetic)
     assert summary["success"] and summary["errors"] == 0  # warnings never block
-    broken = {r: c["reports_broken"] for r, c in publisher_arithmetic.rule_counts(summary).items() if c["reports_broken"]}
-    found = dict(conn.execute("select rule_id, count(distinct report_id) from raw.findings where rule_id in "
-                              "(select unnest(?)) group by 1", [list(broken) + ["R1", "R2", "R3", "R4"]]).fetchall())
+    broken = {
+        r: c["reports_broken"] for r, c in publisher_arithmetic.rule_counts(summary).items() if c["reports_broken"]
+    }
+    found = dict(
+        conn.execute(
+            "select rule_id, count(distinct report_id) from raw.findings where rule_id in "
+            "(select unnest(?)) group by 1",
+            [list(broken) + ["R1", "R2", "R3", "R4"]],
+        ).fetchall()
+    )
     assert broken == found and broken  # seed 002 breaks O6 and O8

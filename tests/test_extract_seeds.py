@@ -43,10 +43,12 @@ def test_blank_cells_stay_blank(name, results, seed_truth):
 def test_no_template_cell_beyond_the_truth(name, results, seed_truth):
     t = seed_truth[name]
     known = {(f["table"], f["row"], f["column"]) for f in t["figures"]} | {
-        (b["table"], b["row"], b["column"]) for b in t.get("blank", [])}
+        (b["table"], b["row"], b["column"]) for b in t.get("blank", [])
+    }
     tables = {k[0] for k in known} - {"prose_metrics"}
-    extra = [f for f in results[name]["figures"]
-             if f["table"] in tables and (f["table"], f["row"], f["column"]) not in known]
+    extra = [
+        f for f in results[name]["figures"] if f["table"] in tables and (f["table"], f["row"], f["column"]) not in known
+    ]
     assert extra == []
 
 
@@ -88,6 +90,10 @@ def test_seed_002_findings_are_the_ones_a_reader_sees(results):
 
 
 def test_clean_seeds_have_no_error_findings(results):
-    for name in ("000_a398e2631a481769.txt", "001_773fcdd6e0159df3.txt", "003_f29a9ed548c71819.txt",
-                 "004_7f3569336a1c441f.txt"):
+    for name in (
+        "000_a398e2631a481769.txt",
+        "001_773fcdd6e0159df3.txt",
+        "003_f29a9ed548c71819.txt",
+        "004_7f3569336a1c441f.txt",
+    ):
         assert [f for f in results[name]["findings"] if f["severity"] == "error"] == [], name

@@ -35,15 +35,28 @@ def zip_bomb() -> bytes:
 def batch(tmp_path_factory):
     d = tmp_path_factory.mktemp("batch")
     report = report_2019()
-    files = {"good.html": render_html(report, portal=True), "good.docx": render_docx(report),
-             "empty.pdf": b"", "random.pdf": os.urandom(20000), "bomb.docx": zip_bomb()}
+    files = {
+        "good.html": render_html(report, portal=True),
+        "good.docx": render_docx(report),
+        "empty.pdf": b"",
+        "random.pdf": os.urandom(20000),
+        "bomb.docx": zip_bomb(),
+    }
     if soffice_path():
         from nianbao.render.pdf import docx_to_doc, docx_to_pdf
-        pdf, = docx_to_pdf([render_docx(report)])
-        enc, = docx_to_pdf([render_docx(report)], password="secret")
-        doc, = docx_to_doc([render_docx(report)])
-        files.update({"good.pdf": pdf, "truncated.pdf": pdf[: len(pdf) // 3], "encrypted.pdf": enc,
-                      "good.doc": doc, "good.wps": doc})
+
+        (pdf,) = docx_to_pdf([render_docx(report)])
+        (enc,) = docx_to_pdf([render_docx(report)], password="secret")
+        (doc,) = docx_to_doc([render_docx(report)])
+        files.update(
+            {
+                "good.pdf": pdf,
+                "truncated.pdf": pdf[: len(pdf) // 3],
+                "encrypted.pdf": enc,
+                "good.doc": doc,
+                "good.wps": doc,
+            }
+        )
     paths = []
     for name, data in files.items():
         (d / name).write_bytes(data)
@@ -51,8 +64,13 @@ def batch(tmp_path_factory):
     return paths
 
 
-EXPECTED = {"empty.pdf": "EmptyFile", "random.pdf": "UnsupportedFormat", "bomb.docx": "ZipBomb",
-            "truncated.pdf": "CorruptPDF", "encrypted.pdf": "EncryptedPDF"}
+EXPECTED = {
+    "empty.pdf": "EmptyFile",
+    "random.pdf": "UnsupportedFormat",
+    "bomb.docx": "ZipBomb",
+    "truncated.pdf": "CorruptPDF",
+    "encrypted.pdf": "EncryptedPDF",
+}
 
 
 def test_broken_files_quarantined_good_files_extracted(batch):

@@ -27,7 +27,7 @@ def test_putian_form_maps_what_fits_and_keeps_the_rest():
     assert figs[("unmapped", "legacy_stats:proactive_total", "cumulative")] == 892
     assert figs[("unmapped", "电子邮件申请数", "value")] == 1  # no codebook row means e-mail applications
     # never drop a printed number: every number in the table is a figure
-    table = text[text.index("指标名称"):text.index("莆田市城厢区科技局\n2010")]
+    table = text[text.index("指标名称") : text.index("莆田市城厢区科技局\n2010")]
     printed = sum(len(re.findall(r"\|\s*(\d+)\s*(?=\|)", line)) for line in table.splitlines()[1:])
     table_figs = [f for f in out["figures"] if f["table"] != "prose_metrics"]
     assert len(table_figs) == printed == 34
@@ -42,15 +42,23 @@ def test_local_totals_are_checked_against_their_numbered_rows():
 
 
 def test_dingxi_form_skips_the_code_column_and_keeps_the_cumulative_one():
-    rows = [["指标名称", "计量单位", "代码", "本期实际", "本年累计"],
-            ["主动公开信息数", "条", "01", "45", "120"],
-            ["其中：全文电子化的主动公开信息数", "条", "02", "40", "110"],
-            ["申请总数", "件", "10", "2", "5"],
-            ["其中：1.当面申请数", "件", "11", "1", "3"],
-            ["2.网上申请数", "件", "12", "1", "2"]]
+    rows = [
+        ["指标名称", "计量单位", "代码", "本期实际", "本年累计"],
+        ["主动公开信息数", "条", "01", "45", "120"],
+        ["其中：全文电子化的主动公开信息数", "条", "02", "40", "110"],
+        ["申请总数", "件", "10", "2", "5"],
+        ["其中：1.当面申请数", "件", "11", "1", "3"],
+        ["2.网上申请数", "件", "12", "1", "2"],
+    ]
     table = Table.from_rows([[(c, 1, 1) for c in r] for r in rows])
-    doc = Document.from_blocks([Paragraph("定西市安定区统计局2012年政府信息公开工作年度报告"),
-                                Paragraph("附表：政府信息公开统计报表"), table, Paragraph("2013年3月15日")])
+    doc = Document.from_blocks(
+        [
+            Paragraph("定西市安定区统计局2012年政府信息公开工作年度报告"),
+            Paragraph("附表：政府信息公开统计报表"),
+            table,
+            Paragraph("2013年3月15日"),
+        ]
+    )
     out = extract_bytes(render_html(doc, encoding="utf-8"), "dingxi.html")
     figs = _figs(out)
     assert out["report"]["template_variant"] == "local_form"

@@ -7,11 +7,13 @@ from expectations import offline_docs
 
 
 def test_offline_pages_drop_remote_assets_and_keep_local_ones_and_links():
-    page = ('<html><head><link rel="stylesheet" href="https://cdn.example/b.css">'
-            '<link rel="stylesheet" href="static/styles/local.css">'
-            '<script src="https://cdn.example/jquery.js"></script></head><body>'
-            '<img src="https://cdn.example/logo.png"><img src="static/images/logo.png">'
-            '<a href="https://docs.example/">docs</a><td>R1</td></body></html>')
+    page = (
+        '<html><head><link rel="stylesheet" href="https://cdn.example/b.css">'
+        '<link rel="stylesheet" href="static/styles/local.css">'
+        '<script src="https://cdn.example/jquery.js"></script></head><body>'
+        '<img src="https://cdn.example/logo.png"><img src="static/images/logo.png">'
+        '<a href="https://docs.example/">docs</a><td>R1</td></body></html>'
+    )
     out = offline_docs.offline_page(page)
     assert "cdn.example" not in out
     assert 'href="static/styles/local.css"' in out and 'src="static/images/logo.png"' in out
@@ -43,9 +45,18 @@ def _warehouse(n_reports: int):
 
 
 def _summary(ids: list[str], unexpected: int) -> dict:
-    return {"failed": [{"expectation": "expect_column_values_to_be_between", "column": "R1", "rule": "R1",
-                        "unexpected_count": unexpected, "partial_unexpected_list": [3.0] * len(ids),
-                        "examples": [{"report_id": i} for i in ids]}]}
+    return {
+        "failed": [
+            {
+                "expectation": "expect_column_values_to_be_between",
+                "column": "R1",
+                "rule": "R1",
+                "unexpected_count": unexpected,
+                "partial_unexpected_list": [3.0] * len(ids),
+                "examples": [{"report_id": i} for i in ids],
+            }
+        ]
+    }
 
 
 def test_failing_reports_table_names_body_year_rule_and_message_capped_with_the_rest_counted():
@@ -62,20 +73,42 @@ def test_failing_reports_without_a_finding_show_the_refused_value_and_none_witho
     con = _warehouse(0)
     table = check_report.markdown(con, _summary(["f" * 64], 1))
     assert "| R1 | R1 = 3.0 |" in table and "more failing rows" not in table
-    assert check_report.markdown(con, {"failed": [{"expectation": "e", "column": "path", "rule": None,
-                                                  "unexpected_count": 1, "examples": [{"path": "/x"}]}]}) is None
+    assert (
+        check_report.markdown(
+            con,
+            {
+                "failed": [
+                    {
+                        "expectation": "e",
+                        "column": "path",
+                        "rule": None,
+                        "unexpected_count": 1,
+                        "examples": [{"path": "/x"}],
+                    }
+                ]
+            },
+        )
+        is None
+    )
 
 
 def test_the_post_hook_line_becomes_row_count_and_column_types():
-    event = {"info": {"name": "JinjaLogInfo", "msg": dbt_output.TABLE_METADATA + '{"row_count": 7, "columns": '
-                      '[["report_id", "VARCHAR"], ["value", "DOUBLE"]]}'},
-             "data": {"node_info": {"unique_id": "model.nianbao.fct_x"}}}
+    event = {
+        "info": {
+            "name": "JinjaLogInfo",
+            "msg": dbt_output.TABLE_METADATA + '{"row_count": 7, "columns": '
+            '[["report_id", "VARCHAR"], ["value", "DOUBLE"]]}',
+        },
+        "data": {"node_info": {"unique_id": "model.nianbao.fct_x"}},
+    }
     uid, found = dbt_output.logged_table_metadata(event)
     assert uid == "model.nianbao.fct_x" and found["row_count"] == 7
     meta = table_metadata.as_metadata(found["columns"], found["row_count"])
     assert meta["dagster/row_count"] == 7
-    assert [(c.name, c.type) for c in meta["dagster/column_schema"].columns] == [("report_id", "VARCHAR"),
-                                                                                ("value", "DOUBLE")]
+    assert [(c.name, c.type) for c in meta["dagster/column_schema"].columns] == [
+        ("report_id", "VARCHAR"),
+        ("value", "DOUBLE"),
+    ]
     garbled = {**event, "info": {"name": "JinjaLogInfo", "msg": dbt_output.TABLE_METADATA + '{"row_co'}}
     assert dbt_output.logged_table_metadata(garbled) is None
     assert dbt_output.logged_table_metadata({"info": {"name": "LogModelResult", "msg": "1 of 2 OK"}}) is None

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.skipif(docreader.soffice_path() is None, reason="LibreO
 @pytest.fixture(scope="module")
 def report_doc():
     from nianbao.render.pdf import docx_to_doc
+
     doc = report_2019(seed=7)
     return doc, docx_to_doc([render_docx(doc, slivers={2: 5})])[0]
 
@@ -25,7 +26,10 @@ def test_doc_round_trip_with_sliver_column(report_doc):
     doc, data = report_doc
     assert data.startswith(b"\xd0\xcf\x11\xe0")
     docx = docreader.convert_to_docx(data)
-    widths = [int(w) for w in re.findall(rb'<w:gridCol w:w="(\d+)"', zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))]
+    widths = [
+        int(w)
+        for w in re.findall(rb'<w:gridCol w:w="(\d+)"', zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    ]
     assert any(w < 60 for w in widths), "LibreOffice no longer leaves the sliver column: the fixture proves nothing"
     got = read_document(data, "report.doc")
     assert got.format == "doc"
@@ -41,6 +45,7 @@ def test_wps_named_file_is_read_as_wps(report_doc):
 
 def test_batch_converted_copy_is_used(report_doc, monkeypatch):
     import hashlib
+
     doc, data = report_doc
     docreader.CONVERTED[hashlib.sha256(data).hexdigest()] = render_docx(doc)
     monkeypatch.setenv("NIANBAO_SOFFICE", "/nonexistent/soffice")  # would fail if it converted again

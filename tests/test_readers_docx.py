@@ -31,8 +31,9 @@ def test_rendered_report_reads_back_exactly():
     assert (b.n_rows, b.n_cols, len(b.cells)) == (26, 10, 198)
     label = next(c for c in b.cells if c.text.startswith("三\n、"))
     assert (label.row, label.col, label.rowspan, label.colspan) == (5, 0, 20, 1)
-    assert [p.text for p in got.blocks if not hasattr(p, "cells")] == \
-        [p.text for p in doc.blocks if not hasattr(p, "cells")]
+    assert [p.text for p in got.blocks if not hasattr(p, "cells")] == [
+        p.text for p in doc.blocks if not hasattr(p, "cells")
+    ]
 
 
 def test_sliver_column_is_dropped_and_cells_clipped():
@@ -63,8 +64,13 @@ def test_wrappers_deletions_fields_hmerge_gridbefore():
     assert [b.text for b in got.blocks[:2]] == ["一、总体情况", "全年公开42条\t备注"]
     t = got.tables[0]
     assert [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in t.cells] == [
-        (0, 0, 1, 2, "申请人情况"), (0, 2, 2, 1, "总\n计"), (1, 1, 1, 1, "法人"),
-        (2, 0, 1, 1, "1"), (2, 1, 1, 1, "2"), (2, 2, 1, 1, "3\n件")]
+        (0, 0, 1, 2, "申请人情况"),
+        (0, 2, 2, 1, "总\n计"),
+        (1, 1, 1, 1, "法人"),
+        (2, 0, 1, 1, "1"),
+        (2, 1, 1, 1, "2"),
+        (2, 2, 1, 1, "3\n件"),
+    ]
 
 
 def test_zip_bomb_refused_before_inflating():
@@ -74,7 +80,7 @@ def test_zip_bomb_refused_before_inflating():
     data = bytearray(buf.getvalue())
     # claim a 4 GB uncompressed size in the central directory, as a bomb's header would
     cd = data.rfind(b"PK\x01\x02")
-    data[cd + 24:cd + 28] = struct.pack("<I", 0xFFFFFFF0)
+    data[cd + 24 : cd + 28] = struct.pack("<I", 0xFFFFFFF0)
     with pytest.raises(ReadError) as e:
         read_docx(bytes(data))
     assert e.value.kind == "ZipBomb"

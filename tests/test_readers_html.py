@@ -26,8 +26,14 @@ def test_gb18030_page_labelled_gb2312_keeps_whole_table():
 
 def test_portal_page_keeps_content_drops_chrome_and_metadata_table():
     doc = report_2019()
-    page = render_html(doc, portal=True, index_no="11370826004323472M/2020-00012", publisher="微山县科技局",
-                       date="2020-01-20", title="微山县科技局2019年政府信息公开工作年度报告")
+    page = render_html(
+        doc,
+        portal=True,
+        index_no="11370826004323472M/2020-00012",
+        publisher="微山县科技局",
+        date="2020-01-20",
+        title="微山县科技局2019年政府信息公开工作年度报告",
+    )
     got = read_html(page)
     assert same_tables(doc, got) == []  # the 索引号 box is not a table of the document
     assert len(got.tables) == 3
@@ -54,15 +60,27 @@ def test_word_style_cells_nbsp_br_and_spans():
     got = read_html(page)
     t = got.tables[0]
     assert [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in t.cells] == [
-        (0, 0, 2, 2, ""), (0, 2, 1, 2, "申请人\n情况"), (1, 2, 1, 1, "商业\n企业"), (1, 3, 1, 1, "总 计"),
-        (2, 0, 2, 1, "三\n、\n本年"), (2, 1, 1, 1, "予以公开"), (2, 2, 1, 1, "1"), (2, 3, 1, 1, "２"),
-        (3, 1, 1, 1, "不予公开"), (3, 2, 1, 1, "—"), (3, 3, 1, 1, "")]  # rowspan 9 clipped to the table
+        (0, 0, 2, 2, ""),
+        (0, 2, 1, 2, "申请人\n情况"),
+        (1, 2, 1, 1, "商业\n企业"),
+        (1, 3, 1, 1, "总 计"),
+        (2, 0, 2, 1, "三\n、\n本年"),
+        (2, 1, 1, 1, "予以公开"),
+        (2, 2, 1, 1, "1"),
+        (2, 3, 1, 1, "２"),
+        (3, 1, 1, 1, "不予公开"),
+        (3, 2, 1, 1, "—"),
+        (3, 3, 1, 1, ""),
+    ]  # rowspan 9 clipped to the table
     assert got.blocks[-1].text == "第二段文字"  # a source line break between CJK characters is no space
 
 
 def test_decode_order_bom_meta_utf8_gb18030():
     assert decode_html("\ufeff<p>中文</p>".encode("utf-8"))[1] == "utf-8"
-    assert decode_html('<meta charset="GBK"><p>喆</p>'.encode("gb18030")) == ('<meta charset="GBK"><p>喆</p>', "gb18030")
+    assert decode_html('<meta charset="GBK"><p>喆</p>'.encode("gb18030")) == (
+        '<meta charset="GBK"><p>喆</p>',
+        "gb18030",
+    )
     assert decode_html("<p>没有声明</p>".encode())[1] == "utf-8"
     assert decode_html("<p>没有声明的国标页面</p>".encode("gb18030"))[1] == "gb18030"
     # declared utf-8 but really GB18030: strict decoding falls through to GB18030
@@ -71,10 +89,14 @@ def test_decode_order_bom_meta_utf8_gb18030():
 
 
 def test_container_fallback_to_densest_block():
-    page = ("<html><body><div class='topbar'><a href='/'>首页</a> <a href='/a'>政务公开</a></div>"
-            "<div><div><p>本报告根据条例要求编制，所列数据统计期限自2019年1月1日起。</p>"
-            "<p>全年主动公开政府信息140条，依申请公开工作规范有序。</p></div></div>"
-            "<div class='links'><a href='/b'>友情链接一</a><a href='/c'>友情链接二</a></div></body></html>").encode()
+    page = (
+        "<html><body><div class='topbar'><a href='/'>首页</a> <a href='/a'>政务公开</a></div>"
+        "<div><div><p>本报告根据条例要求编制，所列数据统计期限自2019年1月1日起。</p>"
+        "<p>全年主动公开政府信息140条，依申请公开工作规范有序。</p></div></div>"
+        "<div class='links'><a href='/b'>友情链接一</a><a href='/c'>友情链接二</a></div></body></html>"
+    ).encode()
     got = read_html(page)
-    assert [b.text for b in got.blocks] == ["本报告根据条例要求编制，所列数据统计期限自2019年1月1日起。",
-                                            "全年主动公开政府信息140条，依申请公开工作规范有序。"]
+    assert [b.text for b in got.blocks] == [
+        "本报告根据条例要求编制，所列数据统计期限自2019年1月1日起。",
+        "全年主动公开政府信息140条，依申请公开工作规范有序。",
+    ]

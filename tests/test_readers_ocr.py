@@ -24,8 +24,8 @@ def ruled() -> np.ndarray:
         d.line([(xs[0], y), (xs[-1], y)], fill=0, width=2)
     for x in xs:
         d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=2)
-    d.rectangle([302, 102, 698, 178], fill=255)   # erase the boundary between columns 1 and 2 in the top row
-    d.rectangle([102, 182, 298, 338], fill=255)   # erase the boundary between rows 1 and 2 in column 0
+    d.rectangle([302, 102, 698, 178], fill=255)  # erase the boundary between columns 1 and 2 in the top row
+    d.rectangle([102, 182, 298, 338], fill=255)  # erase the boundary between rows 1 and 2 in column 0
     d.line([(520, 300), (590, 300)], fill=0, width=2)  # a long dash in a cell, not a ruling
     return np.asarray(img)
 
@@ -35,7 +35,9 @@ def test_grid_with_merged_cells():
     spans = sorted((c["row"], c["col"], c["rowspan"], c["colspan"]) for c in g["cells"])
     assert spans[:3] == [(0, 0, 1, 1), (0, 1, 1, 2), (0, 3, 1, 1)]
     assert (1, 0, 2, 1) in spans
-    assert len(spans) == 4 * 4 - 1 - 1  # 16 positions, one covered in row 0 and one in column 0 (the dash splits nothing)
+    assert (
+        len(spans) == 4 * 4 - 1 - 1
+    )  # 16 positions, one covered in row 0 and one in column 0 (the dash splits nothing)
 
 
 def test_skew_estimate():
@@ -46,6 +48,7 @@ def test_skew_estimate():
 @pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed (make system-deps)")
 def test_scanned_page_every_number_right():
     from nianbao.render.pdf import docx_to_pdf
+
     want = report_2019(seed=11)
     (pdf,) = docx_to_pdf([render_docx(want)])
     scan = scan_pdf(pdf, pages=[0], skew_deg=0.4, blur=0.5, noise=0.005)  # page 1: prose, table A, top of B
@@ -64,6 +67,7 @@ def test_read_image_png():
     img = Image.fromarray(ruled()).convert("L")
     d = ImageDraw.Draw(img)
     from PIL import ImageFont
+
     try:
         font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 36)
     except OSError:

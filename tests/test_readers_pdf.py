@@ -13,6 +13,7 @@ pytestmark = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not 
 @pytest.fixture(scope="module")
 def pdfs():
     from nianbao.render.pdf import docx_to_pdf
+
     report, long = report_2019(), long_table_report(n_rows=90)
     a, b = docx_to_pdf([render_docx(report), render_docx(long, header_rows=1)])
     (enc,) = docx_to_pdf([render_docx(report)], password="secret")

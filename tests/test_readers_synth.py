@@ -16,7 +16,9 @@ def test_synthetic_layouts_round_trip(index):
     spec = synth.generate("readers", index)
     doc = tables.build_document(spec)
     assert doc.tables
-    for name, data in (("r.html", render_html(doc, encoding="gb18030", charset_label="gb2312", portal=True)),
-                       ("r.docx", render_docx(doc))):
+    for name, data in (
+        ("r.html", render_html(doc, encoding="gb18030", charset_label="gb2312", portal=True)),
+        ("r.docx", render_docx(doc)),
+    ):
         got = read_document(data, name)
         assert same_tables(doc, got) == [], (spec.template, name)

@@ -40,12 +40,24 @@ def _t3_rows() -> list[tuple[str, str]]:
 def _t3_values() -> dict[str, list[int]]:
     """Consistent 表三 numbers (R1–R3 hold): natural persons and commercial enterprises apply."""
     vals = {code: [0] * 7 for code, _ in _t3_rows()}
-    for code, nat, com in (("granted", 5, 1), ("partially_granted", 2, 0), ("denied_state_secret", 1, 0),
-                           ("denied_security_stability", 1, 0), ("unavailable_not_held", 3, 2),
-                           ("not_processed_repeated", 1, 0), ("other_other", 2, 1)):
+    for code, nat, com in (
+        ("granted", 5, 1),
+        ("partially_granted", 2, 0),
+        ("denied_state_secret", 1, 0),
+        ("denied_security_stability", 1, 0),
+        ("unavailable_not_held", 3, 2),
+        ("not_processed_repeated", 1, 0),
+        ("other_other", 2, 1),
+    ):
         vals[code] = [nat, com, 0, 0, 0, 0, nat + com]
-    handled = [sum(v[i] for c, v in vals.items() if c not in ("new_received", "carried_over", "total_handled",
-                                                              "carried_forward")) for i in range(7)]
+    handled = [
+        sum(
+            v[i]
+            for c, v in vals.items()
+            if c not in ("new_received", "carried_over", "total_handled", "carried_forward")
+        )
+        for i in range(7)
+    ]
     vals["total_handled"] = handled
     vals["carried_forward"] = [1, 0, 0, 0, 0, 0, 1]
     vals["carried_over"] = [2, 0, 0, 0, 0, 0, 2]
@@ -53,26 +65,41 @@ def _t3_values() -> dict[str, list[int]]:
     return vals
 
 
-T4_VALUES = {"administrative_review": [2, 1, 0, 0, 3], "litigation_direct": [1, 0, 0, 1, 2],
-             "litigation_after_review": [0, 0, 0, 0, 0]}
-HEAD = ("| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n"
-        "|---|---|---|---|---|---|---|---|\n")
+T4_VALUES = {
+    "administrative_review": [2, 1, 0, 0, 3],
+    "litigation_direct": [1, 0, 0, 1, 2],
+    "litigation_after_review": [0, 0, 0, 0, 0],
+}
+HEAD = (
+    "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n"
+    "|---|---|---|---|---|---|---|---|\n"
+)
 
 
 def _report(t3_lines: list[str], head: str = HEAD, t4: str | None = None) -> str:
     """A 2021 report: title, 表二 as '|' rows, 表三 from the given lines, 表四 as three labelled rows."""
     if t4 is None:
-        t4 = "\n".join(f"| {label} | " + " | ".join(map(str, T4_VALUES[code])) + " |"
-                       for code, label in (("administrative_review", "行政复议"),
-                                           ("litigation_direct", "未经复议直接起诉"),
-                                           ("litigation_after_review", "复议后起诉")))
+        t4 = "\n".join(
+            f"| {label} | " + " | ".join(map(str, T4_VALUES[code])) + " |"
+            for code, label in (
+                ("administrative_review", "行政复议"),
+                ("litigation_direct", "未经复议直接起诉"),
+                ("litigation_after_review", "复议后起诉"),
+            )
+        )
         t4 = "| 行政复议 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n" + t4
-    return ("某县人民政府2023年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n\n"
-            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 规章 | 0 | 0 | 0 |\n"
-            "| 行政规范性文件 | 3 | 1 | 12 |\n\n| 信息内容 | 本年处理决定数量 |\n| 行政许可 | 120 |\n"
-            "| 行政处罚 | 45 |\n| 行政强制 | 2 |\n\n| 信息内容 | 本年收费金额（单位：万元） |\n| 行政事业性收费 | 1.5 |\n\n"
-            "三、收到和处理政府信息公开申请情况\n\n" + head + "\n".join(t3_lines)
-            + "\n\n四、政府信息公开行政复议、行政诉讼情况\n\n" + t4 + "\n\n五、存在的主要问题及改进情况\n无。\n")
+    return (
+        "某县人民政府2023年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 规章 | 0 | 0 | 0 |\n"
+        "| 行政规范性文件 | 3 | 1 | 12 |\n\n| 信息内容 | 本年处理决定数量 |\n| 行政许可 | 120 |\n"
+        "| 行政处罚 | 45 |\n| 行政强制 | 2 |\n\n| 信息内容 | 本年收费金额（单位：万元） |\n| 行政事业性收费 | 1.5 |\n\n"
+        "三、收到和处理政府信息公开申请情况\n\n"
+        + head
+        + "\n".join(t3_lines)
+        + "\n\n四、政府信息公开行政复议、行政诉讼情况\n\n"
+        + t4
+        + "\n\n五、存在的主要问题及改进情况\n无。\n"
+    )
 
 
 def _pipe(label: str, vals: list) -> str:
@@ -104,23 +131,35 @@ def test_2019_single_other_handling_row_in_a_2021_table_is_that_row_and_s1():
     rows = [(c, lab) for c, lab in _t3_rows() if not c.startswith("other_")]
     at = [c for c, _ in rows].index("total_handled")
     rows.insert(at, ("other_handling", "（六）其他处理"))
-    vals["other_handling"] = [a + b + c for a, b, c in zip(vals["other_no_correction"], vals["other_unpaid_fee"],
-                                                           vals["other_other"])]
+    vals["other_handling"] = [
+        a + b + c for a, b, c in zip(vals["other_no_correction"], vals["other_unpaid_fee"], vals["other_other"])
+    ]
     out = extract_bytes(_report(_t3_lines(vals, rows)).encode(), "hybrid.txt")
     figs = _figs(out)
     _assert_t3(figs, vals, [c for c, _ in rows])
     assert not any(k[1].startswith("other_") and k[1] != "other_handling" for k in figs if k[0] == T3)
     s1 = [f for f in out["findings"] if f["rule"] == "S1"]
-    assert s1 and {c["row"] for c in s1[0]["cells"]} == {f"{T3}/other_no_correction", f"{T3}/other_unpaid_fee",
-                                                        f"{T3}/other_other"}
+    assert s1 and {c["row"] for c in s1[0]["cells"]} == {
+        f"{T3}/other_no_correction",
+        f"{T3}/other_unpaid_fee",
+        f"{T3}/other_other",
+    }
     assert "R3" not in _rules(out)  # the single row counts in （七）总计
 
 
 def test_misprinted_and_quoted_labels_land_on_their_rows_and_never_swallow_the_rest():
     vals = _t3_values()
-    rows = [(c, {"denied_prohibited_by_law": "2.其他法律行政止公开",  # a character lost (real: 洪泽区 2023)
-                 "denied_security_stability": "3.危及\"三安全一稳定\"",
-                 "granted": "（一）予以公开（含部分）"}.get(c, lab)) for c, lab in _t3_rows()]
+    rows = [
+        (
+            c,
+            {
+                "denied_prohibited_by_law": "2.其他法律行政止公开",  # a character lost (real: 洪泽区 2023)
+                "denied_security_stability": '3.危及"三安全一稳定"',
+                "granted": "（一）予以公开（含部分）",
+            }.get(c, lab),
+        )
+        for c, lab in _t3_rows()
+    ]
     out = extract_bytes(_report(_t3_lines(vals, rows)).encode(), "typo.txt")
     figs = _figs(out)
     _assert_t3(figs, vals, vals)
@@ -159,8 +198,10 @@ def test_rows_missing_or_out_of_order_land_on_their_own_rows():
 
 def test_legal_person_columns_in_another_order_are_read_by_the_header():
     vals = _t3_values()
-    head = ("| 申请人情况 | 自然人 | 科研机构 | 其他 | 商业企业 | 法律服务机构 | 社会公益组织 | 总计 |\n"
-            "|---|---|---|---|---|---|---|---|\n")
+    head = (
+        "| 申请人情况 | 自然人 | 科研机构 | 其他 | 商业企业 | 法律服务机构 | 社会公益组织 | 总计 |\n"
+        "|---|---|---|---|---|---|---|---|\n"
+    )
     perm = [0, 2, 5, 1, 4, 3, 6]  # printed column n holds template column perm[n]
     lines = [_pipe(label, [vals[code][k] for k in perm]) for code, label in _t3_rows()]
     out = extract_bytes(_report(lines, head=head).encode(), "columns.txt")
@@ -172,11 +213,15 @@ def test_legal_person_columns_in_another_order_are_read_by_the_header():
 
 def test_markdown_t4_rows_as_headings_over_their_own_tables():
     vals = _t3_values()
-    t4 = "\n\n".join(f"### {label}\n| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|----------|----------|---|---|---|\n"
-                     + _pipe("", T4_VALUES[code])[4:]
-                     for code, label in (("administrative_review", "行政复议"),
-                                         ("litigation_direct", "行政诉讼（未经复议直接起诉）"),
-                                         ("litigation_after_review", "行政诉讼（复议后起诉）")))
+    t4 = "\n\n".join(
+        f"### {label}\n| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|----------|----------|---|---|---|\n"
+        + _pipe("", T4_VALUES[code])[4:]
+        for code, label in (
+            ("administrative_review", "行政复议"),
+            ("litigation_direct", "行政诉讼（未经复议直接起诉）"),
+            ("litigation_after_review", "行政诉讼（复议后起诉）"),
+        )
+    )
     out = extract_bytes(_report(_t3_lines(vals), t4=t4).encode(), "md.txt")
     figs = _figs(out)
     for code, want in T4_VALUES.items():
@@ -187,8 +232,16 @@ def test_markdown_t4_rows_as_headings_over_their_own_tables():
 
 def test_t4_as_one_header_block_then_one_run_of_fifteen():
     vals = _t3_values()
-    heads = "\n".join(["行政复议", "行政诉讼", *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
-                       "未经复议直接起诉", "复议后起诉", *(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2)])
+    heads = "\n".join(
+        [
+            "行政复议",
+            "行政诉讼",
+            *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+            "未经复议直接起诉",
+            "复议后起诉",
+            *(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2),
+        ]
+    )
     run = "\n".join(str(v) for code in T4_VALUES for v in T4_VALUES[code])
     out = extract_bytes(_report(_t3_lines(vals), t4=heads + "\n" + run).encode(), "t4run.txt")
     figs = _figs(out)
@@ -231,18 +284,24 @@ def test_blank_cells_are_never_numbers_and_never_shift_the_next_cells(blank):
 
 def _fused_report(vals: dict[str, list[int]], fuse) -> str:
     """表三 and 表四 flattened onto one line after some prose, each row's cells joined by `fuse`."""
-    parts = ["某局2021年度政府信息公开工作年度报告 一、总体情况 本年主动公开政府信息198条。",
-             ("二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
-             "行政规范性文件312第二十条第（五）项信息内容本年处理决定数量行政许可120第二十条第（六）项信息内容"
-             "本年处理决定数量行政处罚45行政强制2第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费1.5 "),
-             "三、收到和处理政府信息公开申请情况 申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"]
+    parts = [
+        "某局2021年度政府信息公开工作年度报告 一、总体情况 本年主动公开政府信息198条。",
+        (
+            "二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
+            "行政规范性文件312第二十条第（五）项信息内容本年处理决定数量行政许可120第二十条第（六）项信息内容"
+            "本年处理决定数量行政处罚45行政强制2第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费1.5 "
+        ),
+        "三、收到和处理政府信息公开申请情况 申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他",
+    ]
     for code, label in _t3_rows():
         if code == "denied_state_secret":
             parts.append("（三）不予公开")
         parts.append(label + fuse(vals[code]))
-    parts.append("四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
-                 "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计 "
-                 + fuse([v for code in T4_VALUES for v in T4_VALUES[code]]))
+    parts.append(
+        "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+        "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计 "
+        + fuse([v for code in T4_VALUES for v in T4_VALUES[code]])
+    )
     parts.append("五、存在的主要问题及改进情况 无。")
     return "标题: 某局2021年度政府信息公开工作年度报告\n==== 正文 ====\n" + "".join(parts) + "\n"
 
@@ -250,8 +309,9 @@ def _fused_report(vals: dict[str, list[int]], fuse) -> str:
 def test_fused_dump_splits_where_only_one_split_exists():
     vals = _t3_values()
     # the last two cells run together, as real dumps print them ("0 0 0 0 0 00")
-    out = extract_bytes(_fused_report(vals, lambda v: " ".join(map(str, v[:-2])) + f" {v[-2]}{v[-1]}").encode(),
-                        "dump.txt")
+    out = extract_bytes(
+        _fused_report(vals, lambda v: " ".join(map(str, v[:-2])) + f" {v[-2]}{v[-1]}").encode(), "dump.txt"
+    )
     assert out["report"]["template"] == "2021"
     figs = _figs(out)
     _assert_t3(figs, vals, vals)
@@ -313,9 +373,11 @@ def test_real_report_table_cells_are_right(real_outputs, name):
     truth = next(t for t in _real_truth() if t["file"] == name)
     out = real_outputs[name]
     figs = _figs(out)
-    wrong = [(f["table"], f["row"], f["column"], f["value"], figs.get((f["table"], f["row"], f["column"]), "absent"))
-             for f in truth["figures"] if f["table"] != "prose_metrics"
-             and figs.get((f["table"], f["row"], f["column"]), "absent") != f["value"]]
+    wrong = [
+        (f["table"], f["row"], f["column"], f["value"], figs.get((f["table"], f["row"], f["column"]), "absent"))
+        for f in truth["figures"]
+        if f["table"] != "prose_metrics" and figs.get((f["table"], f["row"], f["column"]), "absent") != f["value"]
+    ]
     assert not wrong, wrong[:10]
     tables = {f["table"] for f in truth["figures"]} - {"prose_metrics"}
     known = {(f["table"], f["row"], f["column"]) for f in truth["figures"] + truth.get("blank", [])}

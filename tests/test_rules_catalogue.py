@@ -19,7 +19,8 @@ def catalogue(tmp_path, monkeypatch):
     def write(*lines: str):
         (tmp_path / "rule_relations.csv").write_text(
             "rule_id,templates,table,each,lhs,relation,rhs,tolerance\n" + "".join(f"{x}\n" for x in lines),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         rules.reload()
 
     monkeypatch.setattr(codebook, "spec_path", lambda name: tmp_path / name)
@@ -32,27 +33,38 @@ def test_a_prefix_is_every_code_of_the_table_in_every_era_of_the_rule(catalogue)
     catalogue("R3,,t3_applications,column,total_handled,=,granted + other_*,0")
     rel = next(r for r in rules.relations("2019") if r.instance.startswith("R3|t3_applications|total|"))
     # 2019 prints one （六）其他处理 row, 2021 three sub-rows: a report of either era may print the other's (a hybrid)
-    assert [c[1] for c in rel.rhs] == ["granted", "other_handling", "other_no_correction", "other_unpaid_fee",
-                                       "other_other"]
+    assert [c[1] for c in rel.rhs] == [
+        "granted",
+        "other_handling",
+        "other_no_correction",
+        "other_unpaid_fee",
+        "other_other",
+    ]
     assert rel.lhs == ((T3, "total_handled", "total"),)
     assert {r.instance.split("|")[2] for r in rules.relations("2021")} == {
-        c.code for c in codebook.table("2021", T3).columns}  # one instance per column of 表三
+        c.code for c in codebook.table("2021", T3).columns
+    }  # one instance per column of 表三
 
 
 def test_each_row_names_columns(catalogue):
     catalogue("R4,,t4_review_litigation,row,total,=,upheld + corrected,0")
     got = {r.lhs[0][1]: r.rhs for r in rules.relations("2021")}
     assert set(got) == {r.code for r in codebook.table("2021", "t4_review_litigation").rows}
-    assert got["litigation_direct"] == (("t4_review_litigation", "litigation_direct", "upheld"),
-                                        ("t4_review_litigation", "litigation_direct", "corrected"))
+    assert got["litigation_direct"] == (
+        ("t4_review_litigation", "litigation_direct", "upheld"),
+        ("t4_review_litigation", "litigation_direct", "corrected"),
+    )
 
 
-@pytest.mark.parametrize("line,error", [
-    ("R99,,t3_applications,column,total_handled,=,granted,0", "not in rules.csv"),
-    ("R3,,t3_applications,column,total_handled,=,granted + no_such_row,0", "names no codebook code"),
-    ("R3,,t3_applications,column,total_handled,~,granted,0", "unknown"),
-    ("R3,pre2019_table,t3_applications,column,total_handled,=,granted,0", "not within rules.csv"),
-])
+@pytest.mark.parametrize(
+    "line,error",
+    [
+        ("R99,,t3_applications,column,total_handled,=,granted,0", "not in rules.csv"),
+        ("R3,,t3_applications,column,total_handled,=,granted + no_such_row,0", "names no codebook code"),
+        ("R3,,t3_applications,column,total_handled,~,granted,0", "unknown"),
+        ("R3,pre2019_table,t3_applications,column,total_handled,=,granted,0", "not within rules.csv"),
+    ],
+)
 def test_what_the_catalogue_cannot_mean_is_an_error(catalogue, line, error):
     catalogue(line)
     with pytest.raises(ValueError, match=error):
@@ -60,8 +72,10 @@ def test_what_the_catalogue_cannot_mean_is_an_error(catalogue, line, error):
 
 
 def test_the_lines_of_one_rule_share_relation_and_tolerance(catalogue):
-    catalogue("O5,,legacy_stats,column,review_total,=,review_upheld,0",
-              "O5,,legacy_stats,column,litigation_total,=,litigation_upheld,2")
+    catalogue(
+        "O5,,legacy_stats,column,review_total,=,review_upheld,0",
+        "O5,,legacy_stats,column,litigation_total,=,litigation_upheld,2",
+    )
     with pytest.raises(ValueError, match="differ in relation or tolerance"):
         rules.lines()
 

@@ -50,7 +50,9 @@ def test_r9_fires_on_negative_count_but_not_on_signed_change():
     fig = {(f["row"], f["column"]): f for f in out["figures"]}
     assert fig[("administrative_licensing", "change")]["value"] == -2
     assert "R9" not in _rules(out)
-    text = _replace_row(SEED_2019, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ["-1", "0", "0", "0", "0", "0", "-1"])
+    text = _replace_row(
+        SEED_2019, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ["-1", "0", "0", "0", "0", "0", "-1"]
+    )
     assert "R9" in _rules(extract_bytes(text.encode(), "negative.txt"))
 
 

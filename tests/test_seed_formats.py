@@ -20,8 +20,9 @@ TRUTH_BY_FILE = {t["file"]: t for t in json.loads(TRUTH.read_text(encoding="utf-
 SEEDS = sorted(TRUTH_BY_FILE)
 TABLE_SEEDS = ["002_e30e2049e38d0093.txt", "004_7f3569336a1c441f.txt"]  # OCR takes seconds a page: scan these
 HAVE_SOFFICE = docreader.soffice_path() is not None
-needs_soffice = pytest.mark.skipif(not HAVE_SOFFICE and not os.environ.get("CI"),
-                                   reason="LibreOffice not installed (make system-deps); CI installs it")
+needs_soffice = pytest.mark.skipif(
+    not HAVE_SOFFICE and not os.environ.get("CI"), reason="LibreOffice not installed (make system-deps); CI installs it"
+)
 
 
 def _figures(out: dict) -> list[tuple]:
@@ -37,8 +38,10 @@ def _meta(out: dict) -> dict:
 def published():
     """{format: {seed: bytes}} for every seed; LibreOffice formats converted in one run each."""
     docs = {name: build_document(seed_spec((CORPUS / name).read_bytes(), TRUTH_BY_FILE[name])) for name in SEEDS}
-    out = {"html": {n: render_html(d, encoding="gb18030", charset_label="gb2312") for n, d in docs.items()},
-           "docx": {n: render_docx(d) for n, d in docs.items()}}
+    out = {
+        "html": {n: render_html(d, encoding="gb18030", charset_label="gb2312") for n, d in docs.items()},
+        "docx": {n: render_docx(d) for n, d in docs.items()},
+    }
     if HAVE_SOFFICE:
         names = list(docs)
         out["doc"] = dict(zip(names, docx_to_doc([out["docx"][n] for n in names])))

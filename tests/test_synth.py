@@ -17,8 +17,14 @@ from nianbao.values import parse_value
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_004 = SEEDS / "004_7f3569336a1c441f.txt"
-APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-              "legal_service_org", "other_org")
+APPLICANTS = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+)
 
 
 def specs(n=240, rate=0.35, seed=7):
@@ -37,7 +43,10 @@ def independent_rules(entry: dict) -> set[str]:
     for f in entry["figures"]:
         if f["table"] == "prose_metrics":
             continue
-        amount = f["column"] in ("procurement_amount", "fee_amount") or f["row"] in ("fees_collected", "special_funding")
+        amount = f["column"] in ("procurement_amount", "fee_amount") or f["row"] in (
+            "fees_collected",
+            "special_funding",
+        )
         if (f["value"] < 0 and f["column"] != "change") or (not amount and f["value"] != int(f["value"])):
             out.add("R9")
     return out
@@ -76,10 +85,17 @@ def test_each_injected_rule_breaks_exactly_itself(template):
 def test_every_codebook_cell_is_a_figure_or_blank():
     for spec in specs(120):
         entry = truth_entry(spec)
-        have = {(f["table"], f["row"], f["column"]) for f in entry["figures"] + entry["blank"]
-                if f["table"] != "prose_metrics"}
-        want = {(ts.table, r, c) for ts in codebook.tables(spec.template) for r, c in ts.cells()
-                if (ts.table, r) not in spec.missing_rows}
+        have = {
+            (f["table"], f["row"], f["column"])
+            for f in entry["figures"] + entry["blank"]
+            if f["table"] != "prose_metrics"
+        }
+        want = {
+            (ts.table, r, c)
+            for ts in codebook.tables(spec.template)
+            for r, c in ts.cells()
+            if (ts.table, r) not in spec.missing_rows
+        }
         assert have == want
         assert bool(spec.missing_rows) == ("S1" in spec.violations)
 
@@ -103,7 +119,7 @@ def table_lines(text: str) -> list[str]:
     lines = text.splitlines()
     idx = [i for i, line in enumerate(lines) if line.startswith("\t")]
     out = []
-    for line in lines[idx[0]:idx[-1] + 1]:
+    for line in lines[idx[0] : idx[-1] + 1]:
         if not line.startswith("\t") and len(line.strip()) > 8:
             continue
         if line == "" and out and out[-1] == "":
@@ -196,7 +212,7 @@ def test_lines_layout_one_cell_per_line_blank_cells_empty():
     spec.figures[("t3_applications", "granted", "natural_person")] = None
     lines = render_text(spec).splitlines()
     i = lines.index("（一）予以公开")
-    assert lines[i + 1:i + 8] == ["", "0", "0", "0", "0", "0", "0"]
+    assert lines[i + 1 : i + 8] == ["", "0", "0", "0", "0", "0", "0"]
     assert not any("\t" in line or "|" in line for line in lines)
 
 
@@ -210,10 +226,13 @@ def test_bare_denied_run_loses_the_sub_row_labels():
     lines = text.splitlines()
     i = lines.index("（三）不予公开")
     assert "1.属于国家秘密" not in text and "8.属于行政查询事项" not in text
-    run = lines[i + 1:i + 57]
-    want = [spec.printed(("t3_applications", r.code, c.code))
-            for r in codebook.table("2019", "t3_applications").rows if r.parent == "denied"
-            for c in codebook.table("2019", "t3_applications").columns]
+    run = lines[i + 1 : i + 57]
+    want = [
+        spec.printed(("t3_applications", r.code, c.code))
+        for r in codebook.table("2019", "t3_applications").rows
+        if r.parent == "denied"
+        for c in codebook.table("2019", "t3_applications").columns
+    ]
     assert run == want and lines[i + 57] == "（四）无法提供"
 
 
@@ -247,8 +266,7 @@ def test_places_are_real_and_nested():
 def test_years_templates_and_dates():
     for spec in specs(200):
         y, t = spec.report_year, spec.template
-        assert {"2019": 2019 <= y <= 2020, "2021": y >= 2021, "pre2019_table": 2014 <= y <= 2018,
-                "prose": y <= 2018}[t]
+        assert {"2019": 2019 <= y <= 2020, "2021": y >= 2021, "pre2019_table": 2014 <= y <= 2018, "prose": y <= 2018}[t]
         if spec.published_on and "R12" not in spec.violations:
             assert spec.published_on.year == y + 1
 

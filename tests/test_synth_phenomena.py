@@ -69,7 +69,7 @@ def test_classic_profile_changes_nothing_and_is_deterministic(tmp_path):
     ta = write_corpus(a, 40, 9, ["txt", "html"], profile="real")
     write_corpus(b, 40, 9, ["txt", "html"], profile="real")
     assert all((a / t["file"]).read_bytes() == (b / t["file"]).read_bytes() for t in ta)
-    assert all(t.get("phenomena") for t in ta)                       # real: every document shows one
+    assert all(t.get("phenomena") for t in ta)  # real: every document shows one
     assert not any("phenomena" in t for t in write_corpus(tmp_path / "c", 16, 9, ["txt"]))  # API default: classic
 
 
@@ -78,15 +78,28 @@ def test_default_profile_draws_phenomena_at_their_rates(tmp_path):
     share = sum(1 for t in truth if t.get("phenomena")) / len(truth)
     assert 0.4 < share < 0.98
     formats = {t["file"].rsplit(".", 1)[1] for t in truth if "portal_metadata" in t.get("phenomena", [])}
-    assert formats == {"html"}                                      # a portal page is written as HTML
-    only_txt = write_corpus(tmp_path / "b", 60, 4, ["txt"], profile="default")   # formats asked for are kept
+    assert formats == {"html"}  # a portal page is written as HTML
+    only_txt = write_corpus(tmp_path / "b", 60, 4, ["txt"], profile="default")  # formats asked for are kept
     assert {t["file"].rsplit(".", 1)[1] for t in only_txt} == {"txt"}
 
 
 def test_cli_profile_and_phenomena(tmp_path):
     assert synth_main(["--out", str(tmp_path / "x"), "--count", "6", "--phenomena", "nosuch"]) == 2
-    assert synth_main(["--out", str(tmp_path / "y"), "--count", "6", "--seed", "2", "--phenomena",
-                       "markdown_tables,crawler_header"]) == 0
+    assert (
+        synth_main(
+            [
+                "--out",
+                str(tmp_path / "y"),
+                "--count",
+                "6",
+                "--seed",
+                "2",
+                "--phenomena",
+                "markdown_tables,crawler_header",
+            ]
+        )
+        == 0
+    )
     truth = json.loads((tmp_path / "y" / "truth.json").read_text(encoding="utf-8"))
     assert {p for t in truth for p in t.get("phenomena", [])} == {"markdown_tables", "crawler_header"}
 
@@ -101,7 +114,9 @@ def test_hybrid_prints_the_2019_other_row_coded_other_handling():
         assert not any(r.startswith("other_") and r != "other_handling" for (_t, r, _c) in got)
         leaves = [r.code for r in codebook.table("2021", T3).rows if r.parent and r.code != "total_handled"]
         for c in COLS:  # R3 holds with the 2019 row in place of the three 2021 rows
-            assert (got[(T3, "total_handled", c)] or 0) == sum(got.get((T3, r, c)) or 0 for r in [*leaves, "other_handling"])
+            assert (got[(T3, "total_handled", c)] or 0) == sum(
+                got.get((T3, r, c)) or 0 for r in [*leaves, "other_handling"]
+            )
 
 
 def test_annotated_and_misprinted_labels_are_printed_and_coded_to_their_rows():
@@ -112,7 +127,7 @@ def test_annotated_and_misprinted_labels_are_printed_and_coded_to_their_rows():
             for row, label in overridden.items():
                 bare = "bare_denied_run" in spec.layout.quirks and row.startswith("denied_")  # labels not printed
                 assert label in text or bare
-                assert (T3, row, "total") in cells(entry)      # the truth keeps the row's cells
+                assert (T3, row, "total") in cells(entry)  # the truth keeps the row's cells
 
 
 def test_renumbered_rows_come_in_another_order_with_the_truth_unchanged():
@@ -120,9 +135,12 @@ def test_renumbered_rows_come_in_another_order_with_the_truth_unchanged():
         ts = codebook.table(spec.template, T3)
         order = spec.row_order[T3]
         assert order != [r.code for r in ts.rows]
-        section = text[text.index("申请人情况"):]
-        stems = {r.code: re.sub(r"^\d+\.", "", r.label) for r in ts.rows
-                 if r.parent in ("denied", "unavailable", "not_processed", "other_handling") and len(r.label) > 6}
+        section = text[text.index("申请人情况") :]
+        stems = {
+            r.code: re.sub(r"^\d+\.", "", r.label)
+            for r in ts.rows
+            if r.parent in ("denied", "unavailable", "not_processed", "other_handling") and len(r.label) > 6
+        }
         if "bare_denied_run" in spec.layout.quirks:
             stems = {k: v for k, v in stems.items() if not k.startswith("denied_")}
         printed_order = sorted(stems, key=lambda code: section.index(stems[code]))
@@ -153,7 +171,9 @@ def test_reordered_legal_person_columns_keep_each_value_under_its_header():
         values = [t for t in new_row[3:]]
         got = cells(entry)
         for col, text in zip(["natural_person", *order, "total"], values):
-            assert parse_value(text).value == got[(T3, "new_received", col)] or (text == "" and got[(T3, "new_received", col)] is None)
+            assert parse_value(text).value == got[(T3, "new_received", col)] or (
+                text == "" and got[(T3, "new_received", col)] is None
+            )
 
 
 # ---------------------------------------------------------------- flattened tables
@@ -166,8 +186,11 @@ def test_blank_marks_are_blanks_in_the_truth():
 
 
 def pipe_rows(text: str) -> list[list[str]]:
-    return [[c.strip() for c in line.strip().strip("|").split("|")] for line in text.splitlines()
-            if line.startswith("|") and not line.startswith("|---")]
+    return [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in text.splitlines()
+        if line.startswith("|") and not line.startswith("|---")
+    ]
 
 
 def test_markdown_tables_parse_back_to_the_truth():
@@ -178,21 +201,31 @@ def test_markdown_tables_parse_back_to_the_truth():
         assert "数据1" in text or "本年新收件数" in text
         got = cells(entry)
         labels = {r.label.split("、", 1)[-1]: r.code for r in codebook.table(spec.template, T3).rows}
-        labels.update({spec.label_override.get((T3, r.code), r.label): r.code for r in codebook.table(spec.template, T3).rows})
+        labels.update(
+            {spec.label_override.get((T3, r.code), r.label): r.code for r in codebook.table(spec.template, T3).rows}
+        )
         checked = 0
         for row in pipe_rows(text):
             code = labels.get(row[0])
             if code and len(row) == 8:
                 assert [printed(got[(T3, code, c)]) for c in COLS] == [
-                    printed(parse_value(t).value) if t not in ("-", "—", "/", "－", "——") else "" for t in row[1:]]
+                    printed(parse_value(t).value) if t not in ("-", "—", "/", "－", "——") else "" for t in row[1:]
+                ]
                 checked += 1
         assert checked >= 5
         lines = text.splitlines()
-        t4 = [pipe_rows(lines[i + 3])[0] for i, line in enumerate(lines) if line.startswith(("### 行政复议", "### 行政诉讼"))]
-        keys = [[(T4, r, c) for c in ("upheld", "corrected", "other_result", "pending", "total")]
-                for r in ("administrative_review", "litigation_direct", "litigation_after_review")]
+        t4 = [
+            pipe_rows(lines[i + 3])[0]
+            for i, line in enumerate(lines)
+            if line.startswith(("### 行政复议", "### 行政诉讼"))
+        ]
+        keys = [
+            [(T4, r, c) for c in ("upheld", "corrected", "other_result", "pending", "total")]
+            for r in ("administrative_review", "litigation_direct", "litigation_after_review")
+        ]
         assert [[printed(got[k]) for k in row] for row in keys] == [
-            ["" if t in ("", "-", "—", "/", "－", "——") else printed(parse_value(t).value) for t in r] for r in t4]
+            ["" if t in ("", "-", "—", "/", "－", "——") else printed(parse_value(t).value) for t in r] for r in t4
+        ]
 
 
 def test_crawler_dump_is_one_line_and_its_undecidable_cells_are_doubtful():
@@ -211,7 +244,7 @@ def test_crawler_dump_is_one_line_and_its_undecidable_cells_are_doubtful():
             digits = m.group(1).replace(" ", "")
             values = [doubtful.get(k, got.get(k)) for k in keys]
             assert digits.startswith("".join(printed(v) for v in values))
-            if keys[0] in doubtful:   # fused and not one digit a cell: more than one split
+            if keys[0] in doubtful:  # fused and not one digit a cell: more than one split
                 assert len("".join(printed(v) for v in values)) != len(keys) and " " * 6 not in m.group(1)
                 saw_doubt = True
             else:
@@ -227,17 +260,24 @@ def test_pipe_rows_in_html_paragraphs_carry_the_values():
         got = cells(entry)
         values = [t.strip() for t in m.group(1).split("|")]
         assert [printed(got[(T3, "new_received", c)]) for c in COLS] == [
-            "" if t in ("", "-", "—", "/", "－", "——") else printed(parse_value(t).value) for t in values]
+            "" if t in ("", "-", "—", "/", "－", "——") else printed(parse_value(t).value) for t in values
+        ]
 
 
 def test_t4_as_one_run_of_fifteen_numbers():
     for spec, text, entry in carriers("t4_header_run"):
         got = cells(entry)
-        keys = [(T4, r, c) for r in ("administrative_review", "litigation_direct", "litigation_after_review")
-                for c in ("upheld", "corrected", "other_result", "pending", "total")]
+        keys = [
+            (T4, r, c)
+            for r in ("administrative_review", "litigation_direct", "litigation_after_review")
+            for c in ("upheld", "corrected", "other_result", "pending", "total")
+        ]
         runs = [line.split(" ") for line in text.splitlines() if len(line.split(" ")) == 15]
-        assert any([printed(got[k]) for k in keys] == ["" if t in ("-", "—", "/", "－", "——") else printed(parse_value(t).value)
-                                                       for t in run] for run in runs)
+        assert any(
+            [printed(got[k]) for k in keys]
+            == ["" if t in ("-", "—", "/", "－", "——") else printed(parse_value(t).value) for t in run]
+            for run in runs
+        )
 
 
 # ---------------------------------------------------------------- metadata placements
@@ -249,7 +289,11 @@ def test_portal_fields_meta_tags_and_crawler_headers_carry_the_date():
     for spec, text, entry in carriers("portal_metadata"):
         d = date.fromisoformat(entry["report"]["published_on"])
         assert f"发布机构：</td><td>{spec.page['publisher']}" in text and d.isoformat() in text
-        assert not date_paragraphs(text, d) or "signature_only" in spec.phenomena or "zh_date_under_title" in spec.phenomena
+        assert (
+            not date_paragraphs(text, d)
+            or "signature_only" in spec.phenomena
+            or "zh_date_under_title" in spec.phenomena
+        )
     for spec, text, entry in carriers("meta_tags"):
         d = entry["report"]["published_on"]
         assert f'<meta name="PubDate" content="{d} ' in text and "xxgk-meta" not in text
@@ -286,8 +330,13 @@ def prose(entry: dict) -> dict:
 def test_prose_zeros_in_words_numerals_and_approximations():
     phrases = [p.split("{")[-1].split("}")[-1][:6] for ps in ZERO_PHRASES.values() for p in ps]
     for spec, text, entry in carriers("prose_zero_phrasing"):
-        changed = [m for m in ZERO_PHRASES if spec.sentences.get(m) and spec.sentences[m] in text
-                   and any(spec.sentences[m].endswith(p.format(y=spec.report_year, we="")[-8:]) for p in ZERO_PHRASES[m])]
+        changed = [
+            m
+            for m in ZERO_PHRASES
+            if spec.sentences.get(m)
+            and spec.sentences[m] in text
+            and any(spec.sentences[m].endswith(p.format(y=spec.report_year, we="")[-8:]) for p in ZERO_PHRASES[m])
+        ]
         assert changed and all(prose(entry)[m]["value"] == 0 for m in changed) and phrases
     for spec, text, entry in carriers("prose_chinese_numerals"):
         assert any(zh_number(int(f["value"])) in text for f in prose(entry).values() if f["value"])

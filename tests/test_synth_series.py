@@ -16,7 +16,9 @@ def test_a_clean_series_chains_carry_over_and_stocks():
         f, g = clean[prev][0], clean[cur][0]
         assert cross_broken(g, template_of(cur), f, template_of(prev)) == {}
         for c in ("natural_person", "total"):
-            assert (g.get(("t3_applications", "carried_over", c)) or 0) == (f.get(("t3_applications", "carried_forward", c)) or 0)
+            assert (g.get(("t3_applications", "carried_over", c)) or 0) == (
+                f.get(("t3_applications", "carried_forward", c)) or 0
+            )
     assert all(not s.violations and not broken_rules(s) for s in specs)
 
 
@@ -26,7 +28,7 @@ def test_injected_breaks_are_listed_on_the_later_report_and_nothing_else_breaks(
         specs, clean = generate_series(9, b, break_rate=0.6, others=others)
         others.append(clean)
         for k, s in enumerate(specs):
-            assert not broken_rules(s)                          # every report is consistent on its own
+            assert not broken_rules(s)  # every report is consistent on its own
             if k == 0:
                 assert s.violations == []
                 continue

@@ -5,13 +5,30 @@ import pytest
 from nianbao.values import parse_value
 
 
-@pytest.mark.parametrize("raw,value,kind", [
-    ("", None, "blank"), ("—", None, "dash"), ("-", None, "dash"), ("/", None, "dash"), ("无", 0, "none_word"),
-    ("１２", 12, "number"), ("20 条", 20, "number"), ("1,234", 1234, "number"), ("25.", 25, "number"),
-    ("+2", 2, "signed"), ("-1", -1, "signed"), ("减4", -4, "signed"), ("十二", 12, "zh_numeral"),
-    ("二〇一九", 2019, "zh_numeral"), ("壹佰贰拾", 120, "zh_numeral"), ("0.5万元", 0.5, "number"),
-    ("251000元", 251000, "number"), ("11.876", 11.876, "number"), ("见附件", None, "text"),
-])
+@pytest.mark.parametrize(
+    "raw,value,kind",
+    [
+        ("", None, "blank"),
+        ("—", None, "dash"),
+        ("-", None, "dash"),
+        ("/", None, "dash"),
+        ("无", 0, "none_word"),
+        ("１２", 12, "number"),
+        ("20 条", 20, "number"),
+        ("1,234", 1234, "number"),
+        ("25.", 25, "number"),
+        ("+2", 2, "signed"),
+        ("-1", -1, "signed"),
+        ("减4", -4, "signed"),
+        ("十二", 12, "zh_numeral"),
+        ("二〇一九", 2019, "zh_numeral"),
+        ("壹佰贰拾", 120, "zh_numeral"),
+        ("0.5万元", 0.5, "number"),
+        ("251000元", 251000, "number"),
+        ("11.876", 11.876, "number"),
+        ("见附件", None, "text"),
+    ],
+)
 def test_parse_value(raw, value, kind):
     v = parse_value(raw)
     assert (v.value, v.kind) == (value, kind)

@@ -15,8 +15,10 @@ WATERMARK = scope.MARTS
 INDEX_COLUMNS = ("report_id",)
 # one row per report; the rows sharing a report_id or a body-year with another row all go to one batch (key ''),
 # so both uniqueness expectations count exactly what they would over every row at once
-BATCH_KEY = ("case when count(*) over (partition by report_id) > 1 "
-             "or count(*) over (partition by agency_id, report_year) > 1 then '' else report_id end")
+BATCH_KEY = (
+    "case when count(*) over (partition by report_id) > 1 "
+    "or count(*) over (partition by agency_id, report_year) > 1 then '' else report_id end"
+)
 FIRST_REPORT_YEAR = 2007
 WARN = {"severity": "warning"}
 
@@ -39,11 +41,13 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     year_end = pd.to_datetime(out["report_year"].astype("Int64").astype("string") + "-12-31", errors="coerce")
     published = pd.to_datetime(out["published_date"], errors="coerce")
     # null when either date is unknown: GX skips missing values
-    out["published_after_year_end"] = (published > year_end).astype("boolean").where(
-        published.notna() & year_end.notna())
+    out["published_after_year_end"] = (
+        (published > year_end).astype("boolean").where(published.notna() & year_end.notna())
+    )
     # the grain the model defines: one report per body (agency_id) and report year
-    out["body_year_key"] = (out["agency_id"].astype("string") + "|"
-                            + out["report_year"].astype("Int64").astype("string").fillna("?"))
+    out["body_year_key"] = (
+        out["agency_id"].astype("string") + "|" + out["report_year"].astype("Int64").astype("string").fillna("?")
+    )
     return out
 
 
@@ -60,13 +64,19 @@ def build():
     suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="id_is_source_sha256", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(eras.templates())))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(  # the year the publisher printed: a warning
-        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year, meta=WARN))
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeBetween(  # the year the publisher printed: a warning
+            column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year, meta=WARN
+        )
+    )
     for column in ("n_figures", "n_findings"):
         suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0))
     suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="n_copies", min_value=1))
     # warnings: a report posted before its year ended (rules.csv R12), no year found
-    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="published_after_year_end", value_set=[True],
-                                                          meta=WARN | {"rule": "R12"}))
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeInSet(
+            column="published_after_year_end", value_set=[True], meta=WARN | {"rule": "R12"}
+        )
+    )
     suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="report_year", meta=WARN))
     return suite

@@ -56,13 +56,16 @@ def build():
     suite = gx.ExpectationSuite(name=NAME)
     for column in ("report_id", "agency_id", "report_year", "template", "applicant_type", "row_code"):
         suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(eras.of_family(eras.NATIONAL))))
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(eras.of_family(eras.NATIONAL)))
+    )
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="cell_in_codebook", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="grain_key"))
     # a negative count is what the publisher printed (rules.csv R9): a warning, never a blocked snapshot
     suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, meta=WARN | {"rule": "R9"}))
     suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="outcome_group"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="has_location", value_set=[True]))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="grid_complete", value_set=[True],
-                                                          meta=WARN | {"rule": "S1"}))
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeInSet(column="grid_complete", value_set=[True], meta=WARN | {"rule": "S1"})
+    )
     return suite

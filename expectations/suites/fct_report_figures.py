@@ -21,15 +21,21 @@ WARN = {"severity": "warning"}  # what a publisher printed: a finding (rpt_rule_
 INT_TYPES = ("int8", "int16", "int32", "int64", "Int8", "Int16", "Int32", "Int64")
 TYPES = {  # pandas dtypes of DuckDB's .df(): nullable integers come back as Int32/Int64
     # (GX 1.24 cannot match pandas 3's str dtype by name; text columns are held by the set/regex expectations)
-    "value": ("float64", "Float64"), "report_year": INT_TYPES, "is_mapped": ("bool", "boolean"),
-    "is_approximate": ("bool", "boolean"), "figure_seq": INT_TYPES,
+    "value": ("float64", "Float64"),
+    "report_year": INT_TYPES,
+    "is_mapped": ("bool", "boolean"),
+    "is_approximate": ("bool", "boolean"),
+    "figure_seq": INT_TYPES,
 }  # 本年增/减 is the only column that may be negative (rules.csv R9)
 
 
 def allowed_cell_keys() -> list[str]:
     """Every 'template|table|row|column' a report of the template may carry (codebook.printable_cells: hybrids too)."""
-    return sorted(f"{template}|{table}|{row}|{column}" for template in eras.templates()
-                  for table, row, column in codebook.printable_cells(template))
+    return sorted(
+        f"{template}|{table}|{row}|{column}"
+        for template in eras.templates()
+        for table, row, column in codebook.printable_cells(template)
+    )
 
 
 def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
@@ -48,15 +54,25 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     # every figure is a codebook cell, or explicitly in the extractor's table 'unmapped' (checked by is_mapped)
     mapped = out["table_code"] != UNMAPPED_TABLE
-    out["cell_key"] = (out["template"].astype("string") + "|" + out["table_code"].astype("string") + "|"
-                       + out["row_code"].astype("string") + "|" + out["column_code"].astype("string")).where(mapped)
+    out["cell_key"] = (
+        out["template"].astype("string")
+        + "|"
+        + out["table_code"].astype("string")
+        + "|"
+        + out["row_code"].astype("string")
+        + "|"
+        + out["column_code"].astype("string")
+    ).where(mapped)
     # the grain: one row per report and codebook cell (unmapped numbers are told apart by their position)
-    out["grain_key"] = (out["report_id"].astype("string") + "|" + out["cell_key"].fillna(
-        "unmapped#" + out["figure_seq"].astype("string")))
+    out["grain_key"] = (
+        out["report_id"].astype("string")
+        + "|"
+        + out["cell_key"].fillna("unmapped#" + out["figure_seq"].astype("string"))
+    )
     out["is_mapped_consistent"] = out["is_mapped"].astype("boolean") == mapped
     # the value of every non-signed column; null where the column may be negative or the cell is blank
     out["unsigned_value"] = out["value"].where(~out["column_code"].isin(SIGNED_COLUMNS))
-    out["has_location"] = (out[["page", "table_index", "row_index", "char_start"]].notna().any(axis=1))
+    out["has_location"] = out[["page", "table_index", "row_index", "char_start"]].notna().any(axis=1)
     return out
 
 
@@ -66,17 +82,20 @@ def build():
     import great_expectations.expectations as gxe
 
     suite = gx.ExpectationSuite(name=NAME)
-    for column in ("report_id", "source_sha256", "source_path", "table_code", "row_code", "column_code",
-                   "template"):
+    for column in ("report_id", "source_sha256", "source_path", "table_code", "row_code", "column_code", "template"):
         suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="cell_key", value_set=allowed_cell_keys()))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="is_mapped_consistent", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="grain_key"))
     # printed by the publisher: a negative count (rules.csv R9) or an impossible year is a warning
-    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="unsigned_value", min_value=0,
-                                                            meta=WARN | {"rule": "R9"}))
-    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
-        column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year, meta=WARN))
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeBetween(column="unsigned_value", min_value=0, meta=WARN | {"rule": "R9"})
+    )
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeBetween(
+            column="report_year", min_value=FIRST_REPORT_YEAR, max_value=dt.date.today().year, meta=WARN
+        )
+    )
     suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="source_sha256", regex=r"^[0-9a-f]{64}$"))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="has_location", value_set=[True]))
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="template", value_set=list(eras.templates())))

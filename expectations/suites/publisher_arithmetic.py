@@ -26,8 +26,10 @@ def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
 
     A warehouse loaded before raw.reports had template_variant reads it as null (national) until the next load.
     """
-    has_variant = conn.execute("select count(*) from information_schema.columns where table_schema = 'raw' "
-                               "and table_name = 'reports' and column_name = 'template_variant'").fetchone()[0]
+    has_variant = conn.execute(
+        "select count(*) from information_schema.columns where table_schema = 'raw' "
+        "and table_name = 'reports' and column_name = 'template_variant'"
+    ).fetchone()[0]
     variant = "r.template_variant" if has_variant else "null::varchar as template_variant"
     where, params = scope.mart_rows(conn, since, "f.report_id")
     return FIGURES.format(variant=variant, scope=where), params
@@ -53,9 +55,14 @@ def build():
     suite = gx.ExpectationSuite(name=NAME)
     for rule in arithmetic.rule_ids():
         lo, hi = arithmetic.rule_bounds(rule)
-        suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(
-            column=rule, min_value=lo, max_value=hi,
-            meta={"severity": "warning", "rule": rule, "rule_severity": codebook.rules()[rule]["severity"]}))
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=rule,
+                min_value=lo,
+                max_value=hi,
+                meta={"severity": "warning", "rule": rule, "rule_severity": codebook.rules()[rule]["severity"]},
+            )
+        )
     return suite
 
 
@@ -64,7 +71,9 @@ def rule_counts(summary: dict) -> dict[str, dict]:
     out = {}
     for r in summary["results"]:
         if r["rule"]:
-            out[r["rule"]] = {"reports_evaluated": (r["element_count"] or 0) - (r["missing_count"] or 0),
-                              "reports_broken": r["unexpected_count"] or 0,
-                              "examples": [e.get("report_id") for e in r["examples"]][:3]}
+            out[r["rule"]] = {
+                "reports_evaluated": (r["element_count"] or 0) - (r["missing_count"] or 0),
+                "reports_broken": r["unexpected_count"] or 0,
+                "examples": [e.get("report_id") for e in r["examples"]][:3],
+            }
     return out

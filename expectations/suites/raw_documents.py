@@ -35,8 +35,9 @@ where not exists (select 1 from raw.documents d where d.path = disk.path and d.i
 """
 
 
-def query(conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None,
-          since=None) -> tuple[str, list]:
+def query(
+    conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None, since=None
+) -> tuple[str, list]:
     """SQL (and parameters) for raw.documents rows loaded after `since` (every row when None; with quarantine and
     report flags), plus one row per file now under raw_dir that has no current document row (found in SQL over the
     whole table). The files under raw_dir are registered on `conn` as the relation `disk`.
@@ -52,8 +53,7 @@ def query(conn, raw_dir: str | os.PathLike | None = None, started_at: float | No
     return f"{DOCUMENTS.format(scope=where, on_disk=ON_DISK)} union all by name {UNRECORDED}", params
 
 
-def load(conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None,
-         since=None) -> pd.DataFrame:
+def load(conn, raw_dir: str | os.PathLike | None = None, started_at: float | None = None, since=None) -> pd.DataFrame:
     """The rows of `query` as one pandas frame."""
     return batches.load(conn, *query(conn, raw_dir, started_at, since))
 

@@ -36,8 +36,13 @@ def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
     """Derived columns: the grain key; document_failed is null when that parser version left no document row."""
     out = df.copy()
-    out["grain_key"] = (out["sha256"].astype("string") + "|" + out["path"].astype("string") + "|"
-                        + out["parser_version"].astype("string"))
+    out["grain_key"] = (
+        out["sha256"].astype("string")
+        + "|"
+        + out["path"].astype("string")
+        + "|"
+        + out["parser_version"].astype("string")
+    )
     return out
 
 

@@ -106,7 +106,7 @@ def why_inferred(f: Figure, look: _Lookup) -> str | None:
     if f.table == PROSE:
         return None
     text = look.doc.text
-    raw, printed = f.raw, text[span[0]:span[1]]
+    raw, printed = f.raw, text[span[0] : span[1]]
     if (printed != raw and printed.strip() != raw.strip()) or _inside_digits(text, span):
         return "split_from_printed_text"  # e.g. fused digits "0 00" split by the template's cell count
     table_index = loc[1]
@@ -146,8 +146,12 @@ def classify(doc: Document, report: Report) -> dict:
         span, table_index = loc[4], loc[1]
         if table_index is not None and span is not None and f.kind != NONE_WORD:
             a, b = span
-            if (named.get((table_index, loc[2], f.label)) and (b - a == len(f.raw) or text[a:b].strip() == f.raw)
-                    and not (a > 0 and text[a - 1].isdigit()) and not (b < n and text[b].isdigit())):
+            if (
+                named.get((table_index, loc[2], f.label))
+                and (b - a == len(f.raw) or text[a:b].strip() == f.raw)
+                and not (a > 0 and text[a - 1].isdigit())
+                and not (b < n and text[b].isdigit())
+            ):
                 located += 1
                 rows_located.add(row_key)
                 continue
@@ -156,11 +160,27 @@ def classify(doc: Document, report: Report) -> dict:
             located += 1
             rows_located.add((f.table, f.row))
         else:
-            inferred.append({"table": f.table, "row": f.row, "column": f.column, "value": f.value, "raw": f.raw,
-                             "why": why, "location": location_json(f.location)})
+            inferred.append(
+                {
+                    "table": f.table,
+                    "row": f.row,
+                    "column": f.column,
+                    "value": f.value,
+                    "raw": f.raw,
+                    "why": why,
+                    "location": location_json(f.location),
+                }
+            )
     rows_inferred = {(c["table"], c["row"]) for c in inferred} - rows_located
-    template = set(findings.template_rows(report.template)) if (
-        report.template in eras.with_tables() and report.variant != "local_form") else set()
-    rows = {"located": len(rows_located), "inferred": len(rows_inferred),
-            "blank": len(rows_present - rows_located - rows_inferred), "missing": len(template - rows_present)}
+    template = (
+        set(findings.template_rows(report.template))
+        if (report.template in eras.with_tables() and report.variant != "local_form")
+        else set()
+    )
+    rows = {
+        "located": len(rows_located),
+        "inferred": len(rows_inferred),
+        "blank": len(rows_present - rows_located - rows_inferred),
+        "missing": len(template - rows_present),
+    }
     return {"located": located, "inferred": len(inferred), "blank": blank, "inferred_cells": inferred, "rows": rows}

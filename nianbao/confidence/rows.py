@@ -22,14 +22,26 @@ def _row(report_id: str, seq: int, check: dict, cell: dict, verdict: str, rule_v
     span = loc.get("char_span") or (None, None)
     second_loc = cell.get("second_location")
     return {
-        "report_id": report_id, "check_seq": seq, "finding_seq": check.get("finding"), "rule_id": check.get("rule"),
-        "message": check.get("message"), "reading": check.get("reading"), "rule_verdict": rule_verdict,
-        "table_code": cell.get("table"), "row_code": cell.get("row"), "column_code": cell.get("column"),
-        "primary_value": _num(cell.get("primary", cell.get("value"))), "second_value": _num(cell.get("second")),
-        "second_text": cell.get("second_text"), "verdict": verdict,
-        "page": _int(loc.get("page")), "table_index": _int(loc.get("table_index")),
-        "row_index": _int(loc.get("row_index")), "column_index": _int(loc.get("column_index")),
-        "char_start": _int(span[0]), "char_end": _int(span[1]),
+        "report_id": report_id,
+        "check_seq": seq,
+        "finding_seq": check.get("finding"),
+        "rule_id": check.get("rule"),
+        "message": check.get("message"),
+        "reading": check.get("reading"),
+        "rule_verdict": rule_verdict,
+        "table_code": cell.get("table"),
+        "row_code": cell.get("row"),
+        "column_code": cell.get("column"),
+        "primary_value": _num(cell.get("primary", cell.get("value"))),
+        "second_value": _num(cell.get("second")),
+        "second_text": cell.get("second_text"),
+        "verdict": verdict,
+        "page": _int(loc.get("page")),
+        "table_index": _int(loc.get("table_index")),
+        "row_index": _int(loc.get("row_index")),
+        "column_index": _int(loc.get("column_index")),
+        "char_start": _int(span[0]),
+        "char_end": _int(span[1]),
         "second_location": None if second_loc is None else json.dumps(second_loc, ensure_ascii=False),
     }
 
@@ -51,6 +63,10 @@ def report_columns(ex: dict) -> dict:
     """The confidence columns of one raw.reports row."""
     conf = ex.get("confidence") or {}
     cells = conf.get("cells") or {}
-    return {"n_cells_located": cells.get("located"), "n_cells_inferred": cells.get("inferred"),
-            "n_cells_blank": cells.get("blank"), "identities_hold": conf.get("identities_hold"),
-            "n_cells_in_doubt": conf.get("cells_in_doubt")}
+    return {
+        "n_cells_located": cells.get("located"),
+        "n_cells_inferred": cells.get("inferred"),
+        "n_cells_blank": cells.get("blank"),
+        "identities_hold": conf.get("identities_hold"),
+        "n_cells_in_doubt": conf.get("cells_in_doubt"),
+    }

@@ -45,6 +45,7 @@ def _kind(text: str) -> str:
 
 # ---------- the readings: each gives a list of label candidates and the value cells that follow one ----------
 
+
 class StreamReading:
     """A document as its plain text stream: tokens in document order, a table cell's text one token (blank kept)."""
 
@@ -53,8 +54,9 @@ class StreamReading:
         self.method = method
         self.kinds = [_kind(t) for t in tokens]
 
-    def find(self, label_core: str, start: int, k: int, need: int, others: tuple[str, ...] = ()
-             ) -> tuple[int, Row] | None:
+    def find(
+        self, label_core: str, start: int, k: int, need: int, others: tuple[str, ...] = ()
+    ) -> tuple[int, Row] | None:
         """The first token from `start` naming the row and followed by ≥ need value cells."""
         toks, kinds = self.tokens, self.kinds
         for i in range(start, min(len(toks), start + LOOKAHEAD)):
@@ -168,11 +170,20 @@ class WordsReading:
         return False
 
     def _cells(self, words: list[dict]) -> Row:
-        return Row([(w["text"], {"page": w["_page"], "x0": round(w["x0"], 1), "top": round(w["top"], 1)},
-                     (w["x0"] + w["x1"]) / 2) for w in words])
+        return Row(
+            [
+                (
+                    w["text"],
+                    {"page": w["_page"], "x0": round(w["x0"], 1), "top": round(w["top"], 1)},
+                    (w["x0"] + w["x1"]) / 2,
+                )
+                for w in words
+            ]
+        )
 
-    def find(self, label_core: str, start: int, k: int, need: int, others: tuple[str, ...] = ()
-             ) -> tuple[int, Row] | None:
+    def find(
+        self, label_core: str, start: int, k: int, need: int, others: tuple[str, ...] = ()
+    ) -> tuple[int, Row] | None:
         """The first label phrase from `start` naming the row with a value line beside it (others: the other
         rows' labels, which may claim a line first)."""
         for i in range(start, min(len(self.phrases), start + LOOKAHEAD)):
@@ -248,6 +259,7 @@ def _phrases(texts: list[dict], page: int) -> list[_Phrase]:
 
 # ---------- opening a reading from the file's bytes ----------
 
+
 def pdf_reading(data: bytes, pages_wanted: set[int] | None = None) -> WordsReading | None:
     """Word positions of the wanted pages (all by default) that have a text layer (scanned pages give none)."""
     import pdfplumber
@@ -286,7 +298,7 @@ def html_tokens(data: bytes) -> list[str]:
             out.extend(line_tokens(html.unescape(line)))
 
     for m in _CELL.finditer(text):
-        plain(text[pos:m.start()])
+        plain(text[pos : m.start()])
         out.append(" ".join(html.unescape(_TAG.sub(" ", m.group(1))).split()))
         pos = m.end()
     plain(text[pos:])
@@ -302,8 +314,9 @@ def docx_tokens(data: bytes) -> list[str]:
 
     from nianbao.readers.docx import load_document_xml
 
-    root = etree.fromstring(load_document_xml(data), etree.XMLParser(resolve_entities=False, no_network=True,
-                                                                      huge_tree=True))
+    root = etree.fromstring(
+        load_document_xml(data), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    )
     out: list[str] = []
     for el in root.iter(W + "p", W + "tc"):
         if el.tag == W + "tc":
@@ -348,6 +361,7 @@ def open_reading(data: bytes, fmt: str, pages: set[int] | None = None):
 
 # ---------- reading the template's rows ----------
 
+
 def _fit(cells: list, k: int, table: str) -> list | None:
     """A row's k cells among the value cells found after its label."""
     if len(cells) == k:
@@ -355,7 +369,7 @@ def _fit(cells: list, k: int, table: str) -> list | None:
     if len(cells) < k:
         return None
     if table == T3 and len(cells) == k + 1:
-        return cells[:k - 1] + cells[k:]  # a 法人或其他组织小计 column before 总计
+        return cells[: k - 1] + cells[k:]  # a 法人或其他组织小计 column before 总计
     return cells[-k:] if table in RIGHT_ALIGNED else cells[:k]
 
 
@@ -384,10 +398,10 @@ def read_cells(reading, template: str, tables: set[str]) -> dict[tuple[str, str,
             found = reading.run_after(core(_T4_HEAD), 0, 5 * len(spec.rows))
             if found is not None:
                 rows = []
-                cells = found[1].cells[-5 * len(spec.rows):]
+                cells = found[1].cells[-5 * len(spec.rows) :]
                 for n, r in enumerate(spec.rows):
                     cols = tuple(c.code for c in spec.columns_for(r))
-                    rows.append((r.code, cols, cells[n * len(cols):(n + 1) * len(cols)]))
+                    rows.append((r.code, cols, cells[n * len(cols) : (n + 1) * len(cols)]))
         for code, cols, cells in rows:
             for col, (text, where, _x) in zip(cols, cells):
                 out[(spec.table, code, col)] = Read(parse_value(text).value, text, where)

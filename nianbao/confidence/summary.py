@@ -36,8 +36,16 @@ def _same(a, b) -> bool:
 def _cell_verdict(cell: dict, second: dict, method: str | None) -> dict:
     """One cell of a failed rule: the primary value, the second reading's, and whether they agree."""
     key = (cell.get("table"), cell.get("row"), cell.get("column"))
-    out = {"table": key[0], "row": key[1], "column": key[2], "primary": cell.get("value"),
-           "second": None, "second_text": None, "second_location": None, "location": cell.get("location")}
+    out = {
+        "table": key[0],
+        "row": key[1],
+        "column": key[2],
+        "primary": cell.get("value"),
+        "second": None,
+        "second_text": None,
+        "second_location": None,
+        "location": cell.get("location"),
+    }
     got = second.get(key)
     if method is None or key[0] == PROSE or got is None:
         return out | {"verdict": UNAVAILABLE}  # a cell the primary missed but the second reads is a disagreement
@@ -66,9 +74,11 @@ def _pages(cells) -> set[int] | None:
 
 def second_checks(data: bytes, fmt: str, report: Report) -> tuple[str | None, list[dict]]:
     """For each failed rule with cells, the second reading's verdict (opened only when one fails)."""
-    failed = [(n, f) for n, f in enumerate(report.findings)
-              if f.rule not in NOT_CELL_RULES and not f.rule.startswith(DOUBT_PREFIX)
-              and any(c.get("table") for c in f.cells)]
+    failed = [
+        (n, f)
+        for n, f in enumerate(report.findings)
+        if f.rule not in NOT_CELL_RULES and not f.rule.startswith(DOUBT_PREFIX) and any(c.get("table") for c in f.cells)
+    ]
     if not failed:
         return None, []
     reading, method, error = None, None, None
@@ -82,15 +92,27 @@ def second_checks(data: bytes, fmt: str, report: Report) -> tuple[str | None, li
     checks = []
     for n, f in failed:
         cells = [_cell_verdict(c, second, method) for c in f.cells if c.get("table")]
-        checks.append({"rule": f.rule, "finding": n, "message": f.message, "reading": method,
-                       "verdict": _rule_verdict(cells), "cells": cells} | ({"error": error} if error else {}))
+        checks.append(
+            {
+                "rule": f.rule,
+                "finding": n,
+                "message": f.message,
+                "reading": method,
+                "verdict": _rule_verdict(cells),
+                "cells": cells,
+            }
+            | ({"error": error} if error else {})
+        )
     return method, checks
 
 
 def doubts(report: Report) -> list[dict]:
     """The extraction doubts the parser recorded (a cell the text cannot decide)."""
-    return [{"rule": f.rule, "finding": n, "message": f.message, "cells": f.cells}
-            for n, f in enumerate(report.findings) if f.rule.startswith(DOUBT_PREFIX)]
+    return [
+        {"rule": f.rule, "finding": n, "message": f.message, "cells": f.cells}
+        for n, f in enumerate(report.findings)
+        if f.rule.startswith(DOUBT_PREFIX)
+    ]
 
 
 def assess(data: bytes, fmt: str, doc: Document, report: Report) -> dict:
@@ -112,4 +134,3 @@ def assess(data: bytes, fmt: str, doc: Document, report: Report) -> dict:
         "doubts": found_doubts,
         "cells_in_doubt": len(in_doubt),
     }
-

@@ -53,8 +53,9 @@ class Alignment:
 
 def figure(row: RowSpec, column: str, tok: Token) -> Figure:
     v = tok.value
-    return Figure(row.table, row.code, column, v.value, tok.text.strip(), tok.loc, v.approximate, v.unit, v.kind,
-                  True, row.label)
+    return Figure(
+        row.table, row.code, column, v.value, tok.text.strip(), tok.loc, v.approximate, v.unit, v.kind, True, row.label
+    )
 
 
 def collect(toks: list[Token], i: int, limit: int | None, row_key, skip_units: bool) -> tuple[list[Token], int]:
@@ -86,7 +87,7 @@ def window(vals: list[Token], k: int, right: bool = False) -> int:
     filled = [0 if v.is_blank else 1 for v in vals]
     best, best_n = 0, -1
     for s in range(len(vals) - k + 1):
-        n = sum(filled[s:s + k])
+        n = sum(filled[s : s + k])
         if n > best_n or (right and n == best_n):
             best, best_n = s, n
     return best
@@ -139,7 +140,9 @@ def fuzzy_row(text: str, rows: list[RowSpec], cursor: int, seen: set[int]) -> in
     return best
 
 
-def fuzzy_back(text: str, rows: list[RowSpec], cursor: int, seen: set[int], rows_key: tuple[str, ...] = ()) -> int | None:
+def fuzzy_back(
+    text: str, rows: list[RowSpec], cursor: int, seen: set[int], rows_key: tuple[str, ...] = ()
+) -> int | None:
     """A misprinted label of a row printed out of order: the one row of the current table, not yet seen, whose
     label it is closest to (ratio ≥ FUZZY_RATIO, and clearly closer than to any other row of the template).
     `rows_key`: the rows' label keys, when given the answer is memoised (labels repeat across documents)."""
@@ -163,9 +166,14 @@ _FUZZY_MEMO: dict[tuple, int | None] = {}
 
 def _closest_row(c: str, rows: list[RowSpec], table: str) -> int | None:
     """The row of `table` whose label key is clearly the closest to c (ratio ≥ FUZZY_RATIO), if one is."""
-    scored = sorted(((_ratio(c, r.core), j) for j, r in enumerate(rows)
-                     if r.table == table and len(r.core) >= 4 and abs(len(r.core) - len(c)) <= max(len(r.core), len(c)) // 3),
-                    reverse=True)
+    scored = sorted(
+        (
+            (_ratio(c, r.core), j)
+            for j, r in enumerate(rows)
+            if r.table == table and len(r.core) >= 4 and abs(len(r.core) - len(c)) <= max(len(r.core), len(c)) // 3
+        ),
+        reverse=True,
+    )
     if not scored or scored[0][0] < FUZZY_RATIO or (len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.1):
         return None
     return scored[0][1]
@@ -256,8 +264,9 @@ class Aligner:
         table, code, label, figures = row.table, row.code, row.label, al.figures
         for col, tok in zip(row.columns, vals):
             v = tok.value
-            figures[(table, code, col)] = Figure(table, code, col, v.value, tok.text.strip(), tok.loc, v.approximate,
-                                                 v.unit, v.kind, True, label)
+            figures[(table, code, col)] = Figure(
+                table, code, col, v.value, tok.text.strip(), tok.loc, v.approximate, v.unit, v.kind, True, label
+            )
         al.seen_rows.add(j)
 
     def extra_values(self, al: Alignment, row: RowSpec, vals: list[Token]) -> None:
@@ -275,12 +284,12 @@ class Aligner:
         # a table row's cells are its own; on plain lines the row's cells are the next K
         vals, nxt = collect(toks, i + 1, None if tok.row_key is not None else k, tok.row_key, self.skip_units)
         s = window(vals, k, rows[j].table in RIGHT_ALIGNED) if tok.row_key is not None else 0
-        cells = vals[s:s + k] if len(vals) > k else vals
+        cells = vals[s : s + k] if len(vals) > k else vals
         if not self.accept(toks, i, cells, k, nxt, j + 1):
             return None
         self.assign(al, j, cells)
         if len(vals) > k:
-            extra = [v for v in vals[:s] + vals[s + k:] if not v.is_blank]
+            extra = [v for v in vals[:s] + vals[s + k :] if not v.is_blank]
             if extra:
                 self.extra_values(al, rows[j], extra)
         if al.first_token is None:
@@ -326,8 +335,11 @@ class Aligner:
                     if nxt is not None:
                         cursor, i, al.last_token = j + 1, nxt, nxt
                         continue
-                j = (fuzzy_back(tok.text, self.rows, cursor, al.seen_rows, self.rows_key)
-                     if len(tok.text) <= LABEL_MAX else None)
+                j = (
+                    fuzzy_back(tok.text, self.rows, cursor, al.seen_rows, self.rows_key)
+                    if len(tok.text) <= LABEL_MAX
+                    else None
+                )
                 if j is not None:
                     nxt = self.take(al, toks, i, j)
                     if nxt is not None:
@@ -366,13 +378,13 @@ class Aligner:
             vals, nxt = collect(toks, i + 1, None, tok.row_key, self.skip_units)
             if k <= len(vals) < 2 * k and any(not v.is_blank for v in vals):
                 s = window(vals, k, g.row.table in RIGHT_ALIGNED)
-                self.assign_row(al, g.row, vals[s:s + k])
+                self.assign_row(al, g.row, vals[s : s + k])
                 return nxt
         run, nxt = value_run(toks, i + 1)
         need = len(g.children) * k
         if len(run) >= need and any(not t.is_blank for t in run[:need]):
             for n, j in enumerate(g.children):
-                self.assign(al, j, run[n * k:(n + 1) * k])
+                self.assign(al, j, run[n * k : (n + 1) * k])
             return i + 1 + need
         if g.row is not None and tok.row_key is None and len(run) == k and any(not t.is_blank for t in run):
             self.assign_row(al, g.row, run)
@@ -391,13 +403,17 @@ class Aligner:
         k = len(self.rows[cursor].columns)
         run, _ = value_run(toks, i)
         m = 0
-        while (len(run) >= (m + 1) * k and cursor + m < len(self.rows)
-               and len(self.rows[cursor + m].columns) == k and self.rows[cursor + m].table == self.rows[cursor].table):
+        while (
+            len(run) >= (m + 1) * k
+            and cursor + m < len(self.rows)
+            and len(self.rows[cursor + m].columns) == k
+            and self.rows[cursor + m].table == self.rows[cursor].table
+        ):
             m += 1
-        if m and len(run) == m * k or (m and len(run) > m * k and not any(not t.is_blank for t in run[m * k:])):
-            if any(not t.is_blank for t in run[:m * k]):
+        if m and len(run) == m * k or (m and len(run) > m * k and not any(not t.is_blank for t in run[m * k :])):
+            if any(not t.is_blank for t in run[: m * k]):
                 for n in range(m):
-                    self.assign(al, cursor + n, run[n * k:(n + 1) * k])
+                    self.assign(al, cursor + n, run[n * k : (n + 1) * k])
                 al.last_token = i + m * k
                 return cursor + m, i + m * k
         return cursor, i

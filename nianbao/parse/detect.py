@@ -9,8 +9,15 @@ from nianbao.parse.legacy import row_sequence as legacy_rows
 from nianbao.parse.local_forms import find_header
 from nianbao.parse.stream import Token
 
-_T3_ROWS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理", "予以公开",
-            "属于国家秘密", "本机关不掌握相关政府信息", "信访举报投诉类申请")
+_T3_ROWS = (
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "结转下年度继续办理",
+    "予以公开",
+    "属于国家秘密",
+    "本机关不掌握相关政府信息",
+    "信访举报投诉类申请",
+)
 _LEGACY_MIN_ROWS = 8
 
 
@@ -50,8 +57,10 @@ def _national_era(seen: set[str], fused: list[str], report_year: int | None) -> 
 def is_local_form(toks: list[Token]) -> bool:
     """A pre-2019 统计表 that is not the national form (fewer than a handful of its rows)."""
     legacy_cores = _legacy_cores()
-    return sum(1 for t in toks if not t.is_value and len(t.text) <= 120 and core(t.text) in legacy_cores) \
+    return (
+        sum(1 for t in toks if not t.is_value and len(t.text) <= 120 and core(t.text) in legacy_cores)
         < _LEGACY_MIN_ROWS
+    )
 
 
 @functools.cache

@@ -22,8 +22,13 @@ def parse_document(doc: Document) -> Report:
     meta = parse_metadata(doc, blocks)
     toks = tokens(doc)
     template = detect_template(toks, meta["report_year"])
-    report = Report(agency=meta["agency"], region=meta["region"], report_year=meta["report_year"],
-                    template=template, published_on=meta["published_on"])
+    report = Report(
+        agency=meta["agency"],
+        region=meta["region"],
+        report_year=meta["report_year"],
+        template=template,
+        published_on=meta["published_on"],
+    )
     report.evidence["title"] = meta["title"]
     header_values, local = [], []
     if eras.is_legacy(template):

@@ -72,7 +72,9 @@ def _misprint_rx(label_core: str, units: bool = False) -> re.Pattern:
 # the 单位 cell of the 统计表 between a row's label and its value
 _UNIT_WORD = r"\s*(?:万元|人次|条|件|次|篇|个|人|元)"
 _UNIT = re.compile(f"(?:{_UNIT_WORD})?")
-_WORD_CELL = re.compile(r"\s*(无|[—\-/－]|[零〇一二两三四五六七八九十百千]{1,6})(?=\s|$)")  # a 统计表 cell in words, a dash
+_WORD_CELL = re.compile(
+    r"\s*(无|[—\-/－]|[零〇一二两三四五六七八九十百千]{1,6})(?=\s|$)"
+)  # a 统计表 cell in words, a dash
 _NEXT_ENUM = re.compile(r"[.．、](?=[^\d\s])")  # "3." of the next row's label (3.网络申请数), not a cell
 _LEGACY_PROBES = ("收到申请数", "申请答复数")
 _LEGACY_MIN_ROWS = 8
@@ -170,8 +172,9 @@ def unfuse(toks: list[Token], rows: list[RowSpec], alone: list[RowSpec] = ()) ->
     return out, doubts
 
 
-def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = False,
-           alone: list[RowSpec] = ()) -> list[Token]:
+def _split(
+    tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = False, alone: list[RowSpec] = ()
+) -> list[Token]:
     text, page, span = tok.text, tok.loc[0], tok.loc[4]
     base = span[0] if span else None
     found: list[tuple[int, int, RowSpec, int, int]] = []  # (label start, label end, row, run start, run end)
@@ -197,8 +200,16 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = 
         s = text[a:b].strip()
         if s:
             lead = a + len(text[a:b]) - len(text[a:b].lstrip())
-            out.append(Token(s, Value(None, TEXT, s), (page, None, None, None, _abs(base, lead, lead + len(s))),
-                             None, False, False))
+            out.append(
+                Token(
+                    s,
+                    Value(None, TEXT, s),
+                    (page, None, None, None, _abs(base, lead, lead + len(s))),
+                    None,
+                    False,
+                    False,
+                )
+            )
 
     for n, (ls, le, row, rs, re_) in enumerate(found):
         # the next row's enumerator ("2." of 2.其他法律…) fused to this run's last digits is not a cell
@@ -207,8 +218,16 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = 
         text_tok(cursor, ls)
         nrow += 1
         key = (-(10_000 + nrow), 0)
-        out.append(Token(text[ls:le], Value(None, TEXT, text[ls:le]), (page, None, None, 0, _abs(base, ls, le)), key,
-                         False, False))
+        out.append(
+            Token(
+                text[ls:le],
+                Value(None, TEXT, text[ls:le]),
+                (page, None, None, 0, _abs(base, ls, le)),
+                key,
+                False,
+                False,
+            )
+        )
         k = len(row.columns)
         run = text[rs:re_]
         if units and not run.strip():
@@ -225,11 +244,18 @@ def _split(tok: Token, rows: list[RowSpec], doubts: list[Figure], units: bool = 
     if t4 is not None:
         r = _RUN.match(text, t4.end())
         text_tok(cursor, t4.start())
-        out.append(Token("行政复议", Value(None, TEXT, "行政复议"), (page, None, None, None,
-                                                                  _abs(base, t4.start(), t4.start() + 4)),
-                         None, False, False))
+        out.append(
+            Token(
+                "行政复议",
+                Value(None, TEXT, "行政复议"),
+                (page, None, None, None, _abs(base, t4.start(), t4.start() + 4)),
+                None,
+                False,
+                False,
+            )
+        )
         text_tok(t4.start() + 4, t4.end())
-        run = text[r.start(1):r.end(1)]
+        run = text[r.start(1) : r.end(1)]
         ways = splits(run, _T4_CELLS)
         if len(ways) == 1:
             key = (-(10_000 + nrow + 1), 0)
@@ -288,7 +314,12 @@ def _out_of_order(text: str, rows: list[RowSpec], found: list, units: bool) -> l
                 if any(x <= m.start() < y or m.start() <= x < m.end() for x, y in taken):
                     continue
                 entry = _entry(text, m, row, units)
-                if entry is not None and not units and _NEXT_ENUM.match(text, entry[4]) and " " not in text[entry[3]:entry[4]]:
+                if (
+                    entry is not None
+                    and not units
+                    and _NEXT_ENUM.match(text, entry[4])
+                    and " " not in text[entry[3] : entry[4]]
+                ):
                     entry = None  # its "digits" are the enumerator of the label after it (其他处理1.申请人…)
                 break
             if entry is not None:
@@ -307,13 +338,18 @@ def _before_enumerator(text: str, rs: int, re_: int, nxt_start: int, nxt_row: Ro
     digits that leaves a run splitting into the row's k cells one way only."""
     enum = _ENUM.match(nxt_row.label)
     e = enum.group(0) if enum else ""
-    if e and text[nxt_start - len(e):nxt_start] == e and re_ > nxt_start - len(e) > rs:
+    if e and text[nxt_start - len(e) : nxt_start] == e and re_ > nxt_start - len(e) > rs:
         return nxt_start - len(e)
     if re_ != nxt_start - 1 or text[re_] not in ".．、":
         return re_
     for width in (2, 3):  # "2." or "12."
         m = _PRINTED_ENUM.search(text, max(rs, nxt_start - width), nxt_start)
-        if m is not None and m.start() == nxt_start - width and m.start() > rs and len(splits(text[rs:m.start()], k)) == 1:
+        if (
+            m is not None
+            and m.start() == nxt_start - width
+            and m.start() > rs
+            and len(splits(text[rs : m.start()], k)) == 1
+        ):
             return m.start()
     return re_
 
@@ -330,6 +366,14 @@ def _cell(s: str, page, col: int, span, key) -> Token:
 def _doubt(row: RowSpec, run: str, n_ways: int, page, span) -> Figure:
     """An extraction doubt: the printed run of a row that does not split into its cells one way only."""
     why = "splits more than one way" if n_ways > 1 else "does not split"
-    return Figure("unmapped", f"{row.table}:{row.code}", "fused", None, run.strip(), (page, None, None, None, span),
-                  kind=DOUBT, mapped=False,
-                  label=f"{row.label}: {len(row.columns)} cells; the printed digits {run.strip()!r} {why}")
+    return Figure(
+        "unmapped",
+        f"{row.table}:{row.code}",
+        "fused",
+        None,
+        run.strip(),
+        (page, None, None, None, span),
+        kind=DOUBT,
+        mapped=False,
+        label=f"{row.label}: {len(row.columns)} cells; the printed digits {run.strip()!r} {why}",
+    )

@@ -12,8 +12,10 @@ from nianbao.report import Report
 _REPORT_TITLE = re.compile(r"(?:信息公开|政务公开).{0,12}?(?:年度报告|年报|工作报告|报告)")
 # … and is not a notice about one (关于做好2021年政府信息公开工作年度报告编制公布工作的通知)
 # … nor a document about how to write or read one (…年度报告格式, …编制说明, …填报指引, …工具使用手册)
-_NOTICE_END = re.compile(r"(?:通知|通告|公告|函|意见|方案|办法|决定|批复|要点|安排|目录|清单"
-                         r"|格式|模板|范本|样表|说明|指引|指南|手册|教程|文档)[）)]?$")
+_NOTICE_END = re.compile(
+    r"(?:通知|通告|公告|函|意见|方案|办法|决定|批复|要点|安排|目录|清单"
+    r"|格式|模板|范本|样表|说明|指引|指南|手册|教程|文档)[）)]?$"
+)
 _SECTIONS = ("主动公开", "依申请", "行政复议", "行政诉讼", "收费", "存在的主要问题", "改进", "其他需要报告")
 _SECTIONS_NEEDED = 3
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -6,7 +6,9 @@ import unicodedata
 
 _PUNCT = re.compile(r"[\s\u3000\u00a0、，,。．.：:；;“”\"‘’'《》<>〈〉【】\[\]（）()—–\-_/\\·•*…#]+")
 _ANNOTATION = re.compile(r"(?<=\S)[（(][^（()）]{2,}[)）]")
-_ENUM = re.compile(r"^(?:其中)?(?:[一二三四五六七八九十]{1,3}(?=[、.．])|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(?=[、.．]))")
+_ENUM = re.compile(
+    r"^(?:其中)?(?:[一二三四五六七八九十]{1,3}(?=[、.．])|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(?=[、.．]))"
+)
 _CIRCLED = re.compile(r"^[\u2460-\u249b]")  # ① … ⑳, ⑴ … ⒇, ⒈ … ⒛
 _ZH_ENUM_AFTER_PUNCT = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})")
 
@@ -32,7 +34,7 @@ def core(text: str) -> str:
     s = s.replace("其中", "", 1).lstrip(":：,，、") if s.startswith("其中") else s
     m = _ENUM.match(s)
     if m:
-        s = s[m.end():]
+        s = s[m.end() :]
     return _PUNCT.sub("", s)
 
 

@@ -15,14 +15,22 @@ from nianbao.parse.stream import Token
 
 # local wording → codebook row of the 统计表
 ALIASES = {
-    "主动公开信息数": "proactive_total", "主动公开政府信息数": "proactive_total",
-    "政府网站": "channel_website", "政府公报": "channel_gazette",
-    "受理依申请公开信息总数": "applications_received", "申请总数": "applications_received",
+    "主动公开信息数": "proactive_total",
+    "主动公开政府信息数": "proactive_total",
+    "政府网站": "channel_website",
+    "政府公报": "channel_gazette",
+    "受理依申请公开信息总数": "applications_received",
+    "申请总数": "applications_received",
     "依申请公开信息总数": "applications_received",
-    "网上申请数": "applications_online", "其它形式申请数": "applications_other", "其他形式申请数": "applications_other",
-    "本年度对申请的答复总数": "applications_answered", "对申请的答复总数": "applications_answered",
-    "否决公开答复总数": "answered_denied", "不同意公开答复数": "answered_denied",
-    "行政复议数": "review_total", "行政诉讼数": "litigation_total",
+    "网上申请数": "applications_online",
+    "其它形式申请数": "applications_other",
+    "其他形式申请数": "applications_other",
+    "本年度对申请的答复总数": "applications_answered",
+    "对申请的答复总数": "applications_answered",
+    "否决公开答复总数": "answered_denied",
+    "不同意公开答复数": "answered_denied",
+    "行政复议数": "review_total",
+    "行政诉讼数": "litigation_total",
 }
 _LABEL_HEAD = re.compile(r"指标")
 _UNIT_HEAD = re.compile(r"单位")
@@ -93,8 +101,13 @@ def parse_local_form(toks: list[Token], header: Header) -> Alignment:
         if key[0] != header.table_index or key[1] <= header.row_index:
             continue
         by_col = {t.loc[3]: t for t in row}
-        label_toks = [t for t in row if t.loc[3] not in header.unit_cols + header.code_cols
-                      and t.loc[3] not in {c for c, _ in header.value_cols} and not t.is_value]
+        label_toks = [
+            t
+            for t in row
+            if t.loc[3] not in header.unit_cols + header.code_cols
+            and t.loc[3] not in {c for c, _ in header.value_cols}
+            and not t.is_value
+        ]
         label = "".join(t.text for t in label_toks).strip()
         if not label:
             continue
@@ -111,8 +124,13 @@ def parse_local_form(toks: list[Token], header: Header) -> Alignment:
                 al.figures[(spec.table, spec.code, "value")] = figure(spec, "value", tok)
             elif not tok.is_blank:
                 owner = spec or RowSpec("unmapped", c[:60], c, (), label)
-                f = figure(RowSpec("unmapped", owner.code if spec is None else f"legacy_stats:{spec.code}",
-                                   owner.core, (), label), name, tok)
+                f = figure(
+                    RowSpec(
+                        "unmapped", owner.code if spec is None else f"legacy_stats:{spec.code}", owner.core, (), label
+                    ),
+                    name,
+                    tok,
+                )
                 f.mapped = False
                 al.unmapped.append(f)
         if al.first_token is None:
@@ -131,7 +149,7 @@ def local_totals(al: Alignment, toks: list[Token], header: Header) -> list[tuple
             continue
         total = next((t for t in row if t.loc[3] == col), None)
         kids = []
-        for nxt in rows[n + 1:]:
+        for nxt in rows[n + 1 :]:
             lab = re.sub(r"\s+", "", "".join(t.text for t in nxt if not t.is_value))
             if not re.match(r"^(?:其中[:：]?)?\d+[.．、]", lab):
                 break

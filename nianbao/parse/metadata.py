@@ -13,16 +13,34 @@ from nianbao.values import zh_to_int
 
 _ZH = "〇零一二三四五六七八九十"
 _YEAR = r"(?P<y>(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})"
-_DATE = re.compile(
-    rf"{_YEAR}\s*年\s*(?P<m>\d{{1,2}}|[{_ZH}]{{1,2}})\s*月\s*(?P<d>\d{{1,2}}|[{_ZH}]{{1,3}})\s*日")
+_DATE = re.compile(rf"{_YEAR}\s*年\s*(?P<m>\d{{1,2}}|[{_ZH}]{{1,2}})\s*月\s*(?P<d>\d{{1,2}}|[{_ZH}]{{1,3}})\s*日")
 _ISO_DATE = re.compile(r"(?P<y>20\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
 _TITLE_YEAR = re.compile(rf"{_YEAR}\s*年\s*度?")
 _PERIOD = re.compile(r"统计期限(?:为|是)?\s*自?\s*(?P<y>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _TITLE_TAIL = re.compile(r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报).*$")
 _UNIT_NAME = re.compile(r"(?:单位名称|填报单位)\s*[:：]\s*(?P<name>[^\s:：|，,。]{2,40}?)(?=\s|联系人|$|[|，,。])")
 _UNIT_WORDS = ("单位名称", "填报单位")  # a statistics form's own field; a page's 发布机构 is in fields.py
-_SIGNATURE = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(?:局|委员会|委|办公室|办|政府|办事处|协会|中心|院|会|厅|署|所|站|处|部|队)$")
-_BODY_WORDS = ("局", "委", "办", "政府", "办事处", "协会", "科协", "中心", "院", "厅", "署", "街道", "镇", "乡", "部", "会")
+_SIGNATURE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,40}(?:局|委员会|委|办公室|办|政府|办事处|协会|中心|院|会|厅|署|所|站|处|部|队)$"
+)
+_BODY_WORDS = (
+    "局",
+    "委",
+    "办",
+    "政府",
+    "办事处",
+    "协会",
+    "科协",
+    "中心",
+    "院",
+    "厅",
+    "署",
+    "街道",
+    "镇",
+    "乡",
+    "部",
+    "会",
+)
 
 
 _NAMES_REPORT = re.compile(r"(?:信息公开|政务公开).{0,8}(?:报告|年报)")
@@ -78,8 +96,7 @@ def _lines(blocks: list[Paragraph]) -> list[str]:
 def title_line(lines: list[str]) -> str | None:
     """The title: among the first lines, one that names the annual report; a generic one (a portal's page
     title '政府信息公开工作年度报告') gives way to a later one that names the body or the year."""
-    titles = [line for line in lines[:_TITLE_LINES]
-              if len(line) <= 80 and _NAMES_REPORT.search(line)]
+    titles = [line for line in lines[:_TITLE_LINES] if len(line) <= 80 and _NAMES_REPORT.search(line)]
     for line in titles:
         if agency_from_title(line) or _TITLE_YEAR.search(_no_space(line)):
             return line
@@ -250,6 +267,12 @@ def parse_metadata(doc: Document, blocks: list[Paragraph] | None = None) -> dict
             pub_from = "text"  # the report's words carry the page's date too (a signature run into one line)
     name = agency(doc, lines, title, fields)
     prose = "\n".join(lines)  # place names are in the prose and the title, not in table cells
-    return {"agency": name, "region": resolve(prose, name),
-            "report_year": report_year(doc, lines, title, pub), "published_on": pub,
-            "published_from": pub_from, "title": title, "lines": lines}
+    return {
+        "agency": name,
+        "region": resolve(prose, name),
+        "report_year": report_year(doc, lines, title, pub),
+        "published_on": pub,
+        "published_from": pub_from,
+        "title": title,
+        "lines": lines,
+    }

@@ -10,8 +10,11 @@ from nianbao.parse.stream import Token, spaced_cells
 from nianbao.report import Figure
 
 T4 = "t4_review_litigation"
-_T4_LABELS = {"administrative_review": "行政复议", "litigation_direct": "未经复议直接起诉",
-              "litigation_after_review": "复议后起诉"}
+_T4_LABELS = {
+    "administrative_review": "行政复议",
+    "litigation_direct": "未经复议直接起诉",
+    "litigation_after_review": "复议后起诉",
+}
 # 表三 parents printed as merged cells without values of their own
 _GROUP_PARENTS = ("denied", "unavailable", "not_processed", "other_handling")
 
@@ -24,15 +27,16 @@ def row_sequence(template: str) -> tuple[tuple[RowSpec, ...], tuple[GroupSpec, .
         if spec.table == T4:
             continue
         for r in spec.rows:
-            rows.append(RowSpec(spec.table, r.code, core(r.label), tuple(c.code for c in spec.columns_for(r)),
-                                r.label))
+            rows.append(RowSpec(spec.table, r.code, core(r.label), tuple(c.code for c in spec.columns_for(r)), r.label))
     groups = []
     t3 = codebook.table(template, "t3_applications")
     cols = tuple(c.code for c in t3.columns)
     for parent in _GROUP_PARENTS:
         kids = [r for r in t3.rows if r.parent == parent]
         if kids:
-            idx = tuple(n for n, r in enumerate(rows) if r.table == "t3_applications" and r.code in {k.code for k in kids})
+            idx = tuple(
+                n for n, r in enumerate(rows) if r.table == "t3_applications" and r.code in {k.code for k in kids}
+            )
             alone = _parent_row(parent)  # the parent as a row of its own in another era of the template
             row = RowSpec(t3.table, parent, core(alone.label), cols, alone.label) if alone else None
             groups.append(GroupSpec(core(kids[0].note), idx, row))
@@ -41,8 +45,10 @@ def row_sequence(template: str) -> tuple[tuple[RowSpec, ...], tuple[GroupSpec, .
 
 def _parent_row(code: str) -> codebook.Entry | None:
     """The 表三 row coded `code` in any national era (2019's single （六）其他处理 is a 2021 group)."""
-    return next((e for e in codebook.entries() if e.table == "t3_applications" and e.dimension == "row"
-                 and e.code == code), None)
+    return next(
+        (e for e in codebook.entries() if e.table == "t3_applications" and e.dimension == "row" and e.code == code),
+        None,
+    )
 
 
 SUBTOTAL = "x_legal_person_subtotal"
@@ -68,8 +74,9 @@ class NationalAligner(Aligner):
                     al.unmapped.append(f)
                 continue
             v = tok.value
-            figures[(table, code, col)] = Figure(table, code, col, v.value, tok.text.strip(), tok.loc, v.approximate,
-                                                 v.unit, v.kind, True, label)
+            figures[(table, code, col)] = Figure(
+                table, code, col, v.value, tok.text.strip(), tok.loc, v.approximate, v.unit, v.kind, True, label
+            )
         al.seen_rows.add(j)
 
 
@@ -105,8 +112,9 @@ def _t4_rows(template: str) -> list[RowSpec]:
 def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> None:
     """表四: three labelled rows of five, or (as the template prints it) one row of fifteen after the header."""
     rows = _t4_rows(template)
-    begin = next((i for i in range(start, len(toks)) if len(toks[i].text) <= LABEL_MAX and _t4_start(toks[i].text)),
-                 None)
+    begin = next(
+        (i for i in range(start, len(toks)) if len(toks[i].text) <= LABEL_MAX and _t4_start(toks[i].text)), None
+    )
     if begin is None:
         return
     # labelled rows: 行政复议 | 5 values, 未经复议直接起诉 | 5 values, 复议后起诉 | 5 values
@@ -131,7 +139,7 @@ def parse_t4(toks: list[Token], start: int, template: str, al: Alignment) -> Non
     run = _t4_value_row(toks, begin)
     if run:
         for n, row in enumerate(rows):
-            for col, tok in zip(row.columns, run[n * 5:(n + 1) * 5]):
+            for col, tok in zip(row.columns, run[n * 5 : (n + 1) * 5]):
                 al.figures[(T4, row.code, col)] = figure(row, col, tok)
 
 
@@ -148,7 +156,7 @@ def _t4_row(text: str, by_core: dict[str, RowSpec]) -> RowSpec | None:
     c = core(text)
     row = by_core.get(c)
     if row is None and c == "行政诉讼":
-        inner = core(text.replace("（", "").replace("）", "").replace("(", "").replace(")", ""))[len(c):]
+        inner = core(text.replace("（", "").replace("）", "").replace("(", "").replace(")", ""))[len(c) :]
         row = by_core.get(inner)
     return row
 
@@ -157,8 +165,9 @@ def _under_column_header(toks: list[Token], i: int) -> list[Token]:
     """A 表四 row label as a heading over its own table (Markdown): one header of the five column names, then
     exactly five values (a longer run is the one-row-of-fifteen layout, not this row's)."""
     n, heads, head_row = len(toks), 0, None
-    while i < n and (toks[i].is_blank or (not toks[i].is_value and len(toks[i].text) <= 12
-                                          and core(toks[i].text) in _T4_COLUMNS)):
+    while i < n and (
+        toks[i].is_blank or (not toks[i].is_value and len(toks[i].text) <= 12 and core(toks[i].text) in _T4_COLUMNS)
+    ):
         if toks[i].is_blank and heads == 5 and head_row is not None and toks[i].row_key != head_row:
             break  # the value row starts with a blank cell
         heads += not toks[i].is_blank
@@ -187,7 +196,7 @@ def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
             row = toks[i:end]
             if len(row) >= 15 and all(x.is_value for x in row):
                 s = window(row, 15, right=True)
-                return row[s:s + 15]
+                return row[s : s + 15]
             i = end
             continue
         if t.row_key is None and len(cells := spaced_cells(t)) == 15:
@@ -207,8 +216,13 @@ def _t4_value_row(toks: list[Token], begin: int) -> list[Token] | None:
 
 
 LEGAL_PERSON = ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org")
-_LEGAL_NAMES = (("商业企业", "commercial_enterprise"), ("科研机构", "research_institution"),
-                ("社会公益", "social_welfare_org"), ("法律服务", "legal_service_org"), ("其他", "other_org"))
+_LEGAL_NAMES = (
+    ("商业企业", "commercial_enterprise"),
+    ("科研机构", "research_institution"),
+    ("社会公益", "social_welfare_org"),
+    ("法律服务", "legal_service_org"),
+    ("其他", "other_org"),
+)
 
 
 def legal_person_order(toks: list[Token]) -> tuple[str, ...] | None:
@@ -239,20 +253,26 @@ def legal_person_order(toks: list[Token]) -> tuple[str, ...] | None:
 
 def with_t3_columns(rows: list[RowSpec], groups: list[GroupSpec], order: tuple[str, ...]):
     """表三 rows (and parents printed alone) with the 法人或其他组织 columns in the printed order."""
+
     def reorder(r: RowSpec) -> RowSpec:
         if r.table != "t3_applications":
             return r
         legal = iter(order)
         cols = tuple(next(legal) if c in LEGAL_PERSON else c for c in r.columns)
         return RowSpec(r.table, r.code, r.core, cols, r.label)
-    return ([reorder(r) for r in rows],
-            [GroupSpec(g.core, g.children, reorder(g.row) if g.row else None) for g in groups])
+
+    return (
+        [reorder(r) for r in rows],
+        [GroupSpec(g.core, g.children, reorder(g.row) if g.row else None) for g in groups],
+    )
 
 
 def parse_national(toks: list[Token], template: str) -> Alignment:
     """All figures of 表二, 表三 and 表四 that the document prints."""
     rows, groups = row_sequence(template)
-    toks, doubts = unfuse(toks, list(rows), [g.row for g in groups if g.row is not None])  # a crawler dump's table on one line, cells fused
+    toks, doubts = unfuse(
+        toks, list(rows), [g.row for g in groups if g.row is not None]
+    )  # a crawler dump's table on one line, cells fused
     rows = with_subtotal_column(rows) if has_subtotal_column(toks) else list(rows)
     groups = list(groups)
     order = legal_person_order(toks)

@@ -13,7 +13,9 @@ from nianbao.parse.labels import compact
 from nianbao.values import BLANK, TEXT, ZH_NUMERAL, Value, parse_value
 
 # a page number line left by a page break: "- 5 -", "第 3 页", "3/12"
-PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 
 
 def _lexeme(text: str) -> tuple[Value, bool, bool, bool, bool]:
@@ -35,8 +37,16 @@ class Token:
 
     __slots__ = ("text", "value", "loc", "row_key", "is_value", "is_blank", "single")
 
-    def __init__(self, text: str, value: Value, loc: tuple, row_key: tuple[int, int] | None, is_value: bool,
-                 is_blank: bool, single: bool = False):
+    def __init__(
+        self,
+        text: str,
+        value: Value,
+        loc: tuple,
+        row_key: tuple[int, int] | None,
+        is_value: bool,
+        is_blank: bool,
+        single: bool = False,
+    ):
         self.text = text
         self.value = value
         self.loc = loc
@@ -63,8 +73,9 @@ def tokens(doc: Document) -> list[Token]:
                     _append_pipe_row(out, cells, block, (-pipe_rows, 0))
                 continue
             singles += single
-            append(Token(text, value, (block.page, None, None, None, block.char_span), None, is_value, is_blank,
-                         single))
+            append(
+                Token(text, value, (block.page, None, None, None, block.char_span), None, is_value, is_blank, single)
+            )
             continue
         page, index = block.page, block.index
         row_key = (index, -1)
@@ -92,7 +103,13 @@ def pipe_cells(text: str) -> list[tuple[str, int]] | None:
     if s.count("|") == 1:  # a two-cell row: a label and its one value (行政许可 | 0 under 本年处理决定数量)
         label, _, cell = s.partition("|")
         label, cell = label.strip(), cell.strip()
-        if not label or len(label) > 40 or not cell or parse_value(label).kind != TEXT or parse_value(cell).kind == TEXT:
+        if (
+            not label
+            or len(label) > 40
+            or not cell
+            or parse_value(label).kind != TEXT
+            or parse_value(cell).kind == TEXT
+        ):
             return None
         return [(label, text.find(label)), (cell, text.rfind(cell))]
     if s.count("|") < 2:
@@ -118,8 +135,9 @@ def _append_pipe_row(out: list[Token], cells: list[tuple[str, int]], block: Para
     for col, (text, off) in enumerate(cells):
         value = _short_lexeme(text)[0] if len(text) <= 40 else parse_value(text)
         cspan = (span[0] + off, span[0] + off + len(text)) if span else None
-        out.append(Token(text, value, (block.page, None, None, col, cspan), row_key, value.kind != TEXT,
-                         value.kind == BLANK))
+        out.append(
+            Token(text, value, (block.page, None, None, col, cspan), row_key, value.kind != TEXT, value.kind == BLANK)
+        )
 
 
 _GROUP = re.compile(r"\S+")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from nianbao.document import Document, Paragraph
 
 # A line that ends a sentence or a heading; a longer line ending otherwise was wrapped by the page width.
-_SENTENCE_END = frozenset("。；;！!？?：:）)」』”\"")
+_SENTENCE_END = frozenset('。；;！!？?：:）)」』”"')
 _WRAPPED_MIN = 16  # a wrapped PDF line is near the page width; headings and signatures are short
 
 

@@ -30,7 +30,8 @@ _PAIRS = (
     "質质購购贊赞趙赵躍跃車车軌轨軟软轉转輕轻載载較较輔辅輪轮農农迴回遠远適适遲迟遷迁選选遺遗鄧邓醜丑釋释針针"
     "鋼钢錄录鎖锁鏈链長长門门閉闭開开閒闲間间閘闸關关陳陈陸陆隊队階阶際际隨随險险隱隐雖虽雞鸡難难電电霧雾靜静"
     "韓韩順顺須须頒颁預预領领頻频題题額额顏颜願愿類类顧顾風风飛飞飯饭館馆馬马駐驻驗验體体髮发鬥斗魚鱼鳥鸟麥麦"
-    "齒齿龜龟")
+    "齒齿龜龟"
+)
 FOLD = str.maketrans({t: s for t, s in zip(_PAIRS[::2], _PAIRS[1::2]) if t != s})
 _TRADITIONAL = re.compile("[" + "".join(chr(k) for k in FOLD) + "]")
 _MIN_HITS = 3  # distinct traditional characters that make a text a traditional mirror (not one stray 於)

@@ -18,6 +18,7 @@ CONVERTED: dict[str, bytes] = {}
 
 def _error(kind: str, message: str) -> Exception:
     from nianbao.readers import ReadError
+
     return ReadError(kind, message)
 
 
@@ -35,8 +36,14 @@ class Converter:
     def __init__(self, profile_dir: str | None = None):
         self.profile_dir = profile_dir or os.path.join(tempfile.gettempdir(), f"nianbao-lo-{os.getuid()}-{os.getpid()}")
 
-    def convert(self, items: list[bytes], target: str = "docx", timeout_s: float | None = None,
-                in_ext: str = "doc", filter_spec: str | None = None) -> list[bytes | None]:
+    def convert(
+        self,
+        items: list[bytes],
+        target: str = "docx",
+        timeout_s: float | None = None,
+        in_ext: str = "doc",
+        filter_spec: str | None = None,
+    ) -> list[bytes | None]:
         """Convert every item in one soffice invocation; None where LibreOffice produced nothing.
 
         `filter_spec` overrides the --convert-to argument (e.g. PDF export options as JSON)."""
@@ -45,8 +52,10 @@ class Converter:
             raise _error("ConverterMissing", INSTALL_HINT)
         if not items:
             return []
-        filt = filter_spec or {"docx": "docx:MS Word 2007 XML", "pdf": "pdf:writer_pdf_Export",
-                               "doc": "doc:MS Word 97"}[target]
+        filt = (
+            filter_spec
+            or {"docx": "docx:MS Word 2007 XML", "pdf": "pdf:writer_pdf_Export", "doc": "doc:MS Word 97"}[target]
+        )
         timeout_s = timeout_s or (40 + 8 * len(items))
         with tempfile.TemporaryDirectory(prefix="nianbao-conv-") as tmp:
             src, out = Path(tmp, "in"), Path(tmp, "out")
@@ -57,18 +66,37 @@ class Converter:
                 p = src / f"f{i:05d}.{in_ext}"
                 p.write_bytes(data)
                 names.append(str(p))
-            cmd = [exe, f"-env:UserInstallation=file://{self.profile_dir}", "--headless", "--invisible",
-                   "--nologo", "--norestore", "--nodefault", "--nolockcheck", "--convert-to", filt,
-                   "--outdir", str(out), *names]
-            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    stdin=subprocess.DEVNULL, start_new_session=True,
-                                    env={**os.environ, "HOME": tmp, "SAL_USE_VCLPLUGIN": "svp"})
+            cmd = [
+                exe,
+                f"-env:UserInstallation=file://{self.profile_dir}",
+                "--headless",
+                "--invisible",
+                "--nologo",
+                "--norestore",
+                "--nodefault",
+                "--nolockcheck",
+                "--convert-to",
+                filt,
+                "--outdir",
+                str(out),
+                *names,
+            ]
+            proc = subprocess.Popen(
+                cmd,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                env={**os.environ, "HOME": tmp, "SAL_USE_VCLPLUGIN": "svp"},
+            )
             try:
                 proc.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-                raise _error("ConverterTimeout", f"LibreOffice did not finish {len(items)} file(s) in {timeout_s:.0f} s")  # noqa: B904
+                raise _error(  # noqa: B904
+                    "ConverterTimeout", f"LibreOffice did not finish {len(items)} file(s) in {timeout_s:.0f} s"
+                )
             results: list[bytes | None] = []
             for i in range(len(items)):
                 p = out / f"f{i:05d}.{target}"
@@ -108,6 +136,7 @@ def convert_to_docx(data: bytes) -> bytes:
 def read_doc(data: bytes, fmt: str = "doc") -> Document:
     """Read DOC/WPS bytes: convert to DOCX with LibreOffice (or take a batch-converted copy), then walk it."""
     from nianbao.readers.docx import read_docx
+
     docx = convert_to_docx(data)
     doc = read_docx(docx)
     doc.format = fmt

@@ -12,15 +12,35 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 MAX_XML_BYTES = 256 * 1024 * 1024  # uncompressed word/document.xml
 MAX_RATIO = 400  # uncompressed / compressed, above which a big part is treated as a bomb
 SLIVER_TWIPS = 60  # grid columns narrower than ~1 mm are LibreOffice artefacts
-WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "moveTo",
-            W + "hyperlink", W + "fldSimple", W + "dir", W + "bdo"}
-SKIP = {W + "del", W + "moveFrom", W + "delText", W + "instrText", W + "pPr", W + "rPr", MC_FALLBACK,
-        W + "footnoteReference", W + "commentReference"}
+WRAPPERS = {
+    W + "sdt",
+    W + "sdtContent",
+    W + "customXml",
+    W + "smartTag",
+    W + "ins",
+    W + "moveTo",
+    W + "hyperlink",
+    W + "fldSimple",
+    W + "dir",
+    W + "bdo",
+}
+SKIP = {
+    W + "del",
+    W + "moveFrom",
+    W + "delText",
+    W + "instrText",
+    W + "pPr",
+    W + "rPr",
+    MC_FALLBACK,
+    W + "footnoteReference",
+    W + "commentReference",
+}
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
 
 
 def _error(kind: str, message: str) -> Exception:
     from nianbao.readers import ReadError
+
     return ReadError(kind, message)
 
 
@@ -31,10 +51,14 @@ def load_document_xml(data: bytes) -> bytes:
         info = z.getinfo("word/document.xml")
     except (zipfile.BadZipFile, KeyError, OSError) as e:
         raise _error("CorruptDOCX", f"not a readable DOCX package: {e}") from e
-    if info.file_size > MAX_XML_BYTES or (info.file_size > 16 * 1024 * 1024
-                                          and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-        raise _error("ZipBomb", f"word/document.xml would inflate to {info.file_size} bytes "
-                                f"from {info.compress_size} (limit {MAX_XML_BYTES})")
+    if info.file_size > MAX_XML_BYTES or (
+        info.file_size > 16 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+    ):
+        raise _error(
+            "ZipBomb",
+            f"word/document.xml would inflate to {info.file_size} bytes "
+            f"from {info.compress_size} (limit {MAX_XML_BYTES})",
+        )
     try:
         with z.open(info) as f:
             xml = f.read(MAX_XML_BYTES + 1)
@@ -150,8 +174,13 @@ def build_table(tbl) -> tuple[Table, list[str]]:
                 last.colspan += span
                 col += span
                 continue
-            if vmerge is not None and vmerge != "restart" and col in open_v \
-                    and open_v[col].colspan == span and open_v[col].row + open_v[col].rowspan == r:
+            if (
+                vmerge is not None
+                and vmerge != "restart"
+                and col in open_v
+                and open_v[col].colspan == span
+                and open_v[col].row + open_v[col].rowspan == r
+            ):
                 anchor = open_v[col]
                 anchor.rowspan += 1
                 still_open[col] = anchor
@@ -187,7 +216,7 @@ def drop_sliver_columns(cells: list[Cell], widths: list[int], min_width: int = S
         k += ok
     kept, dropped = [], 0
     for c in cells:
-        span = sum(real[c.col:c.col + c.colspan])
+        span = sum(real[c.col : c.col + c.colspan])
         if span == 0:
             dropped += bool(c.text.strip())
             continue

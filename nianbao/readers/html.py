@@ -8,23 +8,116 @@ from lxml import etree
 from nianbao.document import Document, Paragraph, Table
 
 # WHATWG maps these labels to GBK; we go one step further to GB18030, its superset.
-GB_LABELS = {"gb2312", "gbk", "cp936", "x-gbk", "gb_2312-80", "gb_2312", "csgb2312", "chinese",
-             "iso-ir-58", "csiso58gb231280", "windows-936", "ms936", "euc-cn", "gb18030"}
+GB_LABELS = {
+    "gb2312",
+    "gbk",
+    "cp936",
+    "x-gbk",
+    "gb_2312-80",
+    "gb_2312",
+    "csgb2312",
+    "chinese",
+    "iso-ir-58",
+    "csiso58gb231280",
+    "windows-936",
+    "ms936",
+    "euc-cn",
+    "gb18030",
+}
 META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
-CONTAINERS = (".TRS_Editor", "#zoom", "#Zoom", "#UCAP-CONTENT", ".article-content", ".article_content",
-              ".article", "#article", ".art_con", ".wzcon", ".zw", "#zw", ".content-text", ".main-text",
-              "#content", ".content", "article")
-DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select",
-             "button", "input", "textarea", "template", "svg", "object", "embed", "head", "title"}
-BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-              "section", "article", "center", "blockquote", "pre", "tr", "address", "figure",
-              "figcaption", "main", "aside", "hr", "caption", "table", "body", "html"}
-META_LABELS = ("索引号", "发布机构", "发文机关", "发文日期", "成文日期", "发布日期", "公开日期",
-               "主题分类", "文号", "信息来源", "主题词", "生成日期", "公开方式", "有效性")
+CONTAINERS = (
+    ".TRS_Editor",
+    "#zoom",
+    "#Zoom",
+    "#UCAP-CONTENT",
+    ".article-content",
+    ".article_content",
+    ".article",
+    "#article",
+    ".art_con",
+    ".wzcon",
+    ".zw",
+    "#zw",
+    ".content-text",
+    ".main-text",
+    "#content",
+    ".content",
+    "article",
+)
+DROP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "iframe",
+    "form",
+    "select",
+    "button",
+    "input",
+    "textarea",
+    "template",
+    "svg",
+    "object",
+    "embed",
+    "head",
+    "title",
+}
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "center",
+    "blockquote",
+    "pre",
+    "tr",
+    "address",
+    "figure",
+    "figcaption",
+    "main",
+    "aside",
+    "hr",
+    "caption",
+    "table",
+    "body",
+    "html",
+}
+META_LABELS = (
+    "索引号",
+    "发布机构",
+    "发文机关",
+    "发文日期",
+    "成文日期",
+    "发布日期",
+    "公开日期",
+    "主题分类",
+    "文号",
+    "信息来源",
+    "主题词",
+    "生成日期",
+    "公开方式",
+    "有效性",
+)
 META_PAIR = re.compile(r"(%s)\s*[:：]\s*([^\s:：|]{1,60})" % "|".join(META_LABELS))  # noqa: UP031
-CHROME_CLASS = re.compile(r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumbs?|location|position|share|"
-                          r"footer|header|top|bottom|copyright|sidebar|related|print|close|tool)s?($|[\s_-])",
-                          re.I)
+CHROME_CLASS = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumbs?|location|position|share|"
+    r"footer|header|top|bottom|copyright|sidebar|related|print|close|tool)s?($|[\s_-])",
+    re.I,
+)
 CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 WS_NL = re.compile(r"(?<=[%s])[ \t\r\f]*\n\s*(?=[%s])" % (CJK, CJK))  # noqa: UP031
 WS = re.compile(r"[ \t\r\n\f\u00a0\u2002\u2003\u2009\u200b]+")
@@ -34,7 +127,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
     """Decode page bytes: BOM, then the declared charset (GB labels read as GB18030), strict UTF-8, GB18030."""
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace"), enc
+            return data[len(bom) :].decode(enc, errors="replace"), enc
     declared = None
     m = META_CHARSET.search(data[:8192])
     if m:
@@ -51,6 +144,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
             continue
     try:
         import chardet
+
         guess = (chardet.detect(data[:65536]) or {}).get("encoding")
         if guess:
             guess = "gb18030" if guess.lower() in GB_LABELS else guess.lower()
@@ -161,7 +255,12 @@ def collect_meta(root) -> dict:
             cells = [clean(td.text_content()) for td in table.iter("td", "th")]
             for k, cell in enumerate(cells):
                 lab = cell.rstrip(":： ")
-                if lab in META_LABELS and k + 1 < len(cells) and cells[k + 1] and cells[k + 1].rstrip(":：") not in META_LABELS:
+                if (
+                    lab in META_LABELS
+                    and k + 1 < len(cells)
+                    and cells[k + 1]
+                    and cells[k + 1].rstrip(":：") not in META_LABELS
+                ):
                     meta.setdefault(lab, cells[k + 1])
                 for mm in META_PAIR.finditer(cell):
                     meta.setdefault(mm.group(1), mm.group(2))
@@ -290,6 +389,7 @@ def read_html(data: bytes) -> Document:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as e:
         from nianbao.readers import ReadError
+
         raise ReadError("CorruptHTML", f"HTML could not be parsed: {e}") from e
     for bad in root.xpath("//script|//style|//noscript|//comment()"):
         if bad.getparent() is not None:
@@ -314,5 +414,6 @@ def read_html(data: bytes) -> Document:
     imgs = len(container.xpath(".//img"))
     if imgs:
         warnings.append(f"the content holds {imgs} image(s), which are not read")
-    return Document.from_blocks(blocks, format="html", encoding=encoding, pages=None, ocr=False,
-                                warnings=warnings, meta=meta)
+    return Document.from_blocks(
+        blocks, format="html", encoding=encoding, pages=None, ocr=False, warnings=warnings, meta=meta
+    )

@@ -23,6 +23,7 @@ def engine():
     global _engine
     if _engine is None:
         from rapidocr import RapidOCR
+
         params = {"Global.log_level": "warning"}
         threads = int(os.environ.get("NIANBAO_OCR_THREADS", "0") or 0)
         if threads > 0:  # set by the isolation pool: cores shared among its workers
@@ -107,7 +108,7 @@ def find_grids(gray: np.ndarray, erase: bool = False) -> list[dict]:
     for ya, yb in _groups(rules, gap=6):
         if yb - ya < 20:
             continue
-        grid = _band_grid(hmask[ya:yb + 1], vmask[ya:yb + 1], ya)
+        grid = _band_grid(hmask[ya : yb + 1], vmask[ya : yb + 1], ya)
         if grid:
             grids.append(grid)
     return grids
@@ -116,10 +117,10 @@ def find_grids(gray: np.ndarray, erase: bool = False) -> list[dict]:
 def _band_grid(hm: np.ndarray, vm: np.ndarray, y_off: int) -> dict | None:
     hlines = []  # (y centre, coverage over x)
     for r0, r1 in _groups(hm.sum(axis=1) >= MIN_RULE, gap=2):
-        hlines.append(((r0 + r1) / 2, hm[r0:r1 + 1].any(axis=0)))
+        hlines.append(((r0 + r1) / 2, hm[r0 : r1 + 1].any(axis=0)))
     vlines = []  # (x centre, coverage over y)
     for c0, c1 in _groups(vm.sum(axis=0) >= MIN_RULE, gap=2):
-        vlines.append(((c0 + c1) / 2, vm[:, c0:c1 + 1].any(axis=1)))
+        vlines.append(((c0 + c1) / 2, vm[:, c0 : c1 + 1].any(axis=1)))
     if len(hlines) < 2 or len(vlines) < 2:
         return None
 
@@ -130,10 +131,8 @@ def _band_grid(hm: np.ndarray, vm: np.ndarray, y_off: int) -> dict | None:
     xs_all = [x for x, _ in vlines]
     ys_all = [y for y, _ in hlines]
     # a ruling must end on crossing rulings (drops underlines and dashes drawn inside cells)
-    hlines = [(y, cov) for y, cov in hlines
-              if all(any(abs(e - x) <= TOUCH for x in xs_all) for e in extent(cov))]
-    vlines = [(x, cov) for x, cov in vlines
-              if all(any(abs(e - y) <= TOUCH for y in ys_all) for e in extent(cov))]
+    hlines = [(y, cov) for y, cov in hlines if all(any(abs(e - x) <= TOUCH for x in xs_all) for e in extent(cov))]
+    vlines = [(x, cov) for x, cov in vlines if all(any(abs(e - y) <= TOUCH for y in ys_all) for e in extent(cov))]
     if len(hlines) < 2 or len(vlines) < 2:
         return None
     ys = [y for y, _ in hlines]
@@ -163,8 +162,15 @@ def _band_grid(hm: np.ndarray, vm: np.ndarray, y_off: int) -> dict | None:
         if (r0, c0) in taken:
             continue
         taken.update((r, c) for r in range(r0, r1) for c in range(c0, c1))
-        cells.append({"row": r0, "col": c0, "rowspan": r1 - r0, "colspan": c1 - c0,
-                      "box": (xs[c0], ys[r0] + y_off, xs[c1], ys[r1] + y_off)})
+        cells.append(
+            {
+                "row": r0,
+                "col": c0,
+                "rowspan": r1 - r0,
+                "colspan": c1 - c0,
+                "box": (xs[c0], ys[r0] + y_off, xs[c1], ys[r1] + y_off),
+            }
+        )
     return {"top": ys[0] + y_off, "bottom": ys[-1] + y_off, "left": xs[0], "right": xs[-1], "cells": cells}
 
 
@@ -189,9 +195,16 @@ def _lines_of(boxes: list[dict]) -> list[dict]:
         text = ""
         for b in bs:
             text = _join(text, b["text"])
-        out.append({"text": text, "x0": bs[0]["x0"], "x1": max(b["x1"] for b in bs),
-                    "top": min(b["top"] for b in bs), "bottom": max(b["bottom"] for b in bs),
-                    "score": min(b["score"] for b in bs)})
+        out.append(
+            {
+                "text": text,
+                "x0": bs[0]["x0"],
+                "x1": max(b["x1"] for b in bs),
+                "top": min(b["top"] for b in bs),
+                "bottom": max(b["bottom"] for b in bs),
+                "score": min(b["score"] for b in bs),
+            }
+        )
     return out
 
 
@@ -208,9 +221,19 @@ def run_ocr(img: Image.Image) -> list[dict]:
         x1, y1 = box.max(axis=0)
         text = (text or "").strip()
         if text:
-            out.append({"text": text, "score": float(score), "x0": float(x0), "x1": float(x1), "top": float(y0),
-                        "bottom": float(y1), "cx": float(x0 + x1) / 2, "cy": float(y0 + y1) / 2,
-                        "h": float(y1 - y0)})
+            out.append(
+                {
+                    "text": text,
+                    "score": float(score),
+                    "x0": float(x0),
+                    "x1": float(x1),
+                    "top": float(y0),
+                    "bottom": float(y1),
+                    "cx": float(x0 + x1) / 2,
+                    "cy": float(y0 + y1) / 2,
+                    "h": float(y1 - y0),
+                }
+            )
     return out
 
 
@@ -239,6 +262,7 @@ def deskew(gray: Image.Image) -> tuple[Image.Image, float]:
 def ocr_image(img: Image.Image, page_no: int | None = None) -> list:
     """Blocks of one page image: tables from the ruling grid with OCR text per cell, other text as paragraphs."""
     from nianbao.readers.pdf import lines_to_paragraphs
+
     gray = img.convert("L")
     if max(gray.size) > MAX_SIDE:
         f = MAX_SIDE / max(gray.size)
@@ -295,6 +319,7 @@ def ocr_pdf_page(page, page_no: int) -> list:
 def read_image(data: bytes) -> Document:
     """Read a PNG/JPEG/TIFF/GIF/BMP image (every frame a page) by OCR."""
     from nianbao.readers import ReadError
+
     try:
         im = Image.open(io.BytesIO(data))
         frames = [f.copy() for f in ImageSequence.Iterator(im)]
@@ -305,5 +330,11 @@ def read_image(data: bytes) -> Document:
     blocks = []
     for i, frame in enumerate(frames):
         blocks.extend(ocr_image(frame, i + 1))
-    return Document.from_blocks(blocks, format="image", encoding=None, pages=len(frames), ocr=True,
-                                warnings=["read by OCR: check numbers against the 勾稽 relations"])
+    return Document.from_blocks(
+        blocks,
+        format="image",
+        encoding=None,
+        pages=len(frames),
+        ocr=True,
+        warnings=["read by OCR: check numbers against the 勾稽 relations"],
+    )

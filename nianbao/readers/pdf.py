@@ -17,6 +17,7 @@ BAD = re.compile(r"[\ue000-\uf8ff\ufffd\ufffe\x00-\x08\x0b\x0c\x0e-\x1f]|\(cid:\
 
 def _error(kind: str, message: str) -> Exception:
     from nianbao.readers import ReadError
+
     return ReadError(kind, message)
 
 
@@ -112,15 +113,14 @@ def _split_fused_cells(cells: list[Cell]) -> list[Cell]:
         # a header cell (its top row holds no numbers) that reaches down into data rows: those rows are cells
         # of their own, holding the trailing numbers, or blank
         data = 0
-        while (data < c.rowspan - 1 and c.row not in numeric_rows
-               and c.row + c.rowspan - 1 - data in numeric_rows):
+        while data < c.rowspan - 1 and c.row not in numeric_rows and c.row + c.rowspan - 1 - data in numeric_rows:
             data += 1
         if c.rowspan < 2 or not data or tail > data:
             out.append(c)
             continue
         bottom = list(range(c.row + c.rowspan - data, c.row + c.rowspan))
-        values = [""] * (data - tail) + lines[len(lines) - tail:]
-        out.append(Cell(c.row, c.col, "\n".join(lines[:len(lines) - tail]), c.rowspan - data, c.colspan))
+        values = [""] * (data - tail) + lines[len(lines) - tail :]
+        out.append(Cell(c.row, c.col, "\n".join(lines[: len(lines) - tail]), c.rowspan - data, c.colspan))
         out.extend(Cell(r, c.col, v, 1, c.colspan) for r, v in zip(bottom, values))
     return out
 
@@ -149,8 +149,12 @@ def lines_to_paragraphs(lines: list[dict], page_no: int, page_height: float) -> 
         text = ln["text"].strip()
         if prev is not None:
             ph = max(prev["bottom"] - prev["top"], 1.0)
-            continues = (prev["x1"] >= right - 2.2 * ph and ln["x0"] <= left + 1.2 * h
-                         and 0 <= ln["top"] - prev["bottom"] < 1.2 * h and ln.get("_region") == prev.get("_region"))
+            continues = (
+                prev["x1"] >= right - 2.2 * ph
+                and ln["x0"] <= left + 1.2 * h
+                and 0 <= ln["top"] - prev["bottom"] < 1.2 * h
+                and ln.get("_region") == prev.get("_region")
+            )
             if continues:
                 out[-1][1].text = _join(out[-1][1].text, text)
                 prev = ln
@@ -190,8 +194,13 @@ def stitch(pages: list[list], xs_of: dict[int, list[float]], warnings: list[str]
     """Join a table ending a page with a table starting the next when their columns agree."""
     blocks: list = []
     for page_blocks in pages:
-        if (blocks and page_blocks and isinstance(blocks[-1], Table) and isinstance(page_blocks[0], Table)
-                and _same_columns(blocks[-1], page_blocks[0], xs_of)):
+        if (
+            blocks
+            and page_blocks
+            and isinstance(blocks[-1], Table)
+            and isinstance(page_blocks[0], Table)
+            and _same_columns(blocks[-1], page_blocks[0], xs_of)
+        ):
             first, nxt = blocks[-1], page_blocks[0]
             _append_rows(first, nxt, xs_of)
             warnings.append(f"table from page {first.page} continues on page {nxt.page}: stitched")
@@ -252,8 +261,14 @@ def _append_rows(a: Table, b: Table, xs_of: dict[int, list[float]]) -> None:
         # an empty continuation extends a label that already spans data rows (三、本年度办理结果), never a
         # header cell (自然人) sitting above the first data row
         spans_data = top is not None and any(r in data_rows for r in range(top.row, top.row + top.rowspan))
-        if top is not None and (not c.text and top.rowspan > 1 and spans_data
-                                or _vertical(top.text) and _vertical(c.text) and (top.rowspan > 1 or c.rowspan > 1)):
+        if top is not None and (
+            not c.text
+            and top.rowspan > 1
+            and spans_data
+            or _vertical(top.text)
+            and _vertical(c.text)
+            and (top.rowspan > 1 or c.rowspan > 1)
+        ):
             top.rowspan += c.rowspan
             top.text = "\n".join(filter(None, (top.text, c.text)))
             continue
@@ -279,6 +294,7 @@ def read_pdf(data: bytes) -> Document:
                 if route == "text":
                     if plumber is None:
                         import pdfplumber
+
                         plumber = pdfplumber.open(io.BytesIO(data))
                     blocks, xs = read_text_page(plumber.pages[i], i + 1)
                     xs_of.update(xs)
@@ -286,11 +302,13 @@ def read_pdf(data: bytes) -> Document:
                     plumber.pages[i].flush_cache()
                 else:
                     from nianbao.readers.ocr import ocr_pdf_page
+
                     warnings.append(f"page {i + 1}: {reason}; read by OCR")
                     pages.append(ocr_pdf_page(pdf[i], i + 1))
                     used_ocr = True
         except Exception as e:  # pdfminer raises many kinds on damaged files
             from nianbao.readers import ReadError
+
             if isinstance(e, (ReadError, MemoryError)):
                 raise
             raise _error("CorruptPDF", f"the PDF could not be parsed: {type(e).__name__}: {e}") from e

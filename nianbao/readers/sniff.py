@@ -26,8 +26,10 @@ def sniff_format(data: bytes, name: str = "") -> str:
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")):
         return "image"
     probe = head.lstrip(b"\xef\xbb\xbf\xff\xfe\t\r\n ").lower()
-    if probe.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<body", b"<div", b"<table", b"<p")) \
-            or b"<html" in head.lower():
+    if (
+        probe.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<body", b"<div", b"<table", b"<p"))
+        or b"<html" in head.lower()
+    ):
         return "html"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "txt"

@@ -16,7 +16,9 @@ from nianbao.values import TEXT, parse_value
 
 _CONTINUATION_MAX = 24
 # an item number that starts a row label: 一、 （一） 1. 其中 第…; a wrapped label's second line has none
-_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第|其中|信息内容|统计指标)")  # a line without TAB this short, inside a TAB table, continues the previous cell
+_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第|其中|信息内容|统计指标)"
+)  # a line without TAB this short, inside a TAB table, continues the previous cell
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -148,8 +150,14 @@ def _wrapped_label(lines, i: int) -> bool:
         return False
     nxt = lines[i + 1][0]
     first = nxt.split("\t", 1)[0].strip()
-    return (_is_tsv_line(nxt) and bool(first) and parse_value(first).kind == TEXT
-            and bool(_ITEM.match(line)) and not _ITEM.match(first) and not line.endswith(("情况", "项")))
+    return (
+        _is_tsv_line(nxt)
+        and bool(first)
+        and parse_value(first).kind == TEXT
+        and bool(_ITEM.match(line))
+        and not _ITEM.match(first)
+        and not line.endswith(("情况", "项"))
+    )
 
 
 def _tsv_table(lines, i: int) -> tuple[Table, int]:

@@ -40,7 +40,7 @@ def _para(text: str, size: int | None = None, center: bool = False) -> str:
     if not text:
         return f"<w:p>{ppr}</w:p>"
     parts = text.split("\t")
-    runs = '<w:r><w:tab/></w:r>'.join(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(p)}</w:t></w:r>' for p in parts)
+    runs = "<w:r><w:tab/></w:r>".join(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(p)}</w:t></w:r>' for p in parts)
     return f"<w:p>{ppr}{runs}</w:p>"
 
 
@@ -86,14 +86,19 @@ def _grid_ranges(t: Table, sliver_before: int | None) -> tuple[list[int], dict]:
 def table_xml(t: Table, sliver_before: int | None = None, header_rows: int = 0) -> str:
     """A ruled w:tbl; merged cells as gridSpan and vMerge restart/continue."""
     widths, ranges = _grid_ranges(t, sliver_before)
-    border = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                     for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblBorders>{border}</w:tblBorders>'
-           f'<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="40" w:type="dxa"/><w:right w:w="40" w:type="dxa"/>'
-           f'</w:tblCellMar></w:tblPr><w:tblGrid>'
-           + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"]
+    border = "".join(
+        f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    out = [
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblBorders>{border}</w:tblBorders>'
+        f'<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="40" w:type="dxa"/><w:right w:w="40" w:type="dxa"/>'
+        f"</w:tblCellMar></w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
+    ]
     for r in range(t.n_rows):
-        out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if r < header_rows else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        out.append(
+            "<w:tr><w:trPr><w:tblHeader/></w:trPr>" if r < header_rows else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        )
         q = 0
         row_cells = []
         for c in t.cells:
@@ -106,7 +111,7 @@ def table_xml(t: Table, sliver_before: int | None = None, header_rows: int = 0) 
             while q < start:  # a hole in the source grid: an empty cell
                 out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[q]}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
                 q += 1
-            width = sum(widths[start:start + span])
+            width = sum(widths[start : start + span])
             tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
             if c.rowspan > 1:
                 tcpr += '<w:vMerge w:val="restart"/>' if c.row == r else "<w:vMerge/>"
@@ -133,18 +138,29 @@ def document_xml(doc: Document, slivers: dict[int, int] | None = None, header_ro
             body.append(table_xml(b, slivers.get(ti), header_rows))
             body.append("<w:p/>")
             ti += 1
-    sect = ('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-            '<w:pgMar w:top="1440" w:right="1134" w:bottom="1440" w:left="1134" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>')
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W}"><w:body>'
-            + "".join(body) + sect + "</w:body></w:document>")
+    sect = (
+        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+        '<w:pgMar w:top="1440" w:right="1134" w:bottom="1440" w:left="1134" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>'
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W}"><w:body>'
+        + "".join(body)
+        + sect
+        + "</w:body></w:document>"
+    )
 
 
 def render_docx(doc: Document, slivers: dict[int, int] | None = None, header_rows: int = 0) -> bytes:
     """DOCX bytes; `slivers` maps a table index to a grid column before which a 1-twip column is inserted;
     `header_rows` first rows of every table repeat on each page (w:tblHeader)."""
     buf = io.BytesIO()
-    parts = (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", RELS), ("word/_rels/document.xml.rels", DOC_RELS),
-             ("word/styles.xml", STYLES), ("word/document.xml", document_xml(doc, slivers, header_rows)))
+    parts = (
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", RELS),
+        ("word/_rels/document.xml.rels", DOC_RELS),
+        ("word/styles.xml", STYLES),
+        ("word/document.xml", document_xml(doc, slivers, header_rows)),
+    )
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts:  # a fixed timestamp: the same document gives the same bytes
             z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), text, zipfile.ZIP_DEFLATED)

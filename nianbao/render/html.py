@@ -24,7 +24,9 @@ def table_html(t: Table) -> str:
     for row in t.rows():
         out.append("<tr>")
         for c in row:
-            attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+            attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
+                f' colspan="{c.colspan}"' if c.colspan > 1 else ""
+            )
             inner = "".join(f"<p>{escape(line) or '&nbsp;'}</p>" for line in c.text.split("\n")) if c.text else "&nbsp;"
             out.append(f"<td{attrs}>{inner}</td>")
         out.append("</tr>")
@@ -37,10 +39,19 @@ def table_p_rows(t: Table) -> str:
     return "\n".join("<p>" + escape(" | ".join(c.text.replace("\n", "") for c in row)) + "</p>" for row in t.rows())
 
 
-def render_html(doc: Document, encoding: str = "utf-8", charset_label: str | None = None, portal: bool = False,
-                title: str = "政府信息公开工作年度报告", site: str = "某县人民政府", index_no: str = "11370826004323472M/2020-00012",
-                publisher: str = "某县科技局", date: str = "2020-01-20", meta: dict[str, str] | None = None,
-                p_rows: bool = False) -> bytes:
+def render_html(
+    doc: Document,
+    encoding: str = "utf-8",
+    charset_label: str | None = None,
+    portal: bool = False,
+    title: str = "政府信息公开工作年度报告",
+    site: str = "某县人民政府",
+    index_no: str = "11370826004323472M/2020-00012",
+    publisher: str = "某县科技局",
+    date: str = "2020-01-20",
+    meta: dict[str, str] | None = None,
+    p_rows: bool = False,
+) -> bytes:
     """HTML bytes in `encoding`, declaring `charset_label` (default: the encoding itself); `meta` adds
     <meta name=… content=…> tags (PubDate, Author); `p_rows` prints tables as '|' rows inside <p>."""
     body = []
@@ -52,12 +63,18 @@ def render_html(doc: Document, encoding: str = "utf-8", charset_label: str | Non
     content = "\n".join(body)
     label = charset_label or encoding
     tags = "".join(f'<meta name="{escape(k)}" content="{escape(v)}">' for k, v in (meta or {}).items())
-    head = f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={label}">' \
-           f'<title>{escape(title)}</title><meta name="ArticleTitle" content="{escape(title)}">{tags}</head><body>\n'
+    head = (
+        f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={label}">'
+        f'<title>{escape(title)}</title><meta name="ArticleTitle" content="{escape(title)}">{tags}</head><body>\n'
+    )
     if portal:
-        page = head + PORTAL_HEAD.format(site=site, index_no=index_no, publisher=publisher, date=date) + \
-            f'<div class="article"><h1 class="title">{escape(title)}</h1>\n<div class="TRS_Editor">\n{content}\n</div></div>\n' + \
-            PORTAL_FOOT.format(site=site) + "</body></html>\n"
+        page = (
+            head
+            + PORTAL_HEAD.format(site=site, index_no=index_no, publisher=publisher, date=date)
+            + f'<div class="article"><h1 class="title">{escape(title)}</h1>\n<div class="TRS_Editor">\n{content}\n</div></div>\n'
+            + PORTAL_FOOT.format(site=site)
+            + "</body></html>\n"
+        )
     else:
         page = head + content + "\n</body></html>\n"
     return page.encode(encoding)

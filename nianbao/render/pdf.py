@@ -11,8 +11,10 @@ def docx_to_pdf(docx_items: list[bytes], password: str | None = None) -> list[by
     """PDF bytes for each DOCX, converted in one LibreOffice run (encrypted with a user password if given)."""
     spec = None
     if password:
-        opts = {"EncryptFile": {"type": "boolean", "value": "true"},
-                "DocumentOpenPassword": {"type": "string", "value": password}}
+        opts = {
+            "EncryptFile": {"type": "boolean", "value": "true"},
+            "DocumentOpenPassword": {"type": "string", "value": password},
+        }
         spec = "pdf:writer_pdf_Export:" + json.dumps(opts)
     out = converter().convert(list(docx_items), "pdf", in_ext="docx", filter_spec=spec)
     if any(o is None for o in out):

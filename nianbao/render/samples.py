@@ -6,11 +6,24 @@ import unicodedata
 from nianbao.document import Document, Paragraph, Table
 
 APPLICANTS = ["自然人", "商业\n企业", "科研\n机构", "社会\n公益\n组织", "法律\n服务\n机构", "其他", "总计"]
-DENIED = ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
-          "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项"]
+DENIED = [
+    "1.属于国家秘密",
+    "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”",
+    "4.保护第三方合法权益",
+    "5.属于三类内部事务信息",
+    "6.属于四类过程性信息",
+    "7.属于行政执法案卷",
+    "8.属于行政查询事项",
+]
 UNABLE = ["1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确"]
-UNHANDLED = ["1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
-             "5.要求行政机关确认或重新出具已获取信息"]
+UNHANDLED = [
+    "1.信访举报投诉类申请",
+    "2.重复申请",
+    "3.要求提供公开出版物",
+    "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息",
+]
 PROSE = [
     "{agency}政府信息公开工作年度报告",
     "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求编制，所列数据统计期限自{year}年1月1日起至{year}年12月31日止。",
@@ -34,9 +47,11 @@ def _numbers(rng: random.Random, k: int, used: set) -> list[str]:
 def table_a(rng: random.Random, used: set) -> Table:
     """主动公开 (18×4): section rows span 4 columns, the (八)/(九) value cells span 2."""
     rows: list = []
-    for item, head, names in (("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "规范性文件"]),
-                              ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["行政许可", "其他对外管理服务事项"]),
-                              ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["行政处罚", "行政强制"])):
+    for item, head, names in (
+        ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "规范性文件"]),
+        ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["行政许可", "其他对外管理服务事项"]),
+        ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["行政处罚", "行政强制"]),
+    ):
         rows.append([(item, 1, 4)])
         rows.append([("信息内容", 1, 1)] + [(h, 1, 1) for h in head])
         for n in names:
@@ -74,10 +89,12 @@ def table_b(rng: random.Random, used: set) -> Table:
 def table_c(rng: random.Random, used: set) -> Table:
     """复议诉讼 (4×15): two levels of column spans."""
     results = ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计"]
-    rows = [[("行政复议", 1, 5), ("行政诉讼", 1, 10)],
-            [(r, 2, 1) for r in results] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
-            [(r, 1, 1) for r in results] * 2,
-            [(v, 1, 1) for v in _numbers(rng, 15, used)]]
+    rows = [
+        [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
+        [(r, 2, 1) for r in results] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+        [(r, 1, 1) for r in results] * 2,
+        [(v, 1, 1) for v in _numbers(rng, 15, used)],
+    ]
     return Table.from_rows(rows)
 
 
@@ -103,7 +120,9 @@ def long_table_report(n_rows: int = 72, seed: int = 2) -> Document:
     used: set = set()
     rows = [[("统计指标", 1, 1), ("单位", 1, 1), ("统计数", 1, 1)]]
     for k in range(1, n_rows):
-        rows.append([(f"{k}.第{k}项统计指标", 1, 1), ("条" if k % 3 else "件", 1, 1), (_numbers(rng, 1, used)[0], 1, 1)])
+        rows.append(
+            [(f"{k}.第{k}项统计指标", 1, 1), ("条" if k % 3 else "件", 1, 1), (_numbers(rng, 1, used)[0], 1, 1)]
+        )
     blocks = [Paragraph("附件：政府信息公开情况统计表"), Table.from_rows(rows), Paragraph("以上数据截至12月31日。")]
     return Document.from_blocks(blocks)
 

@@ -7,7 +7,9 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageFilter
 
 
-def degrade(img: Image.Image, skew_deg: float = 0.0, blur: float = 0.0, noise: float = 0.0, seed: int = 0) -> Image.Image:
+def degrade(
+    img: Image.Image, skew_deg: float = 0.0, blur: float = 0.0, noise: float = 0.0, seed: int = 0
+) -> Image.Image:
     """A rougher copy of a grey page image: rotated, blurred and salted."""
     if skew_deg:
         img = img.rotate(skew_deg, resample=Image.BICUBIC, expand=False, fillcolor=255)
@@ -22,12 +24,13 @@ def degrade(img: Image.Image, skew_deg: float = 0.0, blur: float = 0.0, noise: f
     return img
 
 
-def scan_pdf(pdf_bytes: bytes, dpi: int = 200, jpeg_quality: int | None = None, pages: list[int] | None = None,
-             **degrade_kw) -> bytes:
+def scan_pdf(
+    pdf_bytes: bytes, dpi: int = 200, jpeg_quality: int | None = None, pages: list[int] | None = None, **degrade_kw
+) -> bytes:
     """A PDF of page images (no text layer) from a PDF; `pages` picks 0-based pages."""
     pdf = pdfium.PdfDocument(pdf_bytes)
     images = []
-    for i in (pages if pages is not None else range(len(pdf))):
+    for i in pages if pages is not None else range(len(pdf)):
         img = pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
         img = degrade(img, **degrade_kw) if degrade_kw else img
         if jpeg_quality:

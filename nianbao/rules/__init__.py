@@ -3,5 +3,19 @@
 from nianbao.rules.catalogue import Line, Relation, catalogue_path, compiled_rows, lines, relations, reload, rule_ids
 from nianbao.rules.evaluate import EPS, bounds, evaluate, fmt, holds, message
 
-__all__ = ["EPS", "Line", "Relation", "bounds", "catalogue_path", "compiled_rows", "evaluate", "fmt", "holds", "lines",
-           "message", "relations", "reload", "rule_ids"]
+__all__ = [
+    "EPS",
+    "Line",
+    "Relation",
+    "bounds",
+    "catalogue_path",
+    "compiled_rows",
+    "evaluate",
+    "fmt",
+    "holds",
+    "lines",
+    "message",
+    "relations",
+    "reload",
+    "rule_ids",
+]

@@ -80,8 +80,18 @@ def lines() -> tuple[Line, ...]:
                 raise ValueError(f"{CATALOGUE}:{n}: {rule} eras {eras} are not within rules.csv's {own}")
             if r["relation"] not in RELATIONS or r["each"] not in EACH:
                 raise ValueError(f"{CATALOGUE}:{n}: relation {r['relation']!r} / each {r['each']!r} unknown")
-            out.append(Line(rule, eras, r["table"], r["each"], _terms(r["lhs"]), r["relation"], _terms(r["rhs"]),
-                            float(r["tolerance"] or 0)))
+            out.append(
+                Line(
+                    rule,
+                    eras,
+                    r["table"],
+                    r["each"],
+                    _terms(r["lhs"]),
+                    r["relation"],
+                    _terms(r["rhs"]),
+                    float(r["tolerance"] or 0),
+                )
+            )
     for rule in {x.rule for x in out}:
         kinds = {(x.relation, x.tolerance) for x in out if x.rule == rule}
         if len(kinds) > 1:
@@ -127,11 +137,22 @@ def _instances(line: Line) -> list[Relation]:
     text = f"{' + '.join(line.lhs)} {line.relation} {' + '.join(line.rhs)}"
     out = []
     for k in each:
+
         def cell(code, k=k):
             return (line.table, code, k) if line.each == "column" else (line.table, k, code)
-        out.append(Relation(line.rule, f"{line.rule}|{line.table}|{k}|{' + '.join(line.lhs)}",
-                            f"{line.table} {k}: {text}", tuple(map(cell, lhs)), tuple(map(cell, rhs)),
-                            line.relation, line.tolerance, severity))
+
+        out.append(
+            Relation(
+                line.rule,
+                f"{line.rule}|{line.table}|{k}|{' + '.join(line.lhs)}",
+                f"{line.table} {k}: {text}",
+                tuple(map(cell, lhs)),
+                tuple(map(cell, rhs)),
+                line.relation,
+                line.tolerance,
+                severity,
+            )
+        )
     return out
 
 
@@ -153,8 +174,21 @@ def compiled_rows() -> list[dict]:
             lo, hi = bounds(r.relation, r.tolerance)
             for side, cells in (("lhs", r.lhs), ("rhs", r.rhs)):
                 for seq, (t, row, col) in enumerate(cells):
-                    out.append({"template": template, "rule_id": r.rule, "instance_id": r.instance, "label": r.label,
-                                "relation": r.relation, "tolerance": r.tolerance, "lower_bound": lo,
-                                "upper_bound": hi, "side": side, "cell_seq": seq,
-                                "table_code": t, "row_code": row, "column_code": col})
+                    out.append(
+                        {
+                            "template": template,
+                            "rule_id": r.rule,
+                            "instance_id": r.instance,
+                            "label": r.label,
+                            "relation": r.relation,
+                            "tolerance": r.tolerance,
+                            "lower_bound": lo,
+                            "upper_bound": hi,
+                            "side": side,
+                            "cell_seq": seq,
+                            "table_code": t,
+                            "row_code": row,
+                            "column_code": col,
+                        }
+                    )
     return out

@@ -7,5 +7,14 @@ from .model import Layout, Region, ReportSpec
 from .tables import build_document
 from .truth import truth_entry
 
-__all__ = ["synth_main", "write_corpus", "generate", "render_text", "build_document", "truth_entry",
-           "ReportSpec", "Region", "Layout"]
+__all__ = [
+    "synth_main",
+    "write_corpus",
+    "generate",
+    "render_text",
+    "build_document",
+    "truth_entry",
+    "ReportSpec",
+    "Region",
+    "Layout",
+]

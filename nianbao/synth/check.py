@@ -6,8 +6,14 @@ from nianbao import bodies, eras, rules
 
 from .model import ReportSpec
 
-APPLICANT_COLS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-                  "legal_service_org", "other_org")
+APPLICANT_COLS = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+)
 T4_PARTS = ("upheld", "corrected", "other_result", "pending")
 AMOUNT_COLUMNS = {"procurement_amount", "fee_amount"}
 AMOUNT_ROWS = {"fees_collected", "special_funding"}
@@ -18,6 +24,7 @@ def _get(spec: ReportSpec):
     def v(table: str, row: str, col: str = "value") -> float:
         x = spec.figures.get((table, row, col), spec.extra_cells.get((table, row, col)))
         return 0 if x is None else x
+
     return v
 
 
@@ -59,13 +66,20 @@ def prose_counterparts(spec: ReportSpec) -> dict[str, float]:
     v = _get(spec)
     if eras.is_national(spec.template):
         T4 = "t4_review_litigation"
-        return {"applications_received": v("t3_applications", "new_received", "total"),
-                "administrative_reviews": v(T4, "administrative_review", "total"),
-                "administrative_litigations": v(T4, "litigation_direct", "total") + v(T4, "litigation_after_review", "total")}
+        return {
+            "applications_received": v("t3_applications", "new_received", "total"),
+            "administrative_reviews": v(T4, "administrative_review", "total"),
+            "administrative_litigations": v(T4, "litigation_direct", "total")
+            + v(T4, "litigation_after_review", "total"),
+        }
     if eras.is_legacy(spec.template):
         L = "legacy_stats"
-        return {"proactive_disclosed": v(L, "proactive_total"), "applications_received": v(L, "applications_received"),
-                "administrative_reviews": v(L, "review_total"), "administrative_litigations": v(L, "litigation_total")}
+        return {
+            "proactive_disclosed": v(L, "proactive_total"),
+            "applications_received": v(L, "applications_received"),
+            "administrative_reviews": v(L, "review_total"),
+            "administrative_litigations": v(L, "litigation_total"),
+        }
     return {}
 
 

@@ -11,11 +11,25 @@ Figures = dict[tuple[str, str, str], int | float | None]
 # share of applications by applicant column (natural persons dominate)
 APPLICANT_WEIGHTS = (70, 12, 1, 2, 5, 10)
 # how handled applications end, by leaf row (granted and 不掌握 dominate)
-LEAF_WEIGHTS = {"granted": 40, "partially_granted": 8, "denied_third_party_rights": 2, "denied_process_info": 2,
-                "denied_internal_affairs": 1, "denied_state_secret": 0.3, "unavailable_not_held": 20,
-                "unavailable_needs_creation": 3, "unavailable_unclear": 3, "not_processed_petition": 4,
-                "not_processed_repeated": 3, "not_processed_publication": 1, "not_processed_confirmation": 1,
-                "other_handling": 3, "other_no_correction": 2, "other_unpaid_fee": 0.3, "other_other": 2}
+LEAF_WEIGHTS = {
+    "granted": 40,
+    "partially_granted": 8,
+    "denied_third_party_rights": 2,
+    "denied_process_info": 2,
+    "denied_internal_affairs": 1,
+    "denied_state_secret": 0.3,
+    "unavailable_not_held": 20,
+    "unavailable_needs_creation": 3,
+    "unavailable_unclear": 3,
+    "not_processed_petition": 4,
+    "not_processed_repeated": 3,
+    "not_processed_publication": 1,
+    "not_processed_confirmation": 1,
+    "other_handling": 3,
+    "other_no_correction": 2,
+    "other_unpaid_fee": 0.3,
+    "other_other": 2,
+}
 
 
 def activity(rng: random.Random) -> str:
@@ -41,9 +55,12 @@ def split(rng: random.Random, total: int, weights) -> list[int]:
 
 def t3_figures(rng: random.Random, template: str, level: str) -> Figures:
     ts = codebook.table(template, "t3_applications")
-    leaves = [r.code for r in ts.rows
-              if r.parent in ("outcome", "denied", "unavailable", "not_processed", "other_handling")
-              and r.code != "total_handled"]
+    leaves = [
+        r.code
+        for r in ts.rows
+        if r.parent in ("outcome", "denied", "unavailable", "not_processed", "other_handling")
+        and r.code != "total_handled"
+    ]
     T = "t3_applications"
     f: Figures = {}
     base = {"idle": 0, "low": rng.randint(0, 6), "high": rng.randint(5, 400)}[level]
@@ -95,8 +112,13 @@ def t2_figures(rng: random.Random, template: str, level: str) -> Figures:
             put(row, "new_made", made)
             put(row, "new_published", published)
             put(row, "total_published", published + (0 if zero else rng.randint(0, 5 * hi)))
-        for row, hi in (("administrative_licensing", 60), ("other_external_services", 40),
-                        ("administrative_penalty", 300), ("administrative_coercion", 20), ("administrative_fees", 15)):
+        for row, hi in (
+            ("administrative_licensing", 60),
+            ("other_external_services", 40),
+            ("administrative_penalty", 300),
+            ("administrative_coercion", 20),
+            ("administrative_fees", 15),
+        ):
             prior = 0 if zero else rng.randint(0, hi)
             put(row, "prior_year_items", prior)
             put(row, "change", 0 if zero or rng.random() < 0.6 else rng.randint(-min(prior, 5), 5))
@@ -112,7 +134,11 @@ def t2_figures(rng: random.Random, template: str, level: str) -> Figures:
             put(row, "issued", issued)
             put(row, "repealed", repealed)
             put(row, "in_force", issued + (0 if zero else rng.randint(0, 8 * max(hi, 1))))
-        for row, hi in (("administrative_licensing", 3000), ("administrative_penalty", 400), ("administrative_coercion", 30)):
+        for row, hi in (
+            ("administrative_licensing", 3000),
+            ("administrative_penalty", 400),
+            ("administrative_coercion", 30),
+        ):
             put(row, "decisions", 0 if zero or rng.random() < 0.3 else rng.randint(0, hi))
         put("administrative_fees", "fee_amount", 0 if zero or rng.random() < 0.6 else amount(rng, 80))
     return f
@@ -136,8 +162,14 @@ def legacy_figures(rng: random.Random, level: str) -> Figures:
     channels = [c + (rng.randint(0, c // 2) if rng.random() < 0.3 else 0) for c in channels]
     for k, c in zip(("gazette", "website", "weibo", "wechat", "other"), channels):
         put("channel_" + k, c)
-    for row, hi in (("hotspot_responses", 10), ("press_conferences", 4), ("online_interviews", 3),
-                    ("policy_interpretations", 12), ("weibo_wechat_responses", 10), ("other_responses", 5)):
+    for row, hi in (
+        ("hotspot_responses", 10),
+        ("press_conferences", 4),
+        ("online_interviews", 3),
+        ("policy_interpretations", 12),
+        ("weibo_wechat_responses", 10),
+        ("other_responses", 5),
+    ):
         put(row, small(rng, level, hi))
     put("press_conferences_by_leaders", rng.randint(0, f[(L, "press_conferences", "value")]))
     put("online_interviews_by_leaders", rng.randint(0, f[(L, "online_interviews", "value")]))
@@ -151,14 +183,28 @@ def legacy_figures(rng: random.Random, level: str) -> Figures:
     put("applications_closed", closed)
     put("applications_closed_on_time", closed - extended)
     put("applications_closed_extended", extended)
-    items = ("already_public", "granted", "partially_granted", "denied", "not_this_agency", "not_exist",
-             "correction_requested", "other_channel")
+    items = (
+        "already_public",
+        "granted",
+        "partially_granted",
+        "denied",
+        "not_this_agency",
+        "not_exist",
+        "correction_requested",
+        "other_channel",
+    )
     parts = split(rng, closed, (15, 45, 8, 6, 10, 10, 3, 3))
     put("applications_answered", closed)
     for k, c in zip(items, parts):
         put("answered_" + k, c)
-    denied = ("state_secret", "commercial_secret", "personal_privacy", "security_stability", "not_government_info",
-              "other_legal")
+    denied = (
+        "state_secret",
+        "commercial_secret",
+        "personal_privacy",
+        "security_stability",
+        "not_government_info",
+        "other_legal",
+    )
     dparts = split(rng, parts[3] - (rng.randint(0, parts[3]) if rng.random() < 0.2 else 0), (1, 3, 4, 1, 3, 2))
     for k, c in zip(denied, dparts):
         put("denied_" + k, c)

@@ -20,8 +20,11 @@ from .tables import (
 )
 
 T2, T3, T4 = "t2_proactive", "t3_applications", "t4_review_litigation"
-T4_BLOCKS = (("administrative_review", "行政复议"), ("litigation_direct", "行政诉讼（未经复议直接起诉）"),
-             ("litigation_after_review", "行政诉讼（复议后起诉）"))
+T4_BLOCKS = (
+    ("administrative_review", "行政复议"),
+    ("litigation_direct", "行政诉讼（未经复议直接起诉）"),
+    ("litigation_after_review", "行政诉讼（复议后起诉）"),
+)
 PLACEHOLDER = ["类别", *(f"数据{i}" for i in range(1, 7)), "总计"]
 GARBLED = ["项目", "本年新收件数", "上年结转件数", "予以公开", "部分公开", "不予公开", "结转下年度", "总计"]
 SEPARATOR = "==================== 正文 ===================="
@@ -36,8 +39,13 @@ def t2_parts(spec: ReportSpec) -> list[tuple[str, list[str], list[tuple[str, str
         if not members:
             continue
         cols = ts.columns_for(members[0])
-        out.append((heading, [c.label for c in cols],
-                    [(r.code, r.label, [(T2, r.code, c.code) for c in cols]) for r in members]))
+        out.append(
+            (
+                heading,
+                [c.label for c in cols],
+                [(r.code, r.label, [(T2, r.code, c.code) for c in cols]) for r in members],
+            )
+        )
     return out
 
 
@@ -101,8 +109,12 @@ def dump_table(spec: ReportSpec, code: str) -> str:
     if code == T2:
         parts = []
         for heading, cols, members in t2_parts(spec):
-            parts.append(heading + "信息内容" + "".join(cols) +
-                         "".join(label + run(spec, keys, spec.fused.get((T2, c), frozenset())) for c, label, keys in members))
+            parts.append(
+                heading
+                + "信息内容"
+                + "".join(cols)
+                + "".join(label + run(spec, keys, spec.fused.get((T2, c), frozenset())) for c, label, keys in members)
+            )
         return "".join(parts)
     if code == T3:
         legal = [LEGAL_PERSON_COLUMNS[c] for c in t3_columns(spec)[1:-1]]
@@ -135,12 +147,22 @@ def header_lines(spec: ReportSpec, rng: random.Random) -> list[str]:
     """The archiver's header: 标题/发布时间/文号/发布机构/栏目/原文链接, then the body separator."""
     page = spec.page
     title = page.get("title") or spec.body[0][1].strip()
-    date = page.get("date") or (f"{spec.published_on.isoformat()} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}"
-                                if spec.published_on else "")
+    date = page.get("date") or (
+        f"{spec.published_on.isoformat()} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}"
+        if spec.published_on
+        else ""
+    )
     publisher = page.get("publisher") or spec.agency
     n = rng.randint(10000, 99999)
-    return [f"标题: {title}", f"发布时间: {date}", "文号: ", f"发布机构: {publisher}", "栏目: 政府信息公开年报",
-            f"原文链接: https://www.example.gov.cn/zwgk/zfxxgknb/t{n}.htm", SEPARATOR]
+    return [
+        f"标题: {title}",
+        f"发布时间: {date}",
+        "文号: ",
+        f"发布机构: {publisher}",
+        "栏目: 政府信息公开年报",
+        f"原文链接: https://www.example.gov.cn/zwgk/zfxxgknb/t{n}.htm",
+        SEPARATOR,
+    ]
 
 
 def crawler_dump(spec: ReportSpec) -> str:
@@ -156,25 +178,29 @@ def crawler_dump(spec: ReportSpec) -> str:
 # ---------------------------------------------------------------- Markdown as a converter writes it
 def md_table(header: list[str], rows: list[list[str]], rule: str = "---") -> list[str]:
     """A Markdown pipe table and the blank line after it."""
+
     def line(cells):
         return "| " + " | ".join(cells) + " |"
+
     return [line(header), "|" + "|".join([rule] * len(header)) + "|", *(line(r) for r in rows), ""]
 
 
 def md_t3(spec: ReportSpec, rng: random.Random) -> list[str]:
     """表三 cut into small tables with placeholder headers, junk header tables, the tail under a garbled header."""
     out = ["(" + NOTE.strip("（）").replace("：", ":").replace("，", ",") + ")", ""]
-    if rng.random() < 0.7:   # converter artefacts: the header cells become tables of their own
+    if rng.random() < 0.7:  # converter artefacts: the header cells become tables of their own
         out += ["### 申请人情况 (自然人)", *md_table(["(数据项目)", "数量"], [["-", "-"]])]
-        out += ["### 申请人情况 (法人或其他组织)", *md_table(["商业企业", "科研机构", "社会公益", "法律服务机构", "其他"],
-                                                         [["-"] * 5])]
+        out += [
+            "### 申请人情况 (法人或其他组织)",
+            *md_table(["商业企业", "科研机构", "社会公益", "法律服务机构", "其他"], [["-"] * 5]),
+        ]
         out += ["### 申请人情况 (总计)", *md_table(["(数据项目)", "数量"], [["-", "-"]])]
     rows = list(zip(t3_rows(spec), t3_keys(spec)))
     garble_at = rng.randint(len(rows) // 2, len(rows) - 2) if rng.random() < 0.5 else None
     i = 0
     outcome_started = False
     while i < len(rows):
-        if garble_at is not None and i >= garble_at:   # the rest under a garbled header, in one table
+        if garble_at is not None and i >= garble_at:  # the rest under a garbled header, in one table
             out += md_table(GARBLED, [[r.label, *r.cells] for r, _k in rows[i:]])
             break
         r, _k = rows[i]
@@ -186,8 +212,10 @@ def md_t3(spec: ReportSpec, rng: random.Random) -> list[str]:
             while j < len(rows) and rows[j][0].parent == r.parent and (garble_at is None or j < garble_at):
                 j += 1
             group = [x for x, _k in rows[i:j]]
-            out += [f"### {GROUP_LABEL[r.parent].replace('（', '(').replace('）', ') ')}",
-                    *md_table(PLACEHOLDER, [[x.label, *x.cells] for x in group])]
+            out += [
+                f"### {GROUP_LABEL[r.parent].replace('（', '(').replace('）', ') ')}",
+                *md_table(PLACEHOLDER, [[x.label, *x.cells] for x in group]),
+            ]
             i += len(group)
             continue
         out += [f"### {r.label}", *md_table(PLACEHOLDER, [[r.label.split("、", 1)[-1], *r.cells]])]
@@ -200,8 +228,12 @@ def md_tables(spec: ReportSpec, code: str, rng: random.Random) -> list[str]:
     if code == T2:
         out = []
         for heading, cols, members in t2_parts(spec):
-            out += [f"### {heading}", *md_table(["信息内容", *cols], [[label, *(spec.printed(k) for k in keys)]
-                                                                     for _c, label, keys in members])]
+            out += [
+                f"### {heading}",
+                *md_table(
+                    ["信息内容", *cols], [[label, *(spec.printed(k) for k in keys)] for _c, label, keys in members]
+                ),
+            ]
         return out
     if code == T3:
         return md_t3(spec, rng)
@@ -209,8 +241,10 @@ def md_tables(spec: ReportSpec, code: str, rng: random.Random) -> list[str]:
         cols = [c.code for c in codebook.table(spec.template, T4).columns]
         out = []
         for row, heading in T4_BLOCKS:
-            out += [f"### {heading}", *md_table(list(T4_RESULTS), [[spec.printed((T4, row, c)) for c in cols]],
-                                                  "----------")]
+            out += [
+                f"### {heading}",
+                *md_table(list(T4_RESULTS), [[spec.printed((T4, row, c)) for c in cols]], "----------"),
+            ]
         return out
     rows = []
     ts = codebook.table(eras.owner("legacy_stats"), "legacy_stats")

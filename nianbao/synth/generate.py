@@ -38,10 +38,16 @@ def pick_layout(rng: random.Random, template: str, style: str | None = None) -> 
     if "repeat_header" in quirks:
         quirks.add("page_break")
     encoding = rng.choices([e for e, _ in ENCODINGS], [w for _, w in ENCODINGS])[0]
-    return Layout(style=style, quirks=frozenset(quirks), encoding=encoding,
-                  blank_line_paragraphs=rng.random() < (0.8 if style == "tab" else 0.4),
-                  split_header_words=rng.random() < 0.7, vertical_text=rng.random() < (0.8 if style == "tab" else 0.4),
-                  fullwidth_parens=rng.random() < 0.5, page_number=rng.randint(2, 5))
+    return Layout(
+        style=style,
+        quirks=frozenset(quirks),
+        encoding=encoding,
+        blank_line_paragraphs=rng.random() < (0.8 if style == "tab" else 0.4),
+        split_header_words=rng.random() < 0.7,
+        vertical_text=rng.random() < (0.8 if style == "tab" else 0.4),
+        fullwidth_parens=rng.random() < 0.5,
+        page_number=rng.randint(2, 5),
+    )
 
 
 def choose_violations(rng: random.Random, template: str, rate: float) -> list[str]:
@@ -60,9 +66,15 @@ def attempt(rng: random.Random, template: str, style: str | None, rate: float) -
     agency, aliases, kind = pick_agency(rng, region, year)
     if kind == "city_department":
         region.county, region.code = None, region.code[:4] + "00"
-    spec = ReportSpec(agency=agency, region=region, report_year=year, template=template,
-                      published_on=publication(rng, year), agency_aliases=aliases,
-                      layout=pick_layout(rng, template, style))
+    spec = ReportSpec(
+        agency=agency,
+        region=region,
+        report_year=year,
+        template=template,
+        published_on=publication(rng, year),
+        agency_aliases=aliases,
+        layout=pick_layout(rng, template, style),
+    )
     if template == "2019" and region.code.startswith("42") and rng.random() < 0.6:
         spec.variant = "hubei"
         spec.hubei_extra = tuple(rng.choice((0, 0, 0, 1, 3)) for _ in range(3))
@@ -79,8 +91,13 @@ def attempt(rng: random.Random, template: str, style: str | None, rate: float) -
     return spec
 
 
-def generate(seed: int | str, index: int = 0, template: str | None = None, style: str | None = None,
-             violation_rate: float = VIOLATION_RATE) -> ReportSpec:
+def generate(
+    seed: int | str,
+    index: int = 0,
+    template: str | None = None,
+    style: str | None = None,
+    violation_rate: float = VIOLATION_RATE,
+) -> ReportSpec:
     """One report, deterministic in (seed, index); its `violations` are exactly the rules it breaks."""
     rng = random.Random(f"nianbao-synth:{seed}:{index}")
     template = template or rng.choice(TEMPLATES)

@@ -10,12 +10,12 @@ from .tables import NOTE, WRAPPED, build_document, table_code
 STYLES = ("tab", "pipe", "lines", "mixed")
 # quirk -> the styles it is applied with (and it needs the table it names)
 QUIRKS = {
-    "truncated_headers": ("pipe",),            # 本年新 | 本年新 | 对外公开总数量 (两城镇, 乌海)
-    "space_split_headers": ("mixed",),         # 本年新 制作数量, 商业 企业
-    "note_ahead": ("tab", "pipe", "lines"),    # the 勾稽 note printed as a line of its own before 表三
-    "page_break": ("tab", "pipe", "lines", "mixed"),   # "- 3 -" between two rows of a table
-    "repeat_header": ("tab", "pipe", "mixed"),          # the header rows printed again after the page break
-    "bare_denied_run": ("tab", "lines"),       # （三）不予公开 followed by 8×7 numbers without the sub-row labels
+    "truncated_headers": ("pipe",),  # 本年新 | 本年新 | 对外公开总数量 (两城镇, 乌海)
+    "space_split_headers": ("mixed",),  # 本年新 制作数量, 商业 企业
+    "note_ahead": ("tab", "pipe", "lines"),  # the 勾稽 note printed as a line of its own before 表三
+    "page_break": ("tab", "pipe", "lines", "mixed"),  # "- 3 -" between two rows of a table
+    "repeat_header": ("tab", "pipe", "mixed"),  # the header rows printed again after the page break
+    "bare_denied_run": ("tab", "lines"),  # （三）不予公开 followed by 8×7 numbers without the sub-row labels
 }
 PAGE = object()  # marks a page break between rows
 
@@ -63,8 +63,11 @@ def relabel(table: Table, code: str, quirks: frozenset[str]) -> Table:
         if code == "t2_proactive" and "truncated_headers" in quirks and text in ("本年新制作数量", "本年新公开数量"):
             text = "本年新"
         if "space_split_headers" in quirks:
-            text = {"本年新制作数量": "本年新 制作数量", "本年新公开数量": "本年新 公开数量",
-                    "对外公开总数量": "对外公开 总数量"}.get(text, text)
+            text = {
+                "本年新制作数量": "本年新 制作数量",
+                "本年新公开数量": "本年新 公开数量",
+                "对外公开总数量": "对外公开 总数量",
+            }.get(text, text)
         if "note_ahead" in quirks and text == NOTE:
             text = ""
         cells.append(type(c)(c.row, c.col, text, c.rowspan, c.colspan))
@@ -77,10 +80,10 @@ def bare_denied(rows: list[list[str]]) -> list[list[str]]:
     if len(idx) != 2 or idx[1] - idx[0] != 7:
         return rows
     first, last = idx
-    block = rows[first:last + 1]
+    block = rows[first : last + 1]
     head = [t for t in block[0][:-7] if not t.startswith("1.")]
     merged = head + [v for row in block for v in row[-7:]]
-    return rows[:first] + [merged] + rows[last + 1:]
+    return rows[:first] + [merged] + rows[last + 1 :]
 
 
 def with_page_break(rows: list, code: str, quirks: frozenset[str], rng: random.Random) -> list:
@@ -161,8 +164,11 @@ def render_table(table: Table, spec: ReportSpec, rng: random.Random) -> list[str
         # the header block, then the 15 numbers as one run (a blank printed '-' so that it keeps its place)
         run = " ".join(t or "-" for t in rows[-1])
         head = rows[:-1]
-        lines = {"tab": lambda: style_tab(head, page), "pipe": lambda: style_pipe(head, page),
-                 "lines": lambda: style_lines(head, page)}.get(lay.style, lambda: style_mixed(head, page, rng))()
+        lines = {
+            "tab": lambda: style_tab(head, page),
+            "pipe": lambda: style_pipe(head, page),
+            "lines": lambda: style_lines(head, page),
+        }.get(lay.style, lambda: style_mixed(head, page, rng))()
         while lines and lines[-1] == "":
             lines.pop()
         return [*lines, run, ""]

@@ -28,8 +28,10 @@ def table(scores: dict[str, Score], truth: list[dict]) -> str:
     docs["all"] = len(truth)
     lines = ["| phenomenon | docs | cells right | meta right | findings | false alarms |", "|---|---|---|---|---|---|"]
     for name, s in sorted(scores.items(), key=lambda kv: (kv[0] != "all", kv[1].cell_rate)):
-        lines.append(f"| {name} | {docs[name]} | {s.correct}/{s.cells} ({100 * s.cell_rate:.1f}%) | "
-                     f"{s.meta_ok}/{s.meta} ({100 * s.meta_rate:.1f}%) | {s.found}/{s.violations} | {s.false_alarms} |")
+        lines.append(
+            f"| {name} | {docs[name]} | {s.correct}/{s.cells} ({100 * s.cell_rate:.1f}%) | "
+            f"{s.meta_ok}/{s.meta} ({100 * s.meta_rate:.1f}%) | {s.found}/{s.violations} | {s.false_alarms} |"
+        )
     return "\n".join(lines)
 
 
@@ -39,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--output", required=True, type=Path, help="JSON Lines of `nianbao extract --json`")
     args = ap.parse_args(argv)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
-    outputs = [json.loads(line) for line in args.output.read_text(encoding="utf-8").splitlines()
-               if line.startswith("{")]
+    outputs = [
+        json.loads(line) for line in args.output.read_text(encoding="utf-8").splitlines() if line.startswith("{")
+    ]
     print(table(by_phenomenon(truth, outputs), truth))
     return 0
 

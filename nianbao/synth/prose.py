@@ -31,24 +31,58 @@ FILLER_IMPROVE = (
     "一是进一步健全政府信息公开工作机制；二是进一步丰富公开方式，加强政务公开栏等基础设施建设；三是加强业务培训，不断提高政府信息公开工作的质量和水平。",
 )
 PROSE_SECTIONS = {
-    "six": ("一、概述", "二、主动公开政府信息情况", "三、依申请公开政府信息和不予公开政府信息情况",
-            "四、因政府信息公开申请行政复议、提起行政诉讼的情况", "五、政府信息公开的收费及减免情况",
-            "六、政府信息公开工作存在的主要问题及改进情况"),
-    "eight": ("一、基本工作情况", "二、主动公开政府信息的情况", "三、依申请公开政府信息情况",
-              "四、行政复议诉讼和举报投诉情况", "五、政府信息公开的收费及减免情况", "六、存在的问题及改进情况"),
-    "shandong": ("一、概述", "二、主动公开政府信息情况", "三、依申请公开政府信息情况",
-                 "四、因政府信息公开申请提起行政复议、行政诉讼的情况", "五、政府信息公开的收费及减免情况",
-                 "六、政府信息公开工作存在的主要问题及改进情况"),
+    "six": (
+        "一、概述",
+        "二、主动公开政府信息情况",
+        "三、依申请公开政府信息和不予公开政府信息情况",
+        "四、因政府信息公开申请行政复议、提起行政诉讼的情况",
+        "五、政府信息公开的收费及减免情况",
+        "六、政府信息公开工作存在的主要问题及改进情况",
+    ),
+    "eight": (
+        "一、基本工作情况",
+        "二、主动公开政府信息的情况",
+        "三、依申请公开政府信息情况",
+        "四、行政复议诉讼和举报投诉情况",
+        "五、政府信息公开的收费及减免情况",
+        "六、存在的问题及改进情况",
+    ),
+    "shandong": (
+        "一、概述",
+        "二、主动公开政府信息情况",
+        "三、依申请公开政府信息情况",
+        "四、因政府信息公开申请提起行政复议、行政诉讼的情况",
+        "五、政府信息公开的收费及减免情况",
+        "六、政府信息公开工作存在的主要问题及改进情况",
+    ),
 }
-T19_HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+T19_HEADINGS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
 
 
 def we(spec: ReportSpec) -> str:
     a = spec.agency
-    return "我镇" if a.endswith(("镇人民政府",)) else "我乡" if a.endswith("乡人民政府") else \
-        "我办" if a.endswith("办事处") else "我办" if a.endswith("办公室") else "我局" if a.endswith("局") else "我委" \
-        if a.endswith("委员会") else "本机关"
+    return (
+        "我镇"
+        if a.endswith(("镇人民政府",))
+        else "我乡"
+        if a.endswith("乡人民政府")
+        else "我办"
+        if a.endswith("办事处")
+        else "我办"
+        if a.endswith("办公室")
+        else "我局"
+        if a.endswith("局")
+        else "我委"
+        if a.endswith("委员会")
+        else "本机关"
+    )
 
 
 def count_text(rng: random.Random, n: int | float, approx: bool) -> str:
@@ -69,15 +103,21 @@ def state_metrics(rng: random.Random, spec: ReportSpec) -> dict[str, str]:
     out: dict[str, str] = {}
     # proactive disclosures
     if rng.random() < 0.85 or (wrong and eras.is_legacy(spec.template)):
-        n = int(target.get("proactive_disclosed", rng.randint(5, 300) if rng.random() < 0.9 else rng.randint(300, 5000)))
+        n = int(
+            target.get("proactive_disclosed", rng.randint(5, 300) if rng.random() < 0.9 else rng.randint(300, 5000))
+        )
         approx = rng.random() < 0.15
         if wrong and eras.is_legacy(spec.template):
             n, approx = max(2 * n, n + 12), rng.random() < 0.5
         spec.prose_metrics["proactive_disclosed"] = (n, approx)
         c = count_text(rng, n, approx)
-        out["proactive_disclosed"] = rng.choice((
-            f"{y}年，全年主动公开政府信息{c}条。", f"{y}年度，{we(spec)}通过政府网站主动公开政府信息{c}条。",
-            f"全年主动上报公开政府信息共计{c}条，公开信息内容包括机构职能、政策法规、工作动态、人事信息等内容。"))
+        out["proactive_disclosed"] = rng.choice(
+            (
+                f"{y}年，全年主动公开政府信息{c}条。",
+                f"{y}年度，{we(spec)}通过政府网站主动公开政府信息{c}条。",
+                f"全年主动上报公开政府信息共计{c}条，公开信息内容包括机构职能、政策法规、工作动态、人事信息等内容。",
+            )
+        )
     # applications
     wrong_one = spec.r8_metric if wrong and not eras.is_legacy(spec.template) else None
     if rng.random() < 0.85 or wrong_one:
@@ -86,10 +126,21 @@ def state_metrics(rng: random.Random, spec: ReportSpec) -> dict[str, str]:
             n = n + rng.randint(2, 9)
         spec.prose_metrics["applications_received"] = (n, False)
         out["applications_received"] = (
-            rng.choice((f"{y}年度未收到公民、法人和其他组织提出的政府信息公开申请。", f"{y}年，{we(spec)}未收到政府信息公开申请。",
-                        f"{y}年度依申请公开0件。")) if n == 0 else
-            rng.choice((f"{y}年，共收到政府信息公开申请{count_text(rng, n, False)}件，均已按规定时限答复。",
-                        f"全年收到政府信息公开申请{n}件。")))
+            rng.choice(
+                (
+                    f"{y}年度未收到公民、法人和其他组织提出的政府信息公开申请。",
+                    f"{y}年，{we(spec)}未收到政府信息公开申请。",
+                    f"{y}年度依申请公开0件。",
+                )
+            )
+            if n == 0
+            else rng.choice(
+                (
+                    f"{y}年，共收到政府信息公开申请{count_text(rng, n, False)}件，均已按规定时限答复。",
+                    f"全年收到政府信息公开申请{n}件。",
+                )
+            )
+        )
     if rng.random() < 0.85 or wrong_one:
         r = int(target.get("administrative_reviews", 0))
         lit = int(target.get("administrative_litigations", 0))
@@ -98,14 +149,23 @@ def state_metrics(rng: random.Random, spec: ReportSpec) -> dict[str, str]:
         spec.prose_metrics["administrative_reviews"] = (r, False)
         spec.prose_metrics["administrative_litigations"] = (lit, False)
         out["administrative_reviews"] = (
-            rng.choice((f"{y}年度未发生针对本机关有关政府信息公开事务的行政复议、行政诉讼案件。",
-                        f"{y}年，没有发生因政府信息公开引起的行政复议、行政诉讼情况。")) if r == 0 and lit == 0 else
-            f"{y}年，因政府信息公开工作被申请行政复议{r}件、提起行政诉讼{lit}件。")
+            rng.choice(
+                (
+                    f"{y}年度未发生针对本机关有关政府信息公开事务的行政复议、行政诉讼案件。",
+                    f"{y}年，没有发生因政府信息公开引起的行政复议、行政诉讼情况。",
+                )
+            )
+            if r == 0 and lit == 0
+            else f"{y}年，因政府信息公开工作被申请行政复议{r}件、提起行政诉讼{lit}件。"
+        )
     if rng.random() < 0.7:
         fee = 0 if rng.random() < 0.9 or eras.is_legacy(spec.template) else rng.choice((100, 200, 400, 35))
         spec.prose_metrics["fees_collected"] = (fee, False)
-        out["fees_collected"] = (rng.choice(("不存在收费。", f"{y}年度未收取任何费用。", "政府信息公开工作中未收取任何费用。"))
-                                 if fee == 0 else f"{y}年度实际收取信息处理费共计{fee}元。")
+        out["fees_collected"] = (
+            rng.choice(("不存在收费。", f"{y}年度未收取任何费用。", "政府信息公开工作中未收取任何费用。"))
+            if fee == 0
+            else f"{y}年度实际收取信息处理费共计{fee}元。"
+        )
     return out
 
 
@@ -113,9 +173,15 @@ def title(rng: random.Random, spec: ReportSpec, short_title: bool) -> str:
     y, a = spec.report_year, spec.agency
     if short_title:
         return rng.choice((f"{a_short(spec)}政府信息公开工作年度报告", f"{a_short(spec)}{y}年政府信息公开年度报告"))
-    return rng.choice((f"{a}{y}年政府信息公开工作年度报告", f"{y}年度{a}政府信息公开工作年度报告",
-                       f"{a}{y}年度政府信息公开工作年度报告", f"{a} {y} 年 政府信息公开工作年度报告",
-                       f"关于{a}{y}年度政府信息公开工作情况的报告"))
+    return rng.choice(
+        (
+            f"{a}{y}年政府信息公开工作年度报告",
+            f"{y}年度{a}政府信息公开工作年度报告",
+            f"{a}{y}年度政府信息公开工作年度报告",
+            f"{a} {y} 年 政府信息公开工作年度报告",
+            f"关于{a}{y}年度政府信息公开工作情况的报告",
+        )
+    )
 
 
 def a_short(spec: ReportSpec) -> str:
@@ -123,7 +189,7 @@ def a_short(spec: ReportSpec) -> str:
     a = spec.agency
     for place in (spec.region.county, spec.region.city):
         if place and a.startswith(place):
-            return a[len(place):]
+            return a[len(place) :]
     return a
 
 
@@ -152,9 +218,11 @@ def write_body(rng: random.Random, spec: ReportSpec) -> None:
         superior = (r.city + "人民政府政务公开办公室") if not r.county else (r.county + "人民政府政务公开办公室")
         superior = (r.province if not r.county else r.city) + superior
     notice = f"根据《{superior}关于做好{y}年政府信息公开工作年度报告编制发布工作的通知》要求，"
-    intro = (f"{notice}本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，由{spec.agency}编制。"
-             f"本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
-             f"如对本报告有任何疑问，请与{a_short(spec)}办公室联系（电话：{rng.randint(0, 9999):04d}-{rng.randint(1000000, 8999999)}）。")
+    intro = (
+        f"{notice}本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，由{spec.agency}编制。"
+        f"本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
+        f"如对本报告有任何疑问，请与{a_short(spec)}办公室联系（电话：{rng.randint(0, 9999):04d}-{rng.randint(1000000, 8999999)}）。"
+    )
     body.append(("p", intro))
     p = lambda text: body.append(("p", text.format(**fill)))  # noqa: E731
     if eras.is_national(spec.template):
@@ -169,8 +237,13 @@ def write_body(rng: random.Random, spec: ReportSpec) -> None:
         p("（二）依申请公开。" + sentences.get("applications_received", "依法依规办理政府信息公开申请。"))
         for i, text in enumerate(rng.sample(FILLER_WORK, 3)):
             p(f"（{'三四五'[i]}）" + text)
-        body += [("h", h[1]), ("table", "t2_proactive"), ("h", ("    " if rng.random() < 0.2 else "") + h[2]),
-                 ("table", "t3_applications"), ("h", h[3])]
+        body += [
+            ("h", h[1]),
+            ("table", "t2_proactive"),
+            ("h", ("    " if rng.random() < 0.2 else "") + h[2]),
+            ("table", "t3_applications"),
+            ("h", h[3]),
+        ]
         if "administrative_reviews" in sentences and rng.random() < 0.5:
             p(sentences.pop("administrative_reviews"))
         body.append(("table", "t4_review_litigation"))
@@ -203,13 +276,20 @@ def write_body(rng: random.Random, spec: ReportSpec) -> None:
     if spec.published_on is not None and (not header_date or rng.random() < 0.5):
         closing.append(("p", " " * rng.choice((0, 0, 30)) + date_text(rng, spec.published_on)))
     elif header_date:
-        spec.published_on, spec.published_also = spec.published_also[0] if spec.published_also else spec.published_on, []
+        spec.published_on, spec.published_also = (
+            spec.published_also[0] if spec.published_also else spec.published_on,
+            [],
+        )
     if eras.is_legacy(spec.template):
         att = f"{y}年度政府信息公开工作情况统计表"
         body.append(("p", f"附件:{att}"))
         body += closing
-        body += [("p", "附件:"), ("p", att),
-                 ("p", f"单位名称:{spec.agency}联系人及电话:{rng.randint(8000000, 8999999)}"), ("table", "legacy_stats")]
+        body += [
+            ("p", "附件:"),
+            ("p", att),
+            ("p", f"单位名称:{spec.agency}联系人及电话:{rng.randint(8000000, 8999999)}"),
+            ("table", "legacy_stats"),
+        ]
     else:
         body += closing
     spec.body = body

@@ -29,12 +29,18 @@ def seed_spec(data: bytes, truth: dict) -> ReportSpec:
     rep = truth["report"]
     template = rep["template"]
     region = rep.get("region") or {}
-    spec = ReportSpec(agency=rep["agency"], region=Region(region.get("province"), region.get("city"),
-                                                          region.get("county"), ""),
-                      report_year=rep["report_year"], template=template,
-                      published_on=date.fromisoformat(rep["published_on"][0] if isinstance(rep["published_on"], list)
-                                                      else rep["published_on"]) if rep.get("published_on") else None,
-                      layout=Layout(fullwidth_parens="（一）" in doc.text))
+    spec = ReportSpec(
+        agency=rep["agency"],
+        region=Region(region.get("province"), region.get("city"), region.get("county"), ""),
+        report_year=rep["report_year"],
+        template=template,
+        published_on=date.fromisoformat(
+            rep["published_on"][0] if isinstance(rep["published_on"], list) else rep["published_on"]
+        )
+        if rep.get("published_on")
+        else None,
+        layout=Layout(fullwidth_parens="（一）" in doc.text),
+    )
     for f in truth["figures"]:
         if f["table"] != "prose_metrics":
             spec.figures[(f["table"], f["row"], f["column"])] = f["value"]

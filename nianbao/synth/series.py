@@ -27,8 +27,13 @@ T2, T3, T4 = "t2_proactive", "t3_applications", "t4_review_litigation"
 YEARS = tuple(range(2019, 2024))
 BREAK_RATE = 0.3
 R6_ROWS = ("regulations", "normative_documents")
-R7_ROWS = ("administrative_licensing", "other_external_services", "administrative_penalty",
-           "administrative_coercion", "administrative_fees")
+R7_ROWS = (
+    "administrative_licensing",
+    "other_external_services",
+    "administrative_penalty",
+    "administrative_coercion",
+    "administrative_fees",
+)
 STAT_TABLES = (T2, T3, T4)
 COLUMNS = (*APPLICANT_COLS, "total")
 
@@ -40,9 +45,13 @@ def template_of(year: int) -> str:
 
 def leaves(template: str) -> list[str]:
     from nianbao import codebook
-    return [r.code for r in codebook.table(template, T3).rows
-            if r.parent in ("outcome", "denied", "unavailable", "not_processed", "other_handling")
-            and r.code != "total_handled"]
+
+    return [
+        r.code
+        for r in codebook.table(template, T3).rows
+        if r.parent in ("outcome", "denied", "unavailable", "not_processed", "other_handling")
+        and r.code != "total_handled"
+    ]
 
 
 def rebalance_t3(rng: random.Random, f: dict, template: str, col: str, carried: int) -> None:
@@ -89,19 +98,26 @@ def cross_broken(cur: dict, tcur: str, prev: dict | None, tprev: str | None) -> 
     if prev is None:
         return out
     v = lambda f, t, r, c: f.get((t, r, c)) or 0  # noqa: E731
-    cells = [(T3, "carried_over", c) for c in COLUMNS
-             if v(cur, T3, "carried_over", c) != v(prev, T3, "carried_forward", c)]
+    cells = [
+        (T3, "carried_over", c) for c in COLUMNS if v(cur, T3, "carried_over", c) != v(prev, T3, "carried_forward", c)
+    ]
     if cells:
         out["R5"] = cells
     if tcur == "2021" and tprev == "2021":
-        cells = [(T2, r, "in_force") for r in R6_ROWS
-                 if v(cur, T2, r, "in_force") != v(prev, T2, r, "in_force") + v(cur, T2, r, "issued")
-                 - v(cur, T2, r, "repealed")]
+        cells = [
+            (T2, r, "in_force")
+            for r in R6_ROWS
+            if v(cur, T2, r, "in_force")
+            != v(prev, T2, r, "in_force") + v(cur, T2, r, "issued") - v(cur, T2, r, "repealed")
+        ]
         if cells:
             out["R6"] = cells
     if tcur == "2019" and tprev == "2019":
-        cells = [(T2, r, "prior_year_items") for r in R7_ROWS
-                 if v(cur, T2, r, "prior_year_items") != v(prev, T2, r, "prior_year_items") + v(prev, T2, r, "change")]
+        cells = [
+            (T2, r, "prior_year_items")
+            for r in R7_ROWS
+            if v(cur, T2, r, "prior_year_items") != v(prev, T2, r, "prior_year_items") + v(prev, T2, r, "change")
+        ]
         if cells:
             out["R7"] = cells
     return out
@@ -122,8 +138,11 @@ def publish_date(rng: random.Random, year: int) -> date:
 
 def inject_break(rng: random.Random, f: dict, template: str, prev_template: str | None) -> str | None:
     """Break one cross-year rule the template pair can carry (R5 always; R6 2021→2021; R7 2019→2019)."""
-    options = ["R5"] + (["R6"] if template == prev_template == "2021" else []) \
+    options = (
+        ["R5"]
+        + (["R6"] if template == prev_template == "2021" else [])
         + (["R7"] if template == prev_template == "2019" else [])
+    )
     rule = rng.choice(options)
     if rule == "R5":
         c = rng.choice(APPLICANT_COLS[:2])
@@ -160,9 +179,14 @@ def copyable(other: dict[int, tuple[dict, date]], year: int) -> bool:
     return year in other and nonzero(other[year][0]) and other[year][1] <= date(year + 1, 1, 27)
 
 
-def generate_series(seed: int | str, index: int = 0, years=YEARS, break_rate: float = BREAK_RATE,
-                    style: str | None = None, others: list[dict[int, tuple[dict, date]]] | None = None
-                    ) -> tuple[list[ReportSpec], dict[int, tuple[dict, date]]]:
+def generate_series(
+    seed: int | str,
+    index: int = 0,
+    years=YEARS,
+    break_rate: float = BREAK_RATE,
+    style: str | None = None,
+    others: list[dict[int, tuple[dict, date]]] | None = None,
+) -> tuple[list[ReportSpec], dict[int, tuple[dict, date]]]:
     """One body's reports for `years` (deterministic in seed and index) and, by year, their clean figures and date.
 
     `others` are earlier series' results, the sources of a copy from another body.
@@ -193,14 +217,20 @@ def generate_series(seed: int | str, index: int = 0, years=YEARS, break_rate: fl
                 else:
                     broke = inject_break(rng, f, template, tprev)
             published = publish_date(rng, year)
-            if copied_from and copied_from[0] == "other_body":     # the copy is published after its source
+            if copied_from and copied_from[0] == "other_body":  # the copy is published after its source
                 first = others[copied_from[1]][year][1] + timedelta(days=3)
                 published = first + timedelta(days=rng.randint(0, (date(year + 1, 1, 31) - first).days))
-            spec = ReportSpec(agency=agency, region=replace(region), report_year=year, template=template,
-                              published_on=published, agency_aliases=list(aliases),
-                              layout=replace(layout, page_number=rng.randint(2, 5)))
+            spec = ReportSpec(
+                agency=agency,
+                region=replace(region),
+                report_year=year,
+                template=template,
+                published_on=published,
+                agency_aliases=list(aliases),
+                layout=replace(layout, page_number=rng.randint(2, 5)),
+            )
             finish(rng, spec, f)
-            if broken_rules(spec):            # the copy or the break must not break a per-report rule
+            if broken_rules(spec):  # the copy or the break must not break a per-report rule
                 continue
             cross = cross_broken(f, template, prev, tprev)
             if broke and broke not in cross:
@@ -212,8 +242,7 @@ def generate_series(seed: int | str, index: int = 0, years=YEARS, break_rate: fl
             spec.violations = sorted(cross) + (["X_COPY"] if copied_from else [])
             spec.cross_report = [{"rule": r, "cells": [list(k) for k in ks]} for r, ks in sorted(cross.items())]
             if copied_from:
-                spec.cross_report.append({"rule": "X_COPY", "copied_from": copied_from[0],
-                                          "source": copied_from[1]})
+                spec.cross_report.append({"rule": "X_COPY", "copied_from": copied_from[0], "source": copied_from[1]})
             break
         else:
             raise RuntimeError(f"could not generate series {seed}/{index} year {year}")
@@ -223,8 +252,9 @@ def generate_series(seed: int | str, index: int = 0, years=YEARS, break_rate: fl
     return specs, clean
 
 
-def write_series(out, bodies: int, seed: int, formats: list[str], break_rate: float = BREAK_RATE,
-                 years=YEARS) -> list[dict]:
+def write_series(
+    out, bodies: int, seed: int, formats: list[str], break_rate: float = BREAK_RATE, years=YEARS
+) -> list[dict]:
     """Write `bodies` series (one file per body and year, formats cycled) and return their truth entries."""
     from .corpus import renderer
     from .truth import truth_entry
@@ -238,7 +268,7 @@ def write_series(out, bodies: int, seed: int, formats: list[str], break_rate: fl
             spec.file = f"series{b:03d}_{spec.report_year}_{spec.template}.{fmt}"
             (out / spec.file).write_bytes(renderer(fmt)(spec))
             every = spec.violations
-            spec.violations = [r for r in every if r != "X_COPY"]     # truth_entry words only rules.csv ids
+            spec.violations = [r for r in every if r != "X_COPY"]  # truth_entry words only rules.csv ids
             entry = truth_entry(spec)
             spec.violations = entry["violations"] = every
             if "X_COPY" in every:
@@ -256,7 +286,7 @@ def write_series(out, bodies: int, seed: int, formats: list[str], break_rate: fl
             truth.append(entry)
         others.append(clean)
         names.append({s.report_year: s.file for s in specs})
-    for entry in truth:                          # previous-year sources by file name
+    for entry in truth:  # previous-year sources by file name
         for d in entry["cross_report"]:
             if d.get("copied_from") == "previous_year" and "." not in d["source"]:
                 series, year = d["source"].rsplit("_", 1)

@@ -11,10 +11,19 @@ Row = list[tuple[str, int, int]]  # (text, rowspan, colspan) as Table.from_rows 
 
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 OUTCOMES = "三、本年度办理结果"
-ART20 = {"art20_1": "第二十条第（一）项", "art20_5": "第二十条第（五）项", "art20_6": "第二十条第（六）项",
-         "art20_8": "第二十条第（八）项", "art20_9": "第二十条第（九）项"}
-GROUP_LABEL = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "not_processed": "（五）不予处理",
-               "other_handling": "（六）其他处理"}
+ART20 = {
+    "art20_1": "第二十条第（一）项",
+    "art20_5": "第二十条第（五）项",
+    "art20_6": "第二十条第（六）项",
+    "art20_8": "第二十条第（八）项",
+    "art20_9": "第二十条第（九）项",
+}
+GROUP_LABEL = {
+    "denied": "（三）不予公开",
+    "unavailable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other_handling": "（六）其他处理",
+}
 APPLICANTS = ("自然人", "法人或其他组织", "总计")
 LEGAL_PERSONS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
 T4_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
@@ -22,28 +31,33 @@ T4_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "�
 WRAPPED = {"5.要求行政机关确认或重新出具已获取信息": "5.要求行政机关确认或重新\n出具已获取信息"}
 EXTRA_HUBEI_ROW = "其他主动公开文件"
 # 统计表 section-header rows (no value in the template) and the codebook row they precede
-LEGACY_HEADERS = {"proactive_total": "一、主动公开情况",
-                  "channel_gazette": "（二）通过不同渠道和方式公开政府信息的情况",
-                  "hotspot_responses": "二、回应解读情况",
-                  "press_conferences": "（二）通过不同渠道和方式回应解读的情况",
-                  "applications_received": "三、依申请公开情况",
-                  "dedicated_units": "九、机构建设和保障经费情况",
-                  "meetings": "十、政府信息公开会议和培训情况"}
+LEGACY_HEADERS = {
+    "proactive_total": "一、主动公开情况",
+    "channel_gazette": "（二）通过不同渠道和方式公开政府信息的情况",
+    "hotspot_responses": "二、回应解读情况",
+    "press_conferences": "（二）通过不同渠道和方式回应解读的情况",
+    "applications_received": "三、依申请公开情况",
+    "dedicated_units": "九、机构建设和保障经费情况",
+    "meetings": "十、政府信息公开会议和培训情况",
+}
 
 
 def split_word(text: str, on: bool) -> str:
     """Header words as a narrow Word cell wraps them: 商业企业 -> 商业\\n企业, 社会公益组织 -> 社会\\n公益\\n组织."""
     if not on or len(text) < 4:
         return text
-    return "\n".join(text[i:i + 2] for i in range(0, len(text), 2))
+    return "\n".join(text[i : i + 2] for i in range(0, len(text), 2))
 
 
 def hubei_label(label: str, year: int) -> str:
     """The annotated labels of the Hubei 表二."""
-    notes = {"规章": "(设区的市、自治州人民政府应提供相关数据)", "规范性文件": "(指各行政机关印发的有正式文号的文件)",
-             "上一年项目数量": f"(指{year - 1}年事项数)",
-             "本年增/减": f"(指{year}年增加或减少的事项数,减用负值表示,如-8)",
-             "处理决定数量": f"(指{year}年办件量)"}
+    notes = {
+        "规章": "(设区的市、自治州人民政府应提供相关数据)",
+        "规范性文件": "(指各行政机关印发的有正式文号的文件)",
+        "上一年项目数量": f"(指{year - 1}年事项数)",
+        "本年增/减": f"(指{year}年增加或减少的事项数,减用负值表示,如-8)",
+        "处理决定数量": f"(指{year}年办件量)",
+    }
     return label + notes.get(label, "")
 
 
@@ -63,8 +77,10 @@ def t2_table(spec: ReportSpec) -> Table:
         widths = [1] * (len(cols) - 1) + [4 - len(cols)]
         rows.append([("信息内容", 1, 1)] + [(lab(c.label), 1, w) for c, w in zip(cols, widths)])
         for r in members:
-            rows.append([(lab(r.label), 1, 1)]
-                        + [(spec.printed(("t2_proactive", r.code, c.code)), 1, w) for c, w in zip(cols, widths)])
+            rows.append(
+                [(lab(r.label), 1, 1)]
+                + [(spec.printed(("t2_proactive", r.code, c.code)), 1, w) for c, w in zip(cols, widths)]
+            )
             if hubei and r.code == "normative_documents":
                 rows.append([(EXTRA_HUBEI_ROW, 1, 1)] + [(str(v), 1, 1) for v in spec.hubei_extra])
     return Table.from_rows(rows, source="synth:t2_proactive")
@@ -79,8 +95,12 @@ class PrintedRow(NamedTuple):
     cells: list[str]
 
 
-LEGAL_PERSON_COLUMNS = dict(zip(("commercial_enterprise", "research_institution", "social_welfare_org",
-                                 "legal_service_org", "other_org"), LEGAL_PERSONS))
+LEGAL_PERSON_COLUMNS = dict(
+    zip(
+        ("commercial_enterprise", "research_institution", "social_welfare_org", "legal_service_org", "other_org"),
+        LEGAL_PERSONS,
+    )
+)
 OTHER_2019 = ("other_handling", "（六）其他处理")
 
 
@@ -95,17 +115,31 @@ def t3_rows(spec: ReportSpec) -> list[PrintedRow]:
     2019 single （六）其他处理 row of a hybrid and rows of no template."""
     ts = codebook.table(spec.template, "t3_applications")
     cols = t3_columns(spec)
-    rows = [PrintedRow(r.code, spec.label_override.get(("t3_applications", r.code), r.label), r.parent,
-                       [spec.printed(("t3_applications", r.code, c)) for c in cols])
-            for r in ts.rows if ("t3_applications", r.code) not in spec.missing_rows]
+    rows = [
+        PrintedRow(
+            r.code,
+            spec.label_override.get(("t3_applications", r.code), r.label),
+            r.parent,
+            [spec.printed(("t3_applications", r.code, c)) for c in cols],
+        )
+        for r in ts.rows
+        if ("t3_applications", r.code) not in spec.missing_rows
+    ]
     order = spec.row_order.get("t3_applications")
     if order:
         rows.sort(key=lambda r: order.index(r.code) if r.code in order else len(order))
     if ("t3_applications", OTHER_2019[0], "total") in spec.extra_cells:
         at = next(i for i, r in enumerate(rows) if r.code == "total_handled")
         cells = [spec.printed_extra(("t3_applications", OTHER_2019[0], c)) for c in cols]
-        rows.insert(at, PrintedRow(OTHER_2019[0], spec.label_override.get(("t3_applications", OTHER_2019[0]),
-                                                                          OTHER_2019[1]), "outcome", cells))
+        rows.insert(
+            at,
+            PrintedRow(
+                OTHER_2019[0],
+                spec.label_override.get(("t3_applications", OTHER_2019[0]), OTHER_2019[1]),
+                "outcome",
+                cells,
+            ),
+        )
     for table, after, label, cells in spec.extra_rows:
         if table == "t3_applications":
             at = next(i for i, r in enumerate(rows) if r.code == after) + 1
@@ -192,8 +226,12 @@ def legacy_table(spec: ReportSpec) -> Table:
     return Table.from_rows(rows, source="synth:legacy_stats")
 
 
-BUILDERS = {"t2_proactive": t2_table, "t3_applications": t3_table, "t4_review_litigation": t4_table,
-            "legacy_stats": legacy_table}
+BUILDERS = {
+    "t2_proactive": t2_table,
+    "t3_applications": t3_table,
+    "t4_review_litigation": t4_table,
+    "legacy_stats": legacy_table,
+}
 
 
 def table_code(table: Table) -> str:

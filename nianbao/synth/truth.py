@@ -52,8 +52,12 @@ def _text_dated(spec: ReportSpec) -> bool:
 def truth_entry(spec: ReportSpec) -> dict:
     """One document of a truth file."""
     figures, blank, doubtful = [], [], []
-    cells = [((ts.table, row, col), spec.figures.get((ts.table, row, col)))
-             for ts in codebook.tables(spec.template) for row, col in ts.cells() if (ts.table, row) not in spec.missing_rows]
+    cells = [
+        ((ts.table, row, col), spec.figures.get((ts.table, row, col)))
+        for ts in codebook.tables(spec.template)
+        for row, col in ts.cells()
+        if (ts.table, row) not in spec.missing_rows
+    ]
     for key, v in [*cells, *sorted(spec.extra_cells.items())]:
         table, row, col = key
         if key in spec.doubtful:
@@ -72,8 +76,11 @@ def truth_entry(spec: ReportSpec) -> dict:
     if spec.published_also:
         findings.append("the header date and the closing date differ")
     r = spec.region
-    region = {"province": r.province, "city": r.city, "county": r.county} if spec.region_in_text else \
-        {"province": None, "city": None, "county": None}
+    region = (
+        {"province": r.province, "city": r.city, "county": r.county}
+        if spec.region_in_text
+        else {"province": None, "city": None, "county": None}
+    )
     violations, tolerated = list(spec.violations), []
     if "R12" in violations and spec.published_on is not None and not _text_dated(spec):
         # the only date is the page's (portal field, <meta>, crawler header): when that page was posted, which may
@@ -81,10 +88,21 @@ def truth_entry(spec: ReportSpec) -> dict:
         # keeps its date in the text, see phenomena.early_publication)
         violations.remove("R12")
         tolerated.append("R12")
-    entry = {"file": spec.file,
-             "report": {"agency": spec.agency, "agency_aliases": list(spec.agency_aliases), "region": region,
-                        "report_year": spec.report_year, "template": spec.template, "published_on": published(spec)},
-             "figures": figures, "blank": blank, "violations": violations, "expected_findings": findings}
+    entry = {
+        "file": spec.file,
+        "report": {
+            "agency": spec.agency,
+            "agency_aliases": list(spec.agency_aliases),
+            "region": region,
+            "report_year": spec.report_year,
+            "template": spec.template,
+            "published_on": published(spec),
+        },
+        "figures": figures,
+        "blank": blank,
+        "violations": violations,
+        "expected_findings": findings,
+    }
     if tolerated:
         entry["tolerated_findings"] = tolerated
     if spec.phenomena:
@@ -95,7 +113,9 @@ def truth_entry(spec: ReportSpec) -> dict:
         entry["doubtful"] = doubtful
         entry["tolerated_findings"] = [*tolerated, DOUBT]
         findings.append(f"{DOUBT}: {len(doubtful)} cells whose fused digits split more than one way")
-    unmapped = [{"table": t, "after_row": after, "label": label, "cells": list(c)} for t, after, label, c in spec.extra_rows]
+    unmapped = [
+        {"table": t, "after_row": after, "label": label, "cells": list(c)} for t, after, label, c in spec.extra_rows
+    ]
     if unmapped:
         entry["unmapped"] = unmapped
         findings.append("rows of no template row, kept unmapped: " + "、".join(u["label"] for u in unmapped))

@@ -9,10 +9,12 @@ from .check import APPLICANT_COLS, deadline
 from .model import ReportSpec
 
 T3, T4, T2, L = "t3_applications", "t4_review_litigation", "t2_proactive", "legacy_stats"
-TABLE_RULES = {"2019": ("R1", "R2", "R3", "R4", "R8", "R9", "R12", "S1"),
-               "2021": ("R1", "R2", "R3", "R4", "R8", "R9", "R12", "S1"),
-               "pre2019_table": ("O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8", "O10", "R8", "R9", "R12", "S1"),
-               "prose": ("R12",)}
+TABLE_RULES = {
+    "2019": ("R1", "R2", "R3", "R4", "R8", "R9", "R12", "S1"),
+    "2021": ("R1", "R2", "R3", "R4", "R8", "R9", "R12", "S1"),
+    "pre2019_table": ("O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8", "O10", "R8", "R9", "R12", "S1"),
+    "prose": ("R12",),
+}
 
 
 def _add(spec: ReportSpec, key, delta) -> None:
@@ -28,8 +30,10 @@ def protect_column(spec: ReportSpec, table: str, col: str, rows=None) -> None:
 
 
 T3_LEAF_PARENTS = ("outcome", "denied", "unavailable", "not_processed", "other_handling")
-R8_COUNTERPARTS = {"applications_received": [(T3, "new_received", "total")],
-                   "administrative_reviews": [(T4, "administrative_review", "total")]}
+R8_COUNTERPARTS = {
+    "applications_received": [(T3, "new_received", "total")],
+    "administrative_reviews": [(T4, "administrative_review", "total")],
+}
 
 
 def add_application(spec: ReportSpec, col: str) -> None:
@@ -82,8 +86,19 @@ def r4(rng, spec):
 
 def r9(rng, spec):
     if spec.template == "pre2019_table":
-        key = (L, rng.choice(("hotspot_responses", "policy_interpretations", "meetings", "reading_points",
-                              "press_conferences_by_leaders")), "value")
+        key = (
+            L,
+            rng.choice(
+                (
+                    "hotspot_responses",
+                    "policy_interpretations",
+                    "meetings",
+                    "reading_points",
+                    "press_conferences_by_leaders",
+                )
+            ),
+            "value",
+        )
     elif spec.template == "2019":
         key = (T2, rng.choice(("normative_documents", "regulations")), rng.choice(("new_made", "new_published")))
     else:
@@ -99,7 +114,7 @@ def r9(rng, spec):
 def r12(rng, spec):
     y = spec.report_year
     if rng.random() < 0.2:
-        spec.published_on = date(y, 12, rng.randint(20, 31))       # written before the year closed
+        spec.published_on = date(y, 12, rng.randint(20, 31))  # written before the year closed
     else:
         spec.published_on = deadline(spec, government_report=True) + timedelta(days=rng.randint(12, 400))
     spec.published_also = []
@@ -108,12 +123,21 @@ def r12(rng, spec):
 
 def s1(rng, spec):
     if spec.template == "pre2019_table":
-        rows = ("channel_weibo", "applications_fax", "denied_commercial_secret", "archive_paper",
-                "online_interviews_by_leaders", "denied_other_legal")
+        rows = (
+            "channel_weibo",
+            "applications_fax",
+            "denied_commercial_secret",
+            "archive_paper",
+            "online_interviews_by_leaders",
+            "denied_other_legal",
+        )
         table = L
     else:
-        rows = [r.code for r in codebook.table(spec.template, T3).rows
-                if r.parent in ("denied", "unavailable", "not_processed")]
+        rows = [
+            r.code
+            for r in codebook.table(spec.template, T3).rows
+            if r.parent in ("denied", "unavailable", "not_processed")
+        ]
         table = T3
     zero = [r for r in rows if not any(v for k, v in spec.figures.items() if k[0] == table and k[1] == r)]
     if not zero:
@@ -137,13 +161,20 @@ def o_total(total_row):
         parts = [r.code for r in codebook.table("pre2019_table", L).rows if r.parent == total_row]
         spec.protect |= {_legacy(total_row), *map(_legacy, parts)}
         return True
+
     return inject
 
 
 def o4(rng, spec):
     answered = spec.figures.get(_legacy("answered_denied")) or 0
-    kids = ("state_secret", "commercial_secret", "personal_privacy", "security_stability", "not_government_info",
-            "other_legal")
+    kids = (
+        "state_secret",
+        "commercial_secret",
+        "personal_privacy",
+        "security_stability",
+        "not_government_info",
+        "other_legal",
+    )
     s = sum(spec.figures.get(_legacy("denied_" + k)) or 0 for k in kids)
     _add(spec, _legacy("denied_" + rng.choice(kids)), answered - s + rng.randint(1, 3))
     spec.protect |= {_legacy("answered_denied"), *(_legacy("denied_" + k) for k in kids)}
@@ -171,8 +202,14 @@ def o8(rng, spec):
 
 def o10(rng, spec):
     """A value printed on a section-header row, as in seed 002 (42 under 一, 0.5万元 under 九)."""
-    choice = rng.choice(("一、主动公开情况", "九、机构建设和保障经费情况", "（二）通过不同渠道和方式公开政府信息的情况",
-                         "三、依申请公开情况"))
+    choice = rng.choice(
+        (
+            "一、主动公开情况",
+            "九、机构建设和保障经费情况",
+            "（二）通过不同渠道和方式公开政府信息的情况",
+            "三、依申请公开情况",
+        )
+    )
     f = spec.figures
     if choice == "一、主动公开情况":
         chans = sum(f.get(_legacy("channel_" + k)) or 0 for k in ("gazette", "website", "weibo", "wechat", "other"))
@@ -180,17 +217,33 @@ def o10(rng, spec):
     elif choice == "九、机构建设和保障经费情况":
         cell = rng.choice(("0.5万元", "1万元", "2.3万元"))
     elif choice.startswith("（二）"):
-        cell = str(sum(f.get(_legacy("channel_" + k)) or 0 for k in ("gazette", "website", "weibo", "wechat", "other")) or 1)
+        cell = str(
+            sum(f.get(_legacy("channel_" + k)) or 0 for k in ("gazette", "website", "weibo", "wechat", "other")) or 1
+        )
     else:
         cell = str(f.get(_legacy("applications_received")) or rng.randint(1, 3))
     spec.header_values[choice] = (cell, "") if rng.random() < 0.7 else ("", cell)
     return True
 
 
-INJECT = {"R1": r1, "R2": r2, "R3": r3, "R4": r4, "R9": r9, "R12": r12, "S1": s1,
-          "O1": o_total("applications_received"), "O2": o_total("applications_closed"),
-          "O3": o_total("applications_answered"), "O4": o4, "O5": o5, "O6": o_total("staff_total"),
-          "O7": o7, "O8": o8, "O10": o10}
+INJECT = {
+    "R1": r1,
+    "R2": r2,
+    "R3": r3,
+    "R4": r4,
+    "R9": r9,
+    "R12": r12,
+    "S1": s1,
+    "O1": o_total("applications_received"),
+    "O2": o_total("applications_closed"),
+    "O3": o_total("applications_answered"),
+    "O4": o4,
+    "O5": o5,
+    "O6": o_total("staff_total"),
+    "O7": o7,
+    "O8": o8,
+    "O10": o10,
+}
 
 
 def r8(rng, spec):

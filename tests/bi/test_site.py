@@ -17,8 +17,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 SCREENSHOTS = Path(os.environ.get("NIANBAO_HOME", ROOT / "data")).resolve() / "screenshots"
 SERIES_BODIES = 3
 
@@ -49,11 +55,16 @@ def _serve_module():
 
 def _make(target: str, home: Path, raw: Path) -> None:
     """Run a make target against the temp home; its output is shown when it fails."""
-    env = {**os.environ, "NIANBAO_HOME": str(home), "NIANBAO_RAW_DIR": str(raw),
-           "DAGSTER_HOME": str(home / "dagster_home")}
+    env = {
+        **os.environ,
+        "NIANBAO_HOME": str(home),
+        "NIANBAO_RAW_DIR": str(raw),
+        "DAGSTER_HOME": str(home / "dagster_home"),
+    }
     env.pop("NIANBAO_WAREHOUSE_PATH", None)
-    done = subprocess.run(["make", "-C", str(ROOT), target], env=env, capture_output=True, text=True, timeout=1500,
-                          check=False)
+    done = subprocess.run(
+        ["make", "-C", str(ROOT), target], env=env, capture_output=True, text=True, timeout=1500, check=False
+    )
     assert done.returncode == 0, f"make {target} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
 
 
@@ -64,9 +75,28 @@ def site(tmp_path_factory):
     raw = home / "raw"
     shutil.copytree(ROOT / "samples" / "corpus", raw)
     series = raw / "series"
-    subprocess.run([sys.executable, "-m", "nianbao.cli", "synth", "--out", str(series), "--count",
-                    str(SERIES_BODIES), "--seed", "7", "--series", "--formats", "txt,html",
-                    "--violation-rate", "0.5"], check=True, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nianbao.cli",
+            "synth",
+            "--out",
+            str(series),
+            "--count",
+            str(SERIES_BODIES),
+            "--seed",
+            "7",
+            "--series",
+            "--formats",
+            "txt,html",
+            "--violation-rate",
+            "0.5",
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     (series / "truth.json").unlink()
     last = max(series.glob("series000_*"))  # the first body does not publish its last year
     last.unlink()
@@ -116,7 +146,8 @@ def _n(value) -> str:
 def test_home_shows_the_snapshot_totals(site, browser):
     con, base = site
     n_reports, n_agencies = con.execute(
-        "select (select count(*) from marts.dim_reports), (select count(*) from marts.dim_agencies)").fetchone()
+        "select (select count(*) from marts.dim_reports), (select count(*) from marts.dim_agencies)"
+    ).fetchone()
     page, text, _ = _open(browser, base, "/", "index", ready="text=年度范围")
     assert "政府信息公开工作年度报告" in text and "覆盖漏斗" in text
     assert _n(n_reports) in text and _n(n_agencies) in text
@@ -135,9 +166,12 @@ def test_coverage_funnel_counts_expected_found_and_clean_bodies(site, browser):
     for label, n in (("应报机关", expected), ("已找到年报", found), ("按时发布", on_time), ("算术无误", clean)):
         assert f"{label}\t{_n(n)}" in text, (label, n)
     assert any(t.startswith(_n(expected)) for t in svg) and any(t.startswith(_n(found)) for t in svg)
-    province, level_n = con.execute("""
+    province, level_n = con.execute(
+        """
         select province, n_expected from marts.rpt_coverage_funnel where report_year = ?
-        order by n_found desc, n_expected desc limit 1""", [year]).fetchone()
+        order by n_found desc, n_expected desc limit 1""",
+        [year],
+    ).fetchone()
     assert province in text and _n(level_n) in text
     page.close()
 
@@ -160,8 +194,11 @@ def test_body_page_charts_and_tables_show_its_figures(site, browser):
     agency_id, name = con.execute("""
         select agency_id, any_value(agency_name) from marts.rpt_agency_year
         where applications_received > 0 group by agency_id order by count(*) desc, agency_id limit 1""").fetchone()
-    rows = con.execute("""select report_year, applications_received, administrative_reviews
-        from marts.rpt_agency_year where agency_id = ? order by report_year""", [agency_id]).fetchall()
+    rows = con.execute(
+        """select report_year, applications_received, administrative_reviews
+        from marts.rpt_agency_year where agency_id = ? order by report_year""",
+        [agency_id],
+    ).fetchall()
     page, text, svg = _open(browser, base, f"/bodies/{agency_id}", "body")
     assert name in text
     for year, received, reviews in rows:
@@ -170,16 +207,18 @@ def test_body_page_charts_and_tables_show_its_figures(site, browser):
             assert _n(received) in svg and _n(received) in text, (year, received)
         if reviews is not None:
             assert _n(reviews) in svg, (year, reviews)
-    n_failures = con.execute("select count(*) from marts.rpt_rule_failures where agency_id = ?",
-                             [agency_id]).fetchone()[0]
+    n_failures = con.execute(
+        "select count(*) from marts.rpt_rule_failures where agency_id = ?", [agency_id]
+    ).fetchone()[0]
     assert text.count("定位") >= min(n_failures, 30)
     page.close()
 
 
 def test_failure_explorer_links_to_the_marked_cell(site, browser):
     con, base = site
-    per_rule = con.execute("select rule_id, count(distinct failure_id) from marts.rpt_rule_failures "
-                           "group by 1 order by 1").fetchall()
+    per_rule = con.execute(
+        "select rule_id, count(distinct failure_id) from marts.rpt_rule_failures group by 1 order by 1"
+    ).fetchall()
     assert per_rule, "the generated corpus breaks rules"
     page, text, svg = _open(browser, base, "/failures", "failures")
     for rule_id, n in per_rule:
@@ -202,11 +241,17 @@ def test_failure_explorer_links_to_the_marked_cell(site, browser):
 
 def test_quality_page_counts_reports_by_era(site, browser):
     con, base = site
-    eras = con.execute("select coalesce(template, 'unknown'), count(*) from marts.rpt_report_quality "
-                       "group by 1 order by 1").fetchall()
+    eras = con.execute(
+        "select coalesce(template, 'unknown'), count(*) from marts.rpt_report_quality group by 1 order by 1"
+    ).fetchall()
     page, text, svg = _open(browser, base, "/quality", "quality")
     assert "抽取复核清单" in text
-    names = {"2019": "2019 年版", "2021": "2021 年版", "pre2019_table": "2019 年前统计表", "prose": "仅文字（无统计表）"}
+    names = {
+        "2019": "2019 年版",
+        "2021": "2021 年版",
+        "pre2019_table": "2019 年前统计表",
+        "prose": "仅文字（无统计表）",
+    }
     for era, n in eras:
         assert f"{names.get(era, '未识别')}\t{_n(n)}" in text, (era, n)
         assert _n(n) in svg
@@ -219,8 +264,9 @@ def test_registry_holds_every_government_of_the_region_table_and_every_found_rep
     con, _ = site
     places = regions.gazetteer()
     counties = {c for c, p in places.items() if p.level == "county"}
-    assert {r[0] for r in con.execute("select region_code from marts.dim_regions where level = 'county'").fetchall()} \
-        == counties
+    assert {
+        r[0] for r in con.execute("select region_code from marts.dim_regions where level = 'county'").fetchall()
+    } == counties
     shandong = con.execute("select government_name from marts.dim_regions where region_code = '370000'").fetchone()
     assert shandong == (places["370000"].name + "人民政府",)
     found = dict(con.execute("select report_year, count(*) from marts.dim_reports group by 1").fetchall())

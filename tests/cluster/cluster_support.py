@@ -14,8 +14,19 @@ ROOT = Path(__file__).resolve().parents[2]
 CLUSTER_SH = ROOT / "scripts" / "cluster.sh"
 PY = sys.executable
 # settings a test sets itself: never inherited from the shell that runs pytest
-OWN = ("NIANBAO_HOME", "NIANBAO_RAW_DIR", "NIANBAO_CATALOG", "NIANBAO_DATA_PATH", "NIANBAO_EXECUTOR", "NIANBAO_BROKER",
-       "NIANBAO_CHUNK", "NIANBAO_WORKERS", "DAGSTER_HOME", "NIANBAO_WAREHOUSE_PATH", "NIANBAO_FULL_REFRESH")
+OWN = (
+    "NIANBAO_HOME",
+    "NIANBAO_RAW_DIR",
+    "NIANBAO_CATALOG",
+    "NIANBAO_DATA_PATH",
+    "NIANBAO_EXECUTOR",
+    "NIANBAO_BROKER",
+    "NIANBAO_CHUNK",
+    "NIANBAO_WORKERS",
+    "DAGSTER_HOME",
+    "NIANBAO_WAREHOUSE_PATH",
+    "NIANBAO_FULL_REFRESH",
+)
 
 
 def pg_bin() -> Path | None:
@@ -41,9 +52,14 @@ def missing_services() -> str | None:
 def base_env(home: Path, raw: Path, **extra: str) -> dict[str, str]:
     """The environment of a pipeline run or worker on home and raw (no inherited NIANBAO_* settings)."""
     env = {k: v for k, v in os.environ.items() if k not in OWN}
-    env |= {"NIANBAO_HOME": str(home), "NIANBAO_RAW_DIR": str(raw), "DAGSTER_HOME": str(home / "dagster_home"),
-            "DAGSTER_DISABLE_TELEMETRY": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "PATH": f"{Path(PY).parent}:{env.get('PATH', '')}"}
+    env |= {
+        "NIANBAO_HOME": str(home),
+        "NIANBAO_RAW_DIR": str(raw),
+        "DAGSTER_HOME": str(home / "dagster_home"),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "PATH": f"{Path(PY).parent}:{env.get('PATH', '')}",
+    }
     return env | extra
 
 
@@ -62,17 +78,37 @@ def cluster_down(home: Path) -> None:
     """scripts/cluster.sh down, then the PostgreSQL data folder (outside home when the tests run as root)."""
     pgdata = home / "cluster" / "pgdata.path"
     where = Path(pgdata.read_text().strip()) if pgdata.exists() else None
-    subprocess.run(["bash", str(CLUSTER_SH), "down"], env=base_env(home, home) | {"PY": PY},
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        ["bash", str(CLUSTER_SH), "down"], env=base_env(home, home) | {"PY": PY}, capture_output=True, timeout=120
+    )
     if where is not None and where.exists() and not str(where).startswith(str(home)):
         shutil.rmtree(where, ignore_errors=True)
 
 
 def start_worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen:
     """One Celery worker (one task at a time) in its own session, so it and its children can be killed."""
-    return subprocess.Popen([PY, "-m", "celery", "-A", "orchestration.workers", "worker", "-Q", "dagster", "-c", "1",
-                             "-n", f"{name}@%h", "--loglevel=INFO"], env=env, cwd=ROOT, start_new_session=True,
-                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "celery",
+            "-A",
+            "orchestration.workers",
+            "worker",
+            "-Q",
+            "dagster",
+            "-c",
+            "1",
+            "-n",
+            f"{name}@%h",
+            "--loglevel=INFO",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
@@ -93,8 +129,14 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 def start_run(env: dict[str, str], home: Path) -> subprocess.Popen:
     """`python -m orchestration.run` (what `make run` runs) in the background, its output in home/run.log."""
     home.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen([PY, "-m", "orchestration.run", "--summary-json", str(home / "summary.json")], env=env,
-                            cwd=ROOT, stdout=(home / "run.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [PY, "-m", "orchestration.run", "--summary-json", str(home / "summary.json")],
+        env=env,
+        cwd=ROOT,
+        stdout=(home / "run.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def finish_run(proc: subprocess.Popen, home: Path, timeout: int = 900) -> dict:
@@ -124,21 +166,30 @@ def marts_difference(lake_con, warehouse_file: Path) -> dict[str, tuple[int, int
     """Per marts table: (rows in the lake, rows in the file, rows not matched either way), comparing every column
     but the run's timestamps (TIMESTAMP WITH TIME ZONE: when a content was extracted)."""
     lake_con.execute(f"attach '{warehouse_file}' as emb (read_only)")
-    tables = [r[0] for r in lake_con.execute(
-        "select table_name from duckdb_tables() where database_name = 'emb' and schema_name = 'marts' order by 1"
-    ).fetchall()]
+    tables = [
+        r[0]
+        for r in lake_con.execute(
+            "select table_name from duckdb_tables() where database_name = 'emb' and schema_name = 'marts' order by 1"
+        ).fetchall()
+    ]
     out = {}
     for t in tables:
-        cols = [r[0] for r in lake_con.execute(
-            "select column_name from duckdb_columns() where database_name = 'emb' and schema_name = 'marts' "
-            "and table_name = ? and data_type <> 'TIMESTAMP WITH TIME ZONE' order by column_index", [t]).fetchall()]
+        cols = [
+            r[0]
+            for r in lake_con.execute(
+                "select column_name from duckdb_columns() where database_name = 'emb' and schema_name = 'marts' "
+                "and table_name = ? and data_type <> 'TIMESTAMP WITH TIME ZONE' order by column_index",
+                [t],
+            ).fetchall()
+        ]
         sel = ", ".join(f'"{c}"' for c in cols)
         a = f'select {sel} from lake.marts."{t}"'
         b = f'select {sel} from emb.marts."{t}"'
         n_a = lake_con.execute(f"select count(*) from ({a})").fetchone()[0]
         n_b = lake_con.execute(f"select count(*) from ({b})").fetchone()[0]
-        diff = lake_con.execute(f"select (select count(*) from ({a} except all {b})) + "
-                                f"(select count(*) from ({b} except all {a}))").fetchone()[0]
+        diff = lake_con.execute(
+            f"select (select count(*) from ({a} except all {b})) + (select count(*) from ({b} except all {a}))"
+        ).fetchone()[0]
         out[t] = (n_a, n_b, diff)
     lake_con.execute("detach emb")
     return out

@@ -21,8 +21,25 @@ FIRST, LATER = 140, 20  # generated reports in the first run, and added for the 
 
 def synth(out: Path, count: int) -> list[Path]:
     """`nianbao synth`: count generated reports (several eras, TXT and HTML); truth.json left out of the corpus."""
-    subprocess.run([cs.PY, "-m", "nianbao.cli", "synth", "--out", str(out), "--count", str(count), "--seed", "1212",
-                    "--formats", "txt,html"], check=True, capture_output=True, cwd=cs.ROOT)
+    subprocess.run(
+        [
+            cs.PY,
+            "-m",
+            "nianbao.cli",
+            "synth",
+            "--out",
+            str(out),
+            "--count",
+            str(count),
+            "--seed",
+            "1212",
+            "--formats",
+            "txt,html",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=cs.ROOT,
+    )
     (out / "truth.json").unlink(missing_ok=True)
     return sorted(p for p in out.iterdir() if p.is_file())
 
@@ -95,8 +112,9 @@ def lake_world(tmp_path_factory):
             for key in ("DAGSTER_HOME", "NIANBAO_HOME", "NIANBAO_CATALOG", "NIANBAO_DATA_PATH"):
                 mp.setenv(key, env[key])
             instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
-            run_id = cs.wait_for(lambda: next(iter(r.run_id for r in instance.get_runs(limit=1)), None), 120,
-                                 "the run to start")
+            run_id = cs.wait_for(
+                lambda: next(iter(r.run_id for r in instance.get_runs(limit=1)), None), 120, "the run to start"
+            )
 
             def running_chunk():  # a chunk step started on a worker and not ended, after the first chunk's
                 steps = chunk_steps(instance, run_id)
@@ -110,15 +128,28 @@ def lake_world(tmp_path_factory):
                 kill_tree(pid)  # the process running the chunk dies, and its parser processes with it
             seq = int(step.rsplit("chunk_", 1)[1].rstrip("]"))
             con = lake.connect_lake(read_only=True)
-            committed_at_kill = con.execute("select count(*) from raw.load_log where run_id = ? and chunk_seq = ?",
-                                            [run_id, seq]).fetchone()[0]
+            committed_at_kill = con.execute(
+                "select count(*) from raw.load_log where run_id = ? and chunk_seq = ?", [run_id, seq]
+            ).fetchone()[0]
             con.close()
             celery_summary = cs.finish_run(run, lake_home)
             steps = chunk_steps(instance, run_id)
             instance.dispose()
-        yield {"tmp": tmp, "raw": raw, "later": docs[FIRST:], "embedded": embedded, "celery": celery_summary,
-               "env": env, "settings": settings, "emb_home": emb_home, "lake_home": lake_home, "killed": step,
-               "steps": steps, "run_id": run_id, "committed_at_kill": committed_at_kill}
+        yield {
+            "tmp": tmp,
+            "raw": raw,
+            "later": docs[FIRST:],
+            "embedded": embedded,
+            "celery": celery_summary,
+            "env": env,
+            "settings": settings,
+            "emb_home": emb_home,
+            "lake_home": lake_home,
+            "killed": step,
+            "steps": steps,
+            "run_id": run_id,
+            "committed_at_kill": committed_at_kill,
+        }
     finally:
         for proc in runs + workers:
             cs.stop(proc)
@@ -152,8 +183,10 @@ def test_celery_run_with_a_killed_worker_equals_the_embedded_default(lake_env):
     con = lake.connect_lake(read_only=True)
     try:
         # every chunk committed once: one raw.load_log row per chunk of the run, each content loaded once
-        seqs = con.execute("select chunk_seq, count(*) from raw.load_log where run_id = ? and n_documents > 0 "
-                           "group by 1 order by 1", [w["run_id"]]).fetchall()
+        seqs = con.execute(
+            "select chunk_seq, count(*) from raw.load_log where run_id = ? and n_documents > 0 group by 1 order by 1",
+            [w["run_id"]],
+        ).fetchall()
         assert [s for s, _ in seqs] == list(range(FIRST // CHUNK)) and {n for _, n in seqs} == {1}
         assert con.execute("select count(*), count(distinct report_id) from raw.reports").fetchone() == (FIRST, FIRST)
         diff = cs.marts_difference(con, w["emb_home"] / "warehouse.duckdb")
@@ -170,9 +203,11 @@ def test_a_reader_pinned_to_a_snapshot_sees_no_change_during_a_run(lake_env):
     from orchestration import lake
 
     w = lake_env
-    probe = ("select (select count(*) from marts.dim_reports), (select count(*) from marts.fct_report_figures), "
-             "(select count(*) from raw.reports), (select coalesce(sum(hash(report_id, value)), 0) "
-             "from marts.fct_report_figures)")
+    probe = (
+        "select (select count(*) from marts.dim_reports), (select count(*) from marts.fct_report_figures), "
+        "(select count(*) from raw.reports), (select coalesce(sum(hash(report_id, value)), 0) "
+        "from marts.fct_report_figures)"
+    )
     latest = lake.connect_lake(read_only=True)
     version = lake.current_snapshot(latest)
     latest.close()
@@ -182,8 +217,13 @@ def test_a_reader_pinned_to_a_snapshot_sees_no_change_during_a_run(lake_env):
     for p in w["later"]:
         shutil.copy2(p, w["raw"] / p.name)
     env = {k: v for k, v in w["env"].items() if k != "NIANBAO_EXECUTOR"}  # this run in-process, into the lake
-    run = subprocess.Popen([cs.PY, "-m", "orchestration.run"], env=env, cwd=cs.ROOT,
-                           stdout=(w["lake_home"] / "run2.log").open("w"), stderr=subprocess.STDOUT)
+    run = subprocess.Popen(
+        [cs.PY, "-m", "orchestration.run"],
+        env=env,
+        cwd=cs.ROOT,
+        stdout=(w["lake_home"] / "run2.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
     seen_versions, reads = set(), 0
     try:
         while run.poll() is None:

@@ -16,7 +16,13 @@ def hungry(data: bytes, source: str) -> dict:
         if b"python" in data:
             raise MemoryError
         # what pdf.py records when onnxruntime (RapidOCR) fails to allocate
-        return {**base, "status": "error", "error": {
-            "kind": "CorruptPDF", "message": "the PDF could not be parsed: RuntimeException: [ONNXRuntimeError] : "
-                                             "6 : RUNTIME_EXCEPTION : std::bad_alloc"}}
+        return {
+            **base,
+            "status": "error",
+            "error": {
+                "kind": "CorruptPDF",
+                "message": "the PDF could not be parsed: RuntimeException: [ONNXRuntimeError] : "
+                "6 : RUNTIME_EXCEPTION : std::bad_alloc",
+            },
+        }
     return {**base, "status": "ok", "error": None}

@@ -56,26 +56,46 @@ def odd_entries(raw: Path, outside: Path) -> dict[str, str]:
     (raw / "broken.txt").symlink_to(raw / "nowhere.txt")
     os.mkfifo(raw / "pipe")
     return {
-        f"{raw}/gbk/年度报告.txt": None, f"{raw}/evil.txt": "OutsideRawDir", f"{raw}/evil_dir": "OutsideRawDir",
-        f"{raw}/loop_a": "SymlinkLoop", f"{raw}/loop_b": "SymlinkLoop", f"{raw}/folder/up": "SymlinkLoop",
-        f"{raw}/folder/in_folder.txt": None, f"{raw}/folder_link/in_folder.txt": None, f"{raw}/alias.txt": None,
-        f"{raw}/folder_link/up": "SymlinkLoop", f"{raw}/broken.txt": "BrokenSymlink", f"{raw}/pipe": "NotARegularFile",
+        f"{raw}/gbk/年度报告.txt": None,
+        f"{raw}/evil.txt": "OutsideRawDir",
+        f"{raw}/evil_dir": "OutsideRawDir",
+        f"{raw}/loop_a": "SymlinkLoop",
+        f"{raw}/loop_b": "SymlinkLoop",
+        f"{raw}/folder/up": "SymlinkLoop",
+        f"{raw}/folder/in_folder.txt": None,
+        f"{raw}/folder_link/in_folder.txt": None,
+        f"{raw}/alias.txt": None,
+        f"{raw}/folder_link/up": "SymlinkLoop",
+        f"{raw}/broken.txt": "BrokenSymlink",
+        f"{raw}/pipe": "NotARegularFile",
     }
 
 
 def run_env(home: Path, raw: Path) -> dict:
     """Environment of a `make run` on home and raw (what the Makefile exports)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NIANBAO_", "DAGSTER_"))}
-    return {**env, "NIANBAO_HOME": str(home), "NIANBAO_RAW_DIR": str(raw), "DAGSTER_HOME": str(home / "dagster_home"),
-            "DBT_PROFILES_DIR": str(ROOT / "dbt_project"), "DAGSTER_DISABLE_TELEMETRY": "1",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "NIANBAO_WORKERS": "2",
-            "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return {
+        **env,
+        "NIANBAO_HOME": str(home),
+        "NIANBAO_RAW_DIR": str(raw),
+        "DAGSTER_HOME": str(home / "dagster_home"),
+        "DBT_PROFILES_DIR": str(ROOT / "dbt_project"),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "NIANBAO_WORKERS": "2",
+        "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
 
 
 def start_run(home: Path, raw: Path, log: Path) -> subprocess.Popen:
     """`python -m orchestration.run` (what `make run` runs) in the background, its output in log."""
-    return subprocess.Popen([sys.executable, "-m", "orchestration.run"], cwd=ROOT, env=run_env(home, raw),
-                            stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "orchestration.run"],
+        cwd=ROOT,
+        env=run_env(home, raw),
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def wait_for(log: Path, text: str, proc: subprocess.Popen, timeout: float = 240) -> None:
@@ -106,10 +126,13 @@ def marts(warehouse: Path, ignore_time: bool = False) -> dict[str, list[tuple]]:
         out = {}
         tables = con.execute("select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()
         for (t,) in tables:
-            cols = con.execute("select column_name, data_type from duckdb_columns() where schema_name = 'marts' "
-                               "and table_name = ? order by column_index", [t]).fetchall()
+            cols = con.execute(
+                "select column_name, data_type from duckdb_columns() where schema_name = 'marts' "
+                "and table_name = ? order by column_index",
+                [t],
+            ).fetchall()
             keep = [f'"{c}"' for c, ty in cols if not (ignore_time and ty.startswith("TIMESTAMP"))]
-            out[t] = sorted(con.execute(f"select {', '.join(keep)} from marts.\"{t}\"").fetchall(), key=repr)
+            out[t] = sorted(con.execute(f'select {", ".join(keep)} from marts."{t}"').fetchall(), key=repr)
         return out
     finally:
         con.close()

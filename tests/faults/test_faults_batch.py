@@ -64,6 +64,7 @@ def test_files_changed_or_deleted_during_the_run_are_retried_next_run(tmp_path, 
                 changed.write_bytes(changed.read_bytes() + "\n附：运行中改写。\n".encode())
                 deleted.unlink()
             yield from inner(paths, **kw)
+
         return extract_many
 
     monkeypatch.setattr(assets.extract, "extract_many", meddling)

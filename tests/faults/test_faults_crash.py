@@ -16,8 +16,13 @@ from orchestration import guard
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 # kill -9 of `make run`'s process, or of the run's own process (what the OOM killer picks), at each stage
-KILLS = [("ingest__raw_documents", "kill"), ("extract__report_extractions", "kill"), ("raw_tables", "kill"),
-         ("nianbao_dbt", "oom"), ("raw__documents_nothing_lost", "kill")]
+KILLS = [
+    ("ingest__raw_documents", "kill"),
+    ("extract__report_extractions", "kill"),
+    ("raw_tables", "kill"),
+    ("nianbao_dbt", "oom"),
+    ("raw__documents_nothing_lost", "kill"),
+]
 RECLAIMED = "which is gone: marked failed and its pool slots freed"
 
 
@@ -45,8 +50,12 @@ def instance(home: Path, monkeypatch):
 
 def step_window(inst, run_id: str) -> tuple[float, float]:
     """(first step start, last step end) of a run, from its event log."""
-    stamps = [e.timestamp for e in inst.all_logs(run_id) if e.dagster_event is not None
-              and e.dagster_event.event_type_value in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE")]
+    stamps = [
+        e.timestamp
+        for e in inst.all_logs(run_id)
+        if e.dagster_event is not None
+        and e.dagster_event.event_type_value in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE")
+    ]
     return min(stamps), max(stamps)
 
 
@@ -84,7 +93,9 @@ def test_killed_at_each_stage_then_normal_runs_equal_an_uninterrupted_run(refere
             os.kill(child_of(proc.pid), signal.SIGKILL)
             assert proc.wait(30) != 0
         text = log.read_text(errors="replace")
-        if previous_killed or how == "oom":  # the dead run was reclaimed (by the next run, or by make run's own process)
+        if (
+            previous_killed or how == "oom"
+        ):  # the dead run was reclaimed (by the next run, or by make run's own process)
             assert RECLAIMED in text, text[-3000:]
         previous_killed = how == "kill"
         assert "blocked by limit for pool" not in text
@@ -111,8 +122,9 @@ def test_killed_at_each_stage_then_normal_runs_equal_an_uninterrupted_run(refere
         assert not info.claimed_slots and not info.pending_steps
     finally:
         inst.dispose()
-    assert marts(home / "warehouse.duckdb", ignore_time=True) == marts(reference[0] / "warehouse.duckdb",
-                                                                        ignore_time=True)
+    assert marts(home / "warehouse.duckdb", ignore_time=True) == marts(
+        reference[0] / "warehouse.duckdb", ignore_time=True
+    )
 
 
 def test_a_rerun_on_the_same_inputs_is_reproducible(reference, tmp_path):

@@ -19,8 +19,13 @@ def holder(tmp_path, monkeypatch):
     """Another process holding the lock of tmp_path's home."""
     monkeypatch.setenv("NIANBAO_HOME", str(tmp_path))
     monkeypatch.delenv("NIANBAO_RUN_LOCK_FD", raising=False)
-    proc = subprocess.Popen([sys.executable, "-c", HOLD], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.stdout.readline().strip() == "held"
     yield proc
     proc.kill()
@@ -44,10 +49,23 @@ def test_the_fd_inherited_from_make_run_is_reused(tmp_path, monkeypatch):
     monkeypatch.setenv("NIANBAO_HOME", str(tmp_path))
     monkeypatch.delenv("NIANBAO_RUN_LOCK_FD", raising=False)
     with guard.run_lock() as fd:
-        code = ("from orchestration import guard\nwith guard.run_lock(wait=False) as fd:\n    print('child ran')")
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, pass_fds=(fd,), capture_output=True, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT), "NIANBAO_RUN_LOCK_FD": str(fd)}, check=False)
+        code = "from orchestration import guard\nwith guard.run_lock(wait=False) as fd:\n    print('child ran')"
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            pass_fds=(fd,),
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "NIANBAO_RUN_LOCK_FD": str(fd)},
+            check=False,
+        )
         assert out.stdout.strip() == "child ran", out.stderr[-2000:]
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert "RunRefused" in out.stderr  # without it, a second process is refused

@@ -20,8 +20,13 @@ def test_bad_alloc_is_a_memory_fault_not_a_corrupt_pdf():
 def test_memory_failures_are_retried_alone_with_more_memory(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])))
     paths = []
-    for name, data in [("ok.pdf", b"fine"), ("hungry.pdf", b"hungry"), ("always.pdf", b"always"),
-                       ("hungry_py.pdf", b"hungry python"), ("always_py.pdf", b"always python")]:
+    for name, data in [
+        ("ok.pdf", b"fine"),
+        ("hungry.pdf", b"hungry"),
+        ("always.pdf", b"always"),
+        ("hungry_py.pdf", b"hungry python"),
+        ("always_py.pdf", b"always python"),
+    ]:
         (tmp_path / name).write_bytes(data)
         paths.append(str(tmp_path / name))
     results = list(isolation.extract_many(paths, workers=2, timeout_s=30, memory_mb=1024, job="fault_jobs:hungry"))

@@ -55,11 +55,19 @@ def test_unreadable_file_and_folder_as_unprivileged_user():
         env = {k: v for k, v in os.environ.items() if not k.startswith(("NIANBAO_", "DAGSTER_"))}
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "tests" / "pipeline")])
         kw = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []} if os.geteuid() == 0 else {}
-        out = subprocess.run([sys.executable, str(ROOT / "tests" / "faults" / "unprivileged_run.py"), str(home),
-                              str(raw)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False, **kw)
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "faults" / "unprivileged_run.py"), str(home), str(raw)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            **kw,
+        )
         line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
         assert line, out.stderr[-3000:]
-        got = json.loads(line[len("RESULT "):])
+        got = json.loads(line[len("RESULT ") :])
         assert got["uid"] == pw.pw_uid != 0
         assert got["success"], got
         assert got["documents"][str(secret)] == "PermissionDenied"

@@ -15,9 +15,17 @@ from nianbao.synth.truth import truth_entry
 SEED = 11
 SERIES_BODIES = 6
 # single reports: (index, template, violations wanted); rules a per-report extractor finds
-SINGLES = [(0, "2019", ["R1"]), (1, "2021", ["R2"]), (2, "2021", ["R3"]), (3, "2019", ["R4"]),
-           (4, "pre2019_table", ["O1"]), (5, "2019", []), (6, "2021", []), (7, "pre2019_table", []),
-           (8, "2021", ["R12"])]
+SINGLES = [
+    (0, "2019", ["R1"]),
+    (1, "2021", ["R2"]),
+    (2, "2021", ["R3"]),
+    (3, "2019", ["R4"]),
+    (4, "pre2019_table", ["O1"]),
+    (5, "2019", []),
+    (6, "2021", []),
+    (7, "pre2019_table", []),
+    (8, "2021", ["R12"]),
+]
 
 
 def single(index: int, template: str, wanted: list[str]):
@@ -25,7 +33,7 @@ def single(index: int, template: str, wanted: list[str]):
     for k in range(index * 1000, index * 1000 + 1000):
         spec = generate(SEED, k, template, "tab", violation_rate=1.0 if wanted else 0.0)
         late = spec.published_on is not None and spec.published_on.year > spec.report_year
-        if spec.violations == wanted and late and not spec.published_also:     # R12: published late, not early
+        if spec.violations == wanted and late and not spec.published_also:  # R12: published late, not early
             return spec
     raise RuntimeError(f"no single report {template} {wanted}")
 
@@ -52,7 +60,7 @@ def build_corpus(raw: Path) -> dict:
     copy_dir = raw / "mirror"
     copy_dir.mkdir()
     shutil.copyfile(dups / "dup_2021.txt", copy_dir / "dup_2021_copy.txt")
-    repost = single(21, "2019", [])          # re-posted 3 days later: same figures and prose, later date
+    repost = single(21, "2019", [])  # re-posted 3 days later: same figures and prose, later date
     later = replace(repost, published_on=repost.published_on + timedelta(days=3), published_also=[])
     for spec, name in ((repost, "repost_2019_first.txt"), (later, "repost_2019_again.txt")):
         spec.body, spec.prose_metrics, spec.published_also, spec.file = [], {}, [], name

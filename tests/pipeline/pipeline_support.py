@@ -9,9 +9,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "samples" / "corpus"
-RAW_KEYS = [["ingest", "raw_documents"], ["extract", "report_extractions"], ["raw", "documents"], ["raw", "reports"],
-            ["raw", "figures"], ["raw", "findings"], ["raw", "quarantine"], ["raw", "rules"],
-            ["raw", "extraction_checks"]]
+RAW_KEYS = [
+    ["ingest", "raw_documents"],
+    ["extract", "report_extractions"],
+    ["raw", "documents"],
+    ["raw", "reports"],
+    ["raw", "figures"],
+    ["raw", "findings"],
+    ["raw", "quarantine"],
+    ["raw", "rules"],
+    ["raw", "extraction_checks"],
+]
 
 
 @dataclass
@@ -39,8 +47,9 @@ class Pipeline:
 
         job = build_definitions().resolve_job_def(REFRESH_JOB)
         selection = [dg.AssetKey(k) for k in RAW_KEYS] if raw_only else None
-        return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
-                                      asset_selection=selection)
+        return job.execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=selection
+        )
 
     def query(self, sql: str, params=None) -> list[tuple]:
         """Rows of a query on the warehouse, opened the way the pipeline opens it (one config per process)."""
@@ -73,6 +82,7 @@ def make_pipeline(home: Path, mp: pytest.MonkeyPatch, corrupt: Callable[[dict], 
             parsed.append([str(p) for p in paths])
             for ex in inner(paths, **kw):
                 yield corrupt(ex) if corrupt else ex
+
         return extract_many
 
     mp.setattr(assets.extract, "extract_many", counting)
@@ -86,9 +96,11 @@ def materialized(result) -> set[str]:
 
 def check_results(result) -> dict[str, bool]:
     """'asset:check' -> passed, for every asset check evaluated in a run."""
-    return {f"{ev.event_specific_data.asset_key.to_user_string()}:{ev.event_specific_data.check_name}":
-            ev.event_specific_data.passed
-            for ev in result.all_events if ev.event_type_value == "ASSET_CHECK_EVALUATION"}
+    return {
+        f"{ev.event_specific_data.asset_key.to_user_string()}:{ev.event_specific_data.check_name}": ev.event_specific_data.passed
+        for ev in result.all_events
+        if ev.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
 
 
 def failed_error_checks(result) -> list[str]:
@@ -96,9 +108,13 @@ def failed_error_checks(result) -> list[str]:
     passed=False with severity WARN: a report that does not add up is a finding, not a pipeline failure)."""
     import dagster as dg
 
-    return [f"{ev.event_specific_data.asset_key.to_user_string()}:{ev.event_specific_data.check_name}"
-            for ev in result.all_events if ev.event_type_value == "ASSET_CHECK_EVALUATION"
-            and not ev.event_specific_data.passed and ev.event_specific_data.severity == dg.AssetCheckSeverity.ERROR]
+    return [
+        f"{ev.event_specific_data.asset_key.to_user_string()}:{ev.event_specific_data.check_name}"
+        for ev in result.all_events
+        if ev.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not ev.event_specific_data.passed
+        and ev.event_specific_data.severity == dg.AssetCheckSeverity.ERROR
+    ]
 
 
 def metadata(result, key: list[str]) -> dict:

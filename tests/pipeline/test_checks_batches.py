@@ -16,8 +16,24 @@ def built(tmp_path_factory):
     p = make_pipeline(tmp_path_factory.mktemp("batches") / "home", mp)
     for f in p.raw.iterdir():
         f.unlink()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "synth", "--out", str(p.raw), "--count", str(COUNT),
-                    "--seed", "1", "--formats", "txt", "--profile", "classic"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "nianbao"),
+            "synth",
+            "--out",
+            str(p.raw),
+            "--count",
+            str(COUNT),
+            "--seed",
+            "1",
+            "--formats",
+            "txt",
+            "--profile",
+            "classic",
+        ],
+        check=True,
+        capture_output=True,
+    )
     (p.raw / "truth.json").unlink()
     mp.setenv("NIANBAO_CHECK_BATCH", str(TINY))  # the pipeline's own checks run in tiny batches too
     result = p.run()
@@ -43,6 +59,7 @@ def validate(conn, suite, size, raw_dir=None):
         for df in batches.frames(conn, sql, params, suite.BATCH_KEY, size):
             sizes.append(len(df))
             yield df
+
     return run.validate_batches(counted(), suite), sizes
 
 
@@ -51,11 +68,21 @@ def outcome(summary: dict) -> dict:
     keys = ("expectation", "column", "severity", "success", "element_count", "unexpected_count", "missing_count")
     return {k: summary[k] for k in ("rows", "evaluated", "passed", "errors", "warnings", "success")} | {
         "results": [{k: r[k] for k in keys} for r in summary["results"]],
-        "failed": sorted((r["expectation"], r["column"]) for r in summary["failed"])}
+        "failed": sorted((r["expectation"], r["column"]) for r in summary["failed"]),
+    }
 
 
-@pytest.mark.parametrize("name", ["raw_documents", "raw_quarantine", "fct_report_figures", "dim_reports",
-                                  "fct_applications", "publisher_arithmetic"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "raw_documents",
+        "raw_quarantine",
+        "fct_report_figures",
+        "dim_reports",
+        "fct_applications",
+        "publisher_arithmetic",
+    ],
+)
 def test_tiny_batches_give_the_summary_of_one_validation(built, name):
     import importlib
 
@@ -69,7 +96,8 @@ def test_tiny_batches_give_the_summary_of_one_validation(built, name):
     assert outcome(batched) == outcome(whole)
     for b, w in zip(batched["results"], whole["results"], strict=True):
         assert len(b["examples"]) == len(w["examples"]) and len(b["partial_unexpected_list"]) == len(
-            w["partial_unexpected_list"])
+            w["partial_unexpected_list"]
+        )
 
 
 def test_the_corpus_breaks_expectations_across_many_batches(built):
@@ -81,8 +109,9 @@ def test_the_corpus_breaks_expectations_across_many_batches(built):
         figures, batches_ = validate(conn, fct_report_figures, TINY)
         rules, _ = validate(conn, publisher_arithmetic, TINY)
     assert len(batches_) >= COUNT // 2
-    assert ("expect_column_values_to_be_between", "unsigned_value") in {(r["expectation"], r["column"])
-                                                                       for r in figures["failed"]}
+    assert ("expect_column_values_to_be_between", "unsigned_value") in {
+        (r["expectation"], r["column"]) for r in figures["failed"]
+    }
     assert sum(r["unexpected_count"] for r in rules["failed"]) >= 2
 
 
@@ -92,11 +121,17 @@ def test_the_pipeline_checks_in_tiny_batches_record_what_one_validation_finds(bu
     p, result = built
     with connect(p.warehouse) as conn:
         whole, _ = validate(conn, fct_report_figures, None)
-    recorded = dict(p.query("select expectation_index, unexpected_count from audit.gx_expectation_results "
-                            "where run_id = ? and suite = ?", [result.run_id, fct_report_figures.NAME]))
+    recorded = dict(
+        p.query(
+            "select expectation_index, unexpected_count from audit.gx_expectation_results "
+            "where run_id = ? and suite = ?",
+            [result.run_id, fct_report_figures.NAME],
+        )
+    )
     assert recorded == {i: r["unexpected_count"] for i, r in enumerate(whole["results"])}
-    (n_rows,) = p.query("select n_rows from audit.gx_results where run_id = ? and suite = ?",
-                        [result.run_id, fct_report_figures.NAME])[0]
+    (n_rows,) = p.query(
+        "select n_rows from audit.gx_results where run_id = ? and suite = ?", [result.run_id, fct_report_figures.NAME]
+    )[0]
     assert n_rows == whole["rows"]
 
 
@@ -111,12 +146,18 @@ def test_duplicate_keys_split_over_batches_are_still_found(built, tmp_path):
         rid, last = conn.execute("select min(report_id), max(report_id) from marts.dim_reports").fetchone()
         conn.execute("insert into marts.dim_reports select * from marts.dim_reports where report_id = ?", [rid])
         # a second report of the last body-year, sorted first: far from its twin in key order
-        conn.execute("insert into marts.dim_reports select * replace ('0' || report_id[2:] as report_id) "
-                     "from marts.dim_reports where report_id = ?", [last])
+        conn.execute(
+            "insert into marts.dim_reports select * replace ('0' || report_id[2:] as report_id) "
+            "from marts.dim_reports where report_id = ?",
+            [last],
+        )
         whole, _ = validate(conn, dim_reports, None)
         batched, many = validate(conn, dim_reports, 2)
     assert len(many) > 2
-    counts = {r["column"]: r["unexpected_count"] for r in batched["results"]
-              if r["expectation"] == "expect_column_values_to_be_unique"}
+    counts = {
+        r["column"]: r["unexpected_count"]
+        for r in batched["results"]
+        if r["expectation"] == "expect_column_values_to_be_unique"
+    }
     assert counts == {"report_id": 2, "body_year_key": 4}
     assert outcome(batched) == outcome(whole)

@@ -28,8 +28,10 @@ def built(tmp_path_factory):
 def test_raw_contracts_fail_with_error_severity(built):
     _, result = built
     evs = {f"{e.asset_key.to_user_string()}:{e.check_name}": e for e in result.get_asset_check_evaluations()}
-    for key, column in (("raw/quarantine:structural_contract", "message"),
-                        ("raw/documents:structural_contract", "failure_quarantined")):
+    for key, column in (
+        ("raw/quarantine:structural_contract", "message"),
+        ("raw/documents:structural_contract", "failure_quarantined"),
+    ):
         ev = evs[key]
         assert not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR, key
         failed = ev.metadata["failed_expectations"].value
@@ -48,7 +50,8 @@ def test_nothing_downstream_runs_and_no_snapshot_is_published(built):
 
 def test_the_failure_is_recorded_for_users(built):
     p, result = built
-    rows = p.query("select suite, success, failed_json from audit.gx_results where run_id = ? order by suite",
-                   [result.run_id])
+    rows = p.query(
+        "select suite, success, failed_json from audit.gx_results where run_id = ? order by suite", [result.run_id]
+    )
     assert [(s, ok) for s, ok, _ in rows] == [("raw_documents_structure", False), ("raw_quarantine_structure", False)]
     assert any(f["column"] == "message" for f in json.loads(rows[1][2]))

@@ -30,13 +30,19 @@ def test_every_gx_suite_is_an_asset_check_on_a_real_asset(specs):
 
 def test_structural_suites_block_and_the_arithmetic_warns(specs):
     _, by_key = specs
-    gx = {(k.asset_key.to_user_string(), k.name): s.blocking for k, s in by_key.items()
-          if k.name in ("structural_contract", "publisher_arithmetic")}
-    assert gx == {("raw/documents", "structural_contract"): True, ("raw/quarantine", "structural_contract"): True,
-                  ("marts/fct_report_figures", "structural_contract"): True,
-                  ("marts/dim_reports", "structural_contract"): True,
-                  ("marts/fct_applications", "structural_contract"): True,
-                  ("marts/fct_report_figures", "publisher_arithmetic"): False}
+    gx = {
+        (k.asset_key.to_user_string(), k.name): s.blocking
+        for k, s in by_key.items()
+        if k.name in ("structural_contract", "publisher_arithmetic")
+    }
+    assert gx == {
+        ("raw/documents", "structural_contract"): True,
+        ("raw/quarantine", "structural_contract"): True,
+        ("marts/fct_report_figures", "structural_contract"): True,
+        ("marts/dim_reports", "structural_contract"): True,
+        ("marts/fct_applications", "structural_contract"): True,
+        ("marts/fct_report_figures", "publisher_arithmetic"): False,
+    }
 
 
 def test_dbt_tests_are_listed_next_to_the_gx_suites(specs):

@@ -17,8 +17,24 @@ def built(tmp_path_factory):
     p = make_pipeline(tmp_path_factory.mktemp("publisher") / "home", mp)
     for f in p.raw.iterdir():
         f.unlink()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "synth", "--out", str(p.raw), "--count", str(COUNT),
-                    "--seed", "1", "--formats", "txt", "--profile", "classic"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "nianbao"),
+            "synth",
+            "--out",
+            str(p.raw),
+            "--count",
+            str(COUNT),
+            "--seed",
+            "1",
+            "--formats",
+            "txt",
+            "--profile",
+            "classic",
+        ],
+        check=True,
+        capture_output=True,
+    )
     truth = json.loads((p.raw / "truth.json").read_text(encoding="utf-8"))
     (p.raw / "truth.json").unlink()
     result = p.run()
@@ -37,8 +53,9 @@ def test_the_snapshot_is_published_despite_publishers_errors(built):
 def test_every_injected_error_is_a_row_of_rpt_rule_failures(built):
     p, _, truth = built
     with duckdb.connect(str(p.snapshot), read_only=True) as bi:
-        found = set(bi.execute("select regexp_extract(source_path, '[^/]+$'), rule_id "
-                               "from marts.rpt_rule_failures").fetchall())
+        found = set(
+            bi.execute("select regexp_extract(source_path, '[^/]+$'), rule_id from marts.rpt_rule_failures").fetchall()
+        )
     expected = {(e["file"], v) for e in truth for v in e["violations"]}
     assert expected and expected <= found
     negative = [(f, r) for f, r in expected if r == "R9"]

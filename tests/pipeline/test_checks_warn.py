@@ -12,8 +12,11 @@ SEED_2019 = "004_7f3569336a1c441f.txt"  # the 2019-template seed; its tables add
 def break_r4(ex: dict) -> dict:
     """表四 行政复议 总计 one more than its parts (rules.csv R4), after the parser judged the report."""
     if ex["source"].endswith(SEED_2019):
-        fig = next(f for f in ex["figures"] if (f["table"], f["row"], f["column"]) ==
-                   ("t4_review_litigation", "administrative_review", "total"))
+        fig = next(
+            f
+            for f in ex["figures"]
+            if (f["table"], f["row"], f["column"]) == ("t4_review_litigation", "administrative_review", "total")
+        )
         fig["value"] = (fig["value"] or 0) + 1
     return ex
 
@@ -43,13 +46,18 @@ def test_arithmetic_violation_warns_and_the_snapshot_is_still_published(built):
 
 def test_warn_check_metadata_counts_each_rule(built):
     p, result = built
-    meta = {k: v.value for k, v in evaluations(result)["marts/fct_report_figures:publisher_arithmetic"]
-            .metadata.items()}
+    meta = {
+        k: v.value for k, v in evaluations(result)["marts/fct_report_figures:publisher_arithmetic"].metadata.items()
+    }
     report_id = p.query("select report_id from marts.dim_reports where source_path like ?", [f"%{SEED_2019}"])[0][0]
     assert meta["R4_reports_broken"] == 1 and meta["rules"]["R4"]["examples"] == [report_id]
     # the other rules: exactly the reports the parser flagged (seed 002 prints O6 and O8 breaks)
-    parser = dict(p.query("select rule_id, count(distinct report_id) from raw.findings "
-                          "where report_id in (select report_id from marts.dim_reports) group by 1"))
+    parser = dict(
+        p.query(
+            "select rule_id, count(distinct report_id) from raw.findings "
+            "where report_id in (select report_id from marts.dim_reports) group by 1"
+        )
+    )
     for rule in ("R1", "R2", "R3", "O1", "O2", "O3", "O4", "O5", "O6", "O7", "O8"):
         assert meta[f"{rule}_reports_broken"] == parser.get(rule, 0), rule
     assert meta["evaluated"] == 12 and meta["failed"] == meta["warnings"] >= 1 and meta["errors"] == 0
@@ -59,9 +67,13 @@ def test_warn_check_metadata_counts_each_rule(built):
 def test_every_gx_check_is_recorded_with_counts_in_the_event_log(built):
     _, result = built
     ev = evaluations(result)
-    for key in ("raw/documents:structural_contract", "raw/quarantine:structural_contract",
-                "marts/fct_report_figures:structural_contract", "marts/dim_reports:structural_contract",
-                "marts/fct_applications:structural_contract"):
+    for key in (
+        "raw/documents:structural_contract",
+        "raw/quarantine:structural_contract",
+        "marts/fct_report_figures:structural_contract",
+        "marts/dim_reports:structural_contract",
+        "marts/fct_applications:structural_contract",
+    ):
         meta = {k: v.value for k, v in ev[key].metadata.items()}
         assert ev[key].passed, (key, meta.get("failed_expectations"))
         assert meta["evaluated"] >= 7 and meta["failed"] == 0, key
@@ -71,18 +83,34 @@ def test_every_gx_check_is_recorded_with_counts_in_the_event_log(built):
 
 def test_audit_tables_hold_every_expectation_of_the_run(built):
     p, result = built
-    suites = dict(p.query("select suite, count(*) from audit.gx_expectation_results where run_id = ? group by 1",
-                          [result.run_id]))
-    assert set(suites) == {"raw_documents_structure", "raw_quarantine_structure", "fct_report_figures_structure",
-                           "dim_reports_structure", "fct_applications_structure", "publisher_arithmetic"}
-    (row,) = p.query("select success, unexpected_count, severity, observed_json from audit.gx_expectation_results "
-                     "where run_id = ? and rule_id = 'R4'", [result.run_id])
+    suites = dict(
+        p.query("select suite, count(*) from audit.gx_expectation_results where run_id = ? group by 1", [result.run_id])
+    )
+    assert set(suites) == {
+        "raw_documents_structure",
+        "raw_quarantine_structure",
+        "fct_report_figures_structure",
+        "dim_reports_structure",
+        "fct_applications_structure",
+        "publisher_arithmetic",
+    }
+    (row,) = p.query(
+        "select success, unexpected_count, severity, observed_json from audit.gx_expectation_results "
+        "where run_id = ? and rule_id = 'R4'",
+        [result.run_id],
+    )
     assert row[:3] == (False, 1, "warning")
     assert json.loads(row[3])["examples"]
-    summary = p.query("select check_name, blocking, success, errors, warnings from audit.gx_results "
-                      "where run_id = ? and suite = 'publisher_arithmetic'", [result.run_id])
-    broken = p.query("select count(*) from audit.gx_expectation_results where run_id = ? "
-                     "and suite = 'publisher_arithmetic' and not success", [result.run_id])[0][0]
+    summary = p.query(
+        "select check_name, blocking, success, errors, warnings from audit.gx_results "
+        "where run_id = ? and suite = 'publisher_arithmetic'",
+        [result.run_id],
+    )
+    broken = p.query(
+        "select count(*) from audit.gx_expectation_results where run_id = ? "
+        "and suite = 'publisher_arithmetic' and not success",
+        [result.run_id],
+    )[0][0]
     assert summary == [("publisher_arithmetic", False, True, 0, broken)] and broken >= 1
 
 

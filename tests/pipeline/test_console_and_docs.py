@@ -21,10 +21,16 @@ REMOTE_ASSET = re.compile(r"""(?:src|href)=["']https?://[^"']*["'][^>]*>""", re.
 def env_for(home, raw) -> dict:
     """The environment `make` exports, for home and raw."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NIANBAO_", "DAGSTER_"))}
-    return {**env, "NIANBAO_HOME": str(home), "NIANBAO_RAW_DIR": str(raw), "DAGSTER_HOME": str(home / "dagster_home"),
-            "DBT_PROFILES_DIR": str(ROOT / "dbt_project"), "DAGSTER_DISABLE_TELEMETRY": "1",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return {
+        **env,
+        "NIANBAO_HOME": str(home),
+        "NIANBAO_RAW_DIR": str(raw),
+        "DAGSTER_HOME": str(home / "dagster_home"),
+        "DBT_PROFILES_DIR": str(ROOT / "dbt_project"),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
 
 
 def target_entries() -> set[str]:
@@ -42,8 +48,15 @@ def ran(tmp_path_factory):
     home, raw = base / "home", base / "raw"
     shutil.copytree(CORPUS, raw)
     before = target_entries()
-    out = subprocess.run([sys.executable, "-m", "orchestration.run", "--summary-json", str(base / "summary.json")],
-                         cwd=ROOT, env=env_for(home, raw), capture_output=True, text=True, timeout=800, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "orchestration.run", "--summary-json", str(base / "summary.json")],
+        cwd=ROOT,
+        env=env_for(home, raw),
+        capture_output=True,
+        text=True,
+        timeout=800,
+        check=False,
+    )
     console = out.stdout + out.stderr
     assert out.returncode == 0, console[-4000:]
     return home, raw, console, json.loads((base / "summary.json").read_text()), before
@@ -98,17 +111,28 @@ def test_every_table_asset_has_its_row_count_and_column_types(ran, monkeypatch):
     home = ran[0]
     monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster_home"))
     with _instance(home) as instance:
-        meta = {tuple(k): _latest(instance, k) for k in (["raw", "figures"], ["raw", "reports"],
-                                                          ["marts", "fct_report_figures"], ["marts", "dim_reports"],
-                                                          ["reference", "codebook"])}
+        meta = {
+            tuple(k): _latest(instance, k)
+            for k in (
+                ["raw", "figures"],
+                ["raw", "reports"],
+                ["marts", "fct_report_figures"],
+                ["marts", "dim_reports"],
+                ["reference", "codebook"],
+            )
+        }
     con = _warehouse(home)
     try:
         for (schema, table), m in meta.items():
             count = con.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
             assert m["dagster/row_count"].value == count > 0, (schema, table)
             columns = {c.name: c.type for c in m["dagster/column_schema"].schema.columns}
-            expected = dict(con.execute("select column_name, data_type from duckdb_columns() where schema_name = ? "
-                                        "and table_name = ?", [schema, table]).fetchall())
+            expected = dict(
+                con.execute(
+                    "select column_name, data_type from duckdb_columns() where schema_name = ? and table_name = ?",
+                    [schema, table],
+                ).fetchall()
+            )
             assert columns == expected, (schema, table)
     finally:
         con.close()
@@ -130,10 +154,14 @@ def test_a_failed_warn_check_names_its_reports(ran, monkeypatch):
     try:
         for f in failed:
             for example in f["examples"]:
-                agency, year = con.execute("select agency, report_year from raw.reports where report_id = ?",
-                                           [example["report_id"]]).fetchone()
-                row = next(line for line in table.splitlines() if example["report_id"][:12] in line
-                           and f"| {f['rule']} |" in line)
+                agency, year = con.execute(
+                    "select agency, report_year from raw.reports where report_id = ?", [example["report_id"]]
+                ).fetchone()
+                row = next(
+                    line
+                    for line in table.splitlines()
+                    if example["report_id"][:12] in line and f"| {f['rule']} |" in line
+                )
                 assert agency in row and str(year) in row
     finally:
         con.close()
@@ -157,17 +185,31 @@ def test_the_first_sensor_tick_after_make_run_requests_nothing(ran, monkeypatch)
 
 
 def _docs(home, raw) -> str:
-    out = subprocess.run([sys.executable, "-m", "orchestration.docs"], cwd=ROOT, env=env_for(home, raw),
-                         capture_output=True, text=True, timeout=600, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "orchestration.docs"],
+        cwd=ROOT,
+        env=env_for(home, raw),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return out.stdout
 
 
 def test_make_docs_builds_dbt_docs_and_offline_gx_docs_while_a_writer_holds_the_warehouse(ran):
     home, raw = ran[0], ran[1]
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('held', flush=True); time.sleep(600)", str(home / "warehouse.duckdb")],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(600)",
+            str(home / "warehouse.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         printed = _docs(home, raw)
@@ -182,8 +224,9 @@ def test_make_docs_builds_dbt_docs_and_offline_gx_docs_while_a_writer_holds_the_
     index = (docs / "gx" / "index.html").read_text(encoding="utf-8")
     assert "publisher_arithmetic" in index and not REMOTE_ASSET.search(index)
     pages = list((docs / "gx").rglob("*.html"))
-    assert len(pages) > 6 and not any(REMOTE_ASSET.search(re.sub(r"<a\b[^>]*>", "", p.read_text(encoding="utf-8")))
-                                      for p in pages)
+    assert len(pages) > 6 and not any(
+        REMOTE_ASSET.search(re.sub(r"<a\b[^>]*>", "", p.read_text(encoding="utf-8"))) for p in pages
+    )
     printed = _docs(home, raw)  # no writer: the warehouse itself, opened read-only
     assert f"catalog from {home / 'warehouse.duckdb'}" in printed
     catalog = json.loads((docs / "dbt" / "catalog.json").read_text())

@@ -9,10 +9,10 @@ from pipeline_support import ROOT, failed_error_checks, make_pipeline
 
 SEED = ROOT / "samples" / "corpus" / "004_7f3569336a1c441f.txt"  # a 2019-template report with no date printed
 BODIES = {  # printed name -> on time when published 2020-02-20
-    "海安市科技局": False,            # a department: 31 January
-    "海安市城东镇人民政府": False,     # a township government is not county-or-higher: 31 January
-    "海安市城东街道办事处": False,     # a 街道: 31 January
-    "海安市人民政府": True,            # a county-level government's own report: 31 March
+    "海安市科技局": False,  # a department: 31 January
+    "海安市城东镇人民政府": False,  # a township government is not county-or-higher: 31 January
+    "海安市城东街道办事处": False,  # a 街道: 31 January
+    "海安市人民政府": True,  # a county-level government's own report: 31 March
 }
 
 
@@ -35,9 +35,11 @@ def built(tmp_path_factory):
 def test_findings_and_dim_reports_agree_with_rules_csv(built):
     p, result = built
     assert result.success and failed_error_checks(result) == []
-    rows = p.query("select r.agency_name_printed, d.published_date, d.deadline_date, d.is_on_time, "
-                   "exists (select 1 from marts.fct_findings f where f.report_id = d.report_id and f.rule_id = 'R12') "
-                   "from marts.dim_reports d join intermediate.int_reports__current r using (report_id)")
+    rows = p.query(
+        "select r.agency_name_printed, d.published_date, d.deadline_date, d.is_on_time, "
+        "exists (select 1 from marts.fct_findings f where f.report_id = d.report_id and f.rule_id = 'R12') "
+        "from marts.dim_reports d join intermediate.int_reports__current r using (report_id)"
+    )
     assert len(rows) == len(BODIES)
     for printed, published, deadline, on_time, r12 in rows:
         assert published == dt.date(2020, 2, 20), printed

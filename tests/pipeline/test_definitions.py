@@ -24,8 +24,9 @@ def test_every_asset_check_key_refers_to_an_existing_asset(defs):
     assets = {k for k in graph.get_all_asset_keys() if graph.get(k).is_materializable}
     assert graph.asset_check_keys
     assert {c.asset_key for c in graph.asset_check_keys} <= assets
-    assert dg.AssetCheckKey(dg.AssetKey(["marts", "fct_report_figures"]), "structural_contract") in \
-        graph.asset_check_keys
+    assert (
+        dg.AssetCheckKey(dg.AssetKey(["marts", "fct_report_figures"]), "structural_contract") in graph.asset_check_keys
+    )
 
 
 def test_dbt_sources_join_the_python_raw_assets(defs):
@@ -37,8 +38,12 @@ def test_dbt_sources_join_the_python_raw_assets(defs):
 
 def test_every_warehouse_writer_is_in_the_duckdb_writer_pool(defs):
     graph = defs.resolve_asset_graph()
-    for key in (["extract", "report_extractions"], ["raw", "figures"], ["marts", "fct_report_figures"],
-                ["bi", "snapshot"]):
+    for key in (
+        ["extract", "report_extractions"],
+        ["raw", "figures"],
+        ["marts", "fct_report_figures"],
+        ["bi", "snapshot"],
+    ):
         node = graph.get(dg.AssetKey(key))
         assert node.assets_def.node_def.pool == "duckdb_writer", key
 

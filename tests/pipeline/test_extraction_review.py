@@ -53,8 +53,9 @@ def built(tmp_path_factory):
     shutil.copy(gen / entry["file"], p.raw / entry["file"])
     clean_real = []
     if (REAL / "truth.json").exists():
-        clean_real = [t["file"] for t in json.loads((REAL / "truth.json").read_text(encoding="utf-8"))
-                      if not t["violations"]]
+        clean_real = [
+            t["file"] for t in json.loads((REAL / "truth.json").read_text(encoding="utf-8")) if not t["violations"]
+        ]
         for name in [*clean_real, PUBLISHER_ERROR]:
             shutil.copy(REAL / name, p.raw / name)
     result = p.run()
@@ -70,9 +71,11 @@ def test_the_run_succeeds_with_the_review_models_tested(built):
 
 def test_the_misread_cell_is_the_only_row_of_the_review_list(built):
     p, _, name, printed, _ = built
-    rows = p.query("select source_path, cell_key, verdict, rule_ids, primary_value, second_value, second_reading, "
-                   "why, table_index, second_location_json from marts.rpt_extraction_review where source_path = ?",
-                   [name])  # the marts' paths are relative to the raw dir
+    rows = p.query(
+        "select source_path, cell_key, verdict, rule_ids, primary_value, second_value, second_reading, "
+        "why, table_index, second_location_json from marts.rpt_extraction_review where source_path = ?",
+        [name],
+    )  # the marts' paths are relative to the raw dir
     assert len(rows) == 1
     path, key, verdict, rules, primary, second, reading, why, table_index, second_loc = rows[0]
     assert path.endswith(name) and key == "/".join(CELL) and verdict == "disagree"
@@ -86,32 +89,47 @@ def test_a_publisher_error_is_checked_but_not_in_the_review_list(built):
     p, _, _, _, clean_real = built
     if not clean_real:
         pytest.skip("../shared/real is absent")
-    r4 = p.query("select distinct rule_verdict, verdict, reading from raw.extraction_checks e "
-                 "join raw.reports r using (report_id) where r.source_path like ? and rule_id = 'R4'",
-                 [f"%/{PUBLISHER_ERROR}"])
+    r4 = p.query(
+        "select distinct rule_verdict, verdict, reading from raw.extraction_checks e "
+        "join raw.reports r using (report_id) where r.source_path like ? and rule_id = 'R4'",
+        [f"%/{PUBLISHER_ERROR}"],
+    )
     assert r4 == [("agree", "agree", "pdf_words")]
-    assert p.query("select count(*) from marts.rpt_extraction_review where source_path = ? "
-                   "and list_contains(string_split(rule_ids, ','), 'R4')", [PUBLISHER_ERROR])[0][0] == 0
+    assert (
+        p.query(
+            "select count(*) from marts.rpt_extraction_review where source_path = ? "
+            "and list_contains(string_split(rule_ids, ','), 'R4')",
+            [PUBLISHER_ERROR],
+        )[0][0]
+        == 0
+    )
 
 
 def test_seeds_and_clean_real_reports_add_nothing_to_the_review_list(built):
     p, _, name, _, clean_real = built
-    quality = dict(p.query("select regexp_extract(source_path, '[^/]+$'), n_cells_in_review "
-                           "from marts.rpt_report_quality"))
+    quality = dict(
+        p.query("select regexp_extract(source_path, '[^/]+$'), n_cells_in_review from marts.rpt_report_quality")
+    )
     seeds = [f.name for f in (ROOT / "samples" / "corpus").iterdir()]
     assert all(quality[s] == 0 for s in seeds)
     assert all(quality[r] == 0 for r in clean_real)
     assert quality[name] == 1
     # a seed's failed rules were checked, but plain text has no second reading: unavailable, not in doubt
     seed = next((ROOT / "samples" / "corpus").glob("002_*")).name  # the 统计表 seed: O6, O8, O10, R8 fail
-    seed_checks = p.query("select distinct verdict, reading from raw.extraction_checks e "
-                          "join raw.reports r using (report_id) where r.source_path like ?", [f"%/{seed}"])
+    seed_checks = p.query(
+        "select distinct verdict, reading from raw.extraction_checks e "
+        "join raw.reports r using (report_id) where r.source_path like ?",
+        [f"%/{seed}"],
+    )
     assert seed_checks == [("unavailable", None)]
 
 
 def test_report_quality_carries_the_confidence_summary(built):
     p, _, name, _, _ = built
-    rows = p.query("select n_cells_located, n_cells_inferred, n_cells_blank, identities_hold "
-                   "from marts.rpt_report_quality where source_path like ?", [f"%{name}"])
+    rows = p.query(
+        "select n_cells_located, n_cells_inferred, n_cells_blank, identities_hold "
+        "from marts.rpt_report_quality where source_path like ?",
+        [f"%{name}"],
+    )
     located, inferred, blank, holds = rows[0]
     assert located > 100 and inferred >= 0 and blank >= 0 and holds is False

@@ -29,19 +29,44 @@ def test_frames_have_exact_schemas_for_a_real_report():
 
 
 def test_is_mapped_follows_the_codebook_of_the_report_template():
-    ex = {"sha256": "a" * 64, "source": "x", "status": "ok",
-          "report": {"template": "2019"},
-          "figures": [{"table": "t4_review_litigation", "row": "administrative_review", "column": "upheld",
-                       "value": 1, "raw": "1", "location": {}},
-                      {"table": "legacy_stats", "row": "proactive_total", "column": "value", "value": 1,
-                       "raw": "1", "location": {}}]}
+    ex = {
+        "sha256": "a" * 64,
+        "source": "x",
+        "status": "ok",
+        "report": {"template": "2019"},
+        "figures": [
+            {
+                "table": "t4_review_litigation",
+                "row": "administrative_review",
+                "column": "upheld",
+                "value": 1,
+                "raw": "1",
+                "location": {},
+            },
+            {
+                "table": "legacy_stats",
+                "row": "proactive_total",
+                "column": "value",
+                "value": 1,
+                "raw": "1",
+                "location": {},
+            },
+        ],
+    }
     figs = frames.extraction_frames([ex], "v", NOW)["figures"]
     assert figs["is_mapped"].to_list() == [True, False]
 
 
 def test_failed_file_becomes_a_quarantine_row_per_path_and_no_report():
-    ex = {"sha256": "b" * 64, "source": "p1", "format": "pdf", "status": "error",
-          "error": {"kind": "EncryptedPdf", "message": "needs a password"}, "report": None, "figures": []}
+    ex = {
+        "sha256": "b" * 64,
+        "source": "p1",
+        "format": "pdf",
+        "status": "error",
+        "error": {"kind": "EncryptedPdf", "message": "needs a password"},
+        "report": None,
+        "figures": [],
+    }
     out = frames.extraction_frames([ex], "v", NOW, {"b" * 64: ["p1", "p2"]})
     assert out["reports"].height == 0
     assert out["quarantine"]["path"].to_list() == ["p1", "p2"]
@@ -49,8 +74,14 @@ def test_failed_file_becomes_a_quarantine_row_per_path_and_no_report():
 
 
 def test_finding_cells_are_json_text():
-    ex = {"sha256": "c" * 64, "source": "x", "status": "ok", "report": {}, "figures": [],
-          "findings": [{"rule": "O6", "severity": "error", "message": "m", "cells": [{"table": "t", "value": 1}]}]}
+    ex = {
+        "sha256": "c" * 64,
+        "source": "x",
+        "status": "ok",
+        "report": {},
+        "figures": [],
+        "findings": [{"rule": "O6", "severity": "error", "message": "m", "cells": [{"table": "t", "value": 1}]}],
+    }
     row = frames.extraction_frames([ex], "v", NOW)["findings"].row(0, named=True)
     assert json.loads(row["cells"]) == [{"table": "t", "value": 1}]
 
@@ -73,8 +104,12 @@ def test_scan_hashes_recursively_and_skips_hidden(tmp_path):
 
 
 def test_plan_parses_each_new_content_once_and_skips_cached():
-    f = [batch.RawFile("p1", "s1", 1), batch.RawFile("p2", "s1", 1), batch.RawFile("p3", "s2", 1),
-         batch.RawFile("p4", "s3", 1)]
+    f = [
+        batch.RawFile("p1", "s1", 1),
+        batch.RawFile("p2", "s1", 1),
+        batch.RawFile("p3", "s2", 1),
+        batch.RawFile("p4", "s3", 1),
+    ]
     plan = batch.plan(f, {"s3"})
     assert [x.path for x in plan.to_parse] == ["p1", "p3"]
     assert [x.path for x in plan.cached] == ["p2", "p4"]

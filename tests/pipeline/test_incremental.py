@@ -55,8 +55,12 @@ def test_parser_version_change_reparses_everything(pipeline, monkeypatch):
     assert result.success
     assert sorted(pipeline.parsed[-1]) == sorted(str(p.resolve()) for p in pipeline.raw.iterdir())
     assert pipeline.query("select distinct parser_version from raw.reports") == [(nianbao.PARSER_VERSION,)]
-    assert pipeline.query("select count(*) from raw.figures where report_id not in "
-                          "(select report_id from raw.reports)")[0][0] == 0
+    assert (
+        pipeline.query("select count(*) from raw.figures where report_id not in (select report_id from raw.reports)")[
+            0
+        ][0]
+        == 0
+    )
 
 
 def test_bad_file_is_quarantined_and_the_others_load(pipeline):

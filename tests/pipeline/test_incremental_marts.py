@@ -16,16 +16,36 @@ BODIES = 8  # nianbao synth --series: 8 bodies x 5 years, with R5/R6/R7 and X_CO
 def dbt_run(p, tmp, *args) -> None:
     """`dbt build` of every seed and model (no tests) on the pipeline's warehouse (its own target dir: the repo's manifest is untouched)."""
     env = os.environ | {"NIANBAO_WAREHOUSE_PATH": str(p.warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    out = subprocess.run([str(DBT), "build", "--exclude-resource-type", "test", "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
-                          "--target-path", str(tmp / "dbt_target"), "--log-path", str(tmp / "dbt_logs"), *args],
-                         capture_output=True, text=True, env=env, check=False)
+    out = subprocess.run(
+        [
+            str(DBT),
+            "build",
+            "--exclude-resource-type",
+            "test",
+            "--project-dir",
+            str(PROJECT),
+            "--profiles-dir",
+            str(PROJECT),
+            "--target-path",
+            str(tmp / "dbt_target"),
+            "--log-path",
+            str(tmp / "dbt_logs"),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
 
 
 def marts(p) -> dict[str, list[tuple]]:
     """Every marts table's rows, ordered by all columns."""
-    tables = [t for (t,) in p.query("select table_name from information_schema.tables "
-                                    "where table_schema = 'marts' order by 1")]
+    tables = [
+        t
+        for (t,) in p.query("select table_name from information_schema.tables where table_schema = 'marts' order by 1")
+    ]
     return {t: p.query(f'select * from marts."{t}" order by all') for t in tables}
 
 
@@ -37,8 +57,23 @@ def scope(p) -> int:
 @pytest.fixture(scope="module")
 def series(tmp_path_factory):
     out = tmp_path_factory.mktemp("series")
-    subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "synth", "--out", str(out), "--count", str(BODIES),
-                    "--seed", "3", "--series", "--formats", "txt"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "nianbao"),
+            "synth",
+            "--out",
+            str(out),
+            "--count",
+            str(BODIES),
+            "--seed",
+            "3",
+            "--series",
+            "--formats",
+            "txt",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -67,15 +102,22 @@ def test_incremental_marts_equal_a_full_rebuild(tmp_path, monkeypatch, series):
 
     # another body's copy of a report (same tables, another name): X_COPY across bodies, both sides rebuilt
     text = files[0].read_text(encoding="utf-8")
-    agency = p.query("select agency_name_printed from marts.dim_reports where source_path like ?",
-                     [f"%{files[0].name}"])[0][0]
+    agency = p.query(
+        "select agency_name_printed from marts.dim_reports where source_path like ?", [f"%{files[0].name}"]
+    )[0][0]
     (p.raw / "copy_other_body.txt").write_text(text.replace(agency, "青山区测绘地理信息局"), encoding="utf-8")
     step()
-    assert p.query("select count(*) from marts.rpt_rule_failures where rule_id = 'X_COPY' "
-                   "and source_path like '%copy_other_body.txt'")[0][0] or \
-        p.query("select count(*) from marts.rpt_rule_failures where rule_id = 'X_COPY' "
-                "and related_report_id in (select report_id from marts.dim_report_files "
-                "where source_path like '%copy_other_body.txt')")[0][0]
+    assert (
+        p.query(
+            "select count(*) from marts.rpt_rule_failures where rule_id = 'X_COPY' "
+            "and source_path like '%copy_other_body.txt'"
+        )[0][0]
+        or p.query(
+            "select count(*) from marts.rpt_rule_failures where rule_id = 'X_COPY' "
+            "and related_report_id in (select report_id from marts.dim_report_files "
+            "where source_path like '%copy_other_body.txt')"
+        )[0][0]
+    )
     assert scope(p) < n_all
 
     # a second file for an existing body-year (it may win the de-duplication), a changed file, a removed file
@@ -83,8 +125,9 @@ def test_incremental_marts_equal_a_full_rebuild(tmp_path, monkeypatch, series):
     with open(p.raw / "re_posted.txt", "a", encoding="utf-8") as fh:
         fh.write("\n（本报告重新发布）\n")
     changed = p.raw / files[7].name
-    changed.write_text(changed.read_text(encoding="utf-8").replace("一、总体情况", "一、总体情况（修订）"),
-                       encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("一、总体情况", "一、总体情况（修订）"), encoding="utf-8"
+    )
     (p.raw / files[13].name).unlink()
     step()
     assert scope(p) < n_all
@@ -93,11 +136,18 @@ def test_incremental_marts_equal_a_full_rebuild(tmp_path, monkeypatch, series):
     (p.raw / "copy_other_body.txt").unlink()
     step()
     incremental = marts(p)
-    assert p.query("select count(*) from marts.dim_report_files where source_path like '%copy_other_body.txt'") == [(0,)]
+    assert p.query("select count(*) from marts.dim_report_files where source_path like '%copy_other_body.txt'") == [
+        (0,)
+    ]
 
     dbt_run(p, tmp_path, "--full-refresh")
-    assert scope(p) == p.query("select count(*) from (select report_id from raw.reports union "
-                               "select sha256 from raw.documents union select sha256 from raw.quarantine)")[0][0]
+    assert (
+        scope(p)
+        == p.query(
+            "select count(*) from (select report_id from raw.reports union "
+            "select sha256 from raw.documents union select sha256 from raw.quarantine)"
+        )[0][0]
+    )
     full = marts(p)
     assert set(incremental) == set(full) and len(full) == 18  # rpt_extraction_review and the coverage tables
     for table in full:

@@ -44,10 +44,10 @@ def test_query_a_lists_the_bodies_of_a_province_late_ones_first(built):
     assert len(late) == 1
     rep = late[0]["report"]
     published = dt.date.fromisoformat(rep["published_on"])
-    deadline = dt.date(rep["report_year"] + 1, 1, 31)            # a county department
+    deadline = dt.date(rep["report_year"] + 1, 1, 31)  # a county department
     rows = run(p, readme_queries()[0], {"province": rep["region"]["province"], "report_year": rep["report_year"]})
     assert (rows[0][0], rows[0][4], rows[0][5]) == (rep["agency"], (published - deadline).days, False)  # late first
-    assert all(r[4] in (0, None) for r in rows[1:])             # the province's other bodies that year were not late
+    assert all(r[4] in (0, None) for r in rows[1:])  # the province's other bodies that year were not late
     # a year in which that province's bodies were all on time gives nothing
     assert run(p, readme_queries()[0], {"province": rep["region"]["province"], "report_year": 1999}) == []
 
@@ -58,7 +58,7 @@ def test_query_b_lists_the_reports_that_break_a_rule(built):
     assert want
     rows = run(p, readme_queries()[1], {"rule_id": "R1"})
     assert {r[3].rsplit("/", 1)[-1] for r in rows} == want
-    assert all("total" in r[4].split(", ") for r in rows)            # a broken column breaks 总计 too
+    assert all("total" in r[4].split(", ") for r in rows)  # a broken column breaks 总计 too
 
 
 def test_query_c_follows_one_body_disclosure_rate_from_2019_to_2023(built):

@@ -65,8 +65,11 @@ def test_every_truth_cell_is_in_the_figures_mart(built):
 
 def test_every_metadata_field_is_in_dim_reports(built):
     p, _, truth = built
-    reports = _by_file(p, "select chosen_source_path, agency_name, report_year, template, "
-                          "cast(published_date as varchar), province, city, county from marts.dim_reports")
+    reports = _by_file(
+        p,
+        "select chosen_source_path, agency_name, report_year, template, "
+        "cast(published_date as varchar), province, city, county from marts.dim_reports",
+    )
     wrong = []
     for entry in truth:
         rows = reports.get(entry["file"])
@@ -90,7 +93,8 @@ def test_every_metadata_field_is_in_dim_reports(built):
 
 def test_every_violation_is_a_row_of_rpt_rule_failures(built):
     p, _, truth = built
-    found = {(f, r) for f, r in p.query("select regexp_extract(source_path, '[^/]+$'), rule_id "
-                                         "from marts.rpt_rule_failures")}
+    found = {
+        (f, r) for f, r in p.query("select regexp_extract(source_path, '[^/]+$'), rule_id from marts.rpt_rule_failures")
+    }
     expected = {(e["file"], v) for e in truth for v in e["violations"]}
     assert expected and expected <= found

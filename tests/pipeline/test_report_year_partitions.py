@@ -13,9 +13,11 @@ def reextract(p, first: str, last: str | None = None):
 
     job = build_definitions().resolve_job_def(REEXTRACT_JOB)
     return job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
         asset_selection=[report_years.KEY, *(dg.AssetKey(k) for k in RAW_KEYS)],
-        tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last or first})
+        tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last or first},
+    )
 
 
 def test_one_year_is_parsed_again_and_only_it(tmp_path, monkeypatch):

@@ -35,8 +35,14 @@ sys.exit(run.main(["--child"]))
 def env_for(home: Path, raw: Path) -> dict[str, str]:
     """The environment of a pipeline run on this home and raw dir (chunks of CHUNK documents, one worker)."""
     env = {k: v for k, v in os.environ.items() if k != "NIANBAO_WAREHOUSE_PATH"}
-    return env | {"NIANBAO_HOME": str(home), "NIANBAO_RAW_DIR": str(raw), "DAGSTER_HOME": str(home / "dagster_home"),
-                  "NIANBAO_CHUNK": str(CHUNK), "NIANBAO_WORKERS": "1", "DBT_PROFILES_DIR": str(ROOT / "dbt_project")}
+    return env | {
+        "NIANBAO_HOME": str(home),
+        "NIANBAO_RAW_DIR": str(raw),
+        "DAGSTER_HOME": str(home / "dagster_home"),
+        "NIANBAO_CHUNK": str(CHUNK),
+        "NIANBAO_WORKERS": "1",
+        "DBT_PROFILES_DIR": str(ROOT / "dbt_project"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +50,25 @@ def corpus(tmp_path_factory) -> Path:
     """A synthetic corpus of N_DOCS text reports of every era, no violations (its truth file kept outside)."""
     out = tmp_path_factory.mktemp("resume")
     raw = out / "raw"
-    subprocess.run([sys.executable, "-m", "nianbao.cli", "synth", "--out", str(raw), "--count", str(N_DOCS),
-                    "--seed", "11", "--violation-rate", "0"], check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nianbao.cli",
+            "synth",
+            "--out",
+            str(raw),
+            "--count",
+            str(N_DOCS),
+            "--seed",
+            "11",
+            "--violation-rate",
+            "0",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     (raw / "truth.json").rename(out / "truth.json")
     assert len(list(raw.iterdir())) == N_DOCS
     return raw
@@ -53,8 +76,14 @@ def corpus(tmp_path_factory) -> Path:
 
 def kill_after_first_chunk(home: Path, raw: Path) -> str:
     """Start the run `make run` supervises in a subprocess, kill -9 it once its first chunk has committed; its output."""
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN], cwd=ROOT, env=env_for(home, raw),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_RUN],
+        cwd=ROOT,
+        env=env_for(home, raw),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = []
     deadline = time.monotonic() + 300
     try:
@@ -89,6 +118,7 @@ def run_in_process(home: Path, raw: Path, mp: pytest.MonkeyPatch) -> tuple[objec
         def extract_many(paths, **kw):
             parsed.extend(str(p) for p in paths)
             yield from inner(paths, **kw)
+
         return extract_many
 
     mp.setattr(assets.extract, "extract_many", counting)
@@ -100,8 +130,11 @@ def run_in_process(home: Path, raw: Path, mp: pytest.MonkeyPatch) -> tuple[objec
 
 def failures(result) -> list[str]:
     """The failed steps of a run with their errors (for assertion messages)."""
-    return [f"{ev.step_key}: {ev.event_specific_data.error.message[:2000]}" for ev in result.all_events
-            if ev.event_type_value == "STEP_FAILURE"]
+    return [
+        f"{ev.step_key}: {ev.event_specific_data.error.message[:2000]}"
+        for ev in result.all_events
+        if ev.event_type_value == "STEP_FAILURE"
+    ]
 
 
 def query(home: Path, sql: str) -> list[tuple]:
@@ -114,11 +147,20 @@ def query(home: Path, sql: str) -> list[tuple]:
 def marts(home: Path) -> dict[str, list[tuple]]:
     """Every marts table's rows, without its timestamp columns (when a row was parsed or loaded), sorted."""
     out = {}
-    for (table,) in query(home, "select table_name from information_schema.tables "
-                                "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"):
-        cols = [c for c, t in query(home, "select column_name, data_type from information_schema.columns where "
-                                          f"table_schema = 'marts' and table_name = '{table}' order by ordinal_position")
-                if not t.startswith("TIMESTAMP")]
+    for (table,) in query(
+        home,
+        "select table_name from information_schema.tables "
+        "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1",
+    ):
+        cols = [
+            c
+            for c, t in query(
+                home,
+                "select column_name, data_type from information_schema.columns where "
+                f"table_schema = 'marts' and table_name = '{table}' order by ordinal_position",
+            )
+            if not t.startswith("TIMESTAMP")
+        ]
         quoted = ", ".join(f'"{c}"' for c in cols)
         out[table] = query(home, f"select {quoted} from marts.{table} order by all")
     return out
@@ -141,8 +183,12 @@ def test_killed_run_resumes_without_reparsing_and_gives_the_same_marts(corpus, t
     # every committed row carries its chunk's loaded_at, and loaded_at grows with the chunks
     assert [c[3] for c in chunks] == sorted({c[3] for c in chunks})
     for t in ("documents", "reports", "figures", "findings"):
-        assert query(home, f"select count(*) from raw.{t} where loaded_at not in "
-                           "(select loaded_at from raw.load_log)")[0][0] == 0, t
+        assert (
+            query(home, f"select count(*) from raw.{t} where loaded_at not in (select loaded_at from raw.load_log)")[0][
+                0
+            ]
+            == 0
+        ), t
 
     # the killed run is still STARTED in its instance and holds the writer pool: the next run reclaims it
     monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster_home"))
@@ -161,8 +207,15 @@ def test_killed_run_resumes_without_reparsing_and_gives_the_same_marts(corpus, t
     assert resumed.success, failures(resumed)
     # only the contents not committed were parsed, each once
     assert len(parsed) == N_DOCS - len(committed)
-    assert not {r[0] for r in query(home, "select sha256 from raw.documents where path in ("
-                                          + ", ".join(f"'{p}'" for p in parsed) + ")")} & committed
+    assert (
+        not {
+            r[0]
+            for r in query(
+                home, "select sha256 from raw.documents where path in (" + ", ".join(f"'{p}'" for p in parsed) + ")"
+            )
+        }
+        & committed
+    )
     assert query(home, "select count(*) from raw.documents where is_current")[0][0] == N_DOCS
 
     fresh = tmp_path / "uninterrupted"

@@ -39,10 +39,14 @@ def edited_spec(tmp, r4_tolerance: float) -> None:
     """A copy of nianbao/spec with exactly one line changed in each of rule_relations.csv and rules.csv."""
     for name in SPEC:
         shutil.copyfile(codebook.spec_path(name), tmp / name)
-    for name, old, new in (("rule_relations.csv", "R4,,t4_review_litigation,row,total,=,upheld + corrected + "
-                            "other_result + pending,0", f"R4,,t4_review_litigation,row,total,=,upheld + corrected + "
-                            f"other_result + pending,{r4_tolerance}"),
-                           ("rules.csv", "R1,2019|2021,t3_applications,error,", "R1,2019|2021,t3_applications,warning,")):
+    for name, old, new in (
+        (
+            "rule_relations.csv",
+            "R4,,t4_review_litigation,row,total,=,upheld + corrected + other_result + pending,0",
+            f"R4,,t4_review_litigation,row,total,=,upheld + corrected + other_result + pending,{r4_tolerance}",
+        ),
+        ("rules.csv", "R1,2019|2021,t3_applications,error,", "R1,2019|2021,t3_applications,warning,"),
+    ):
         before = (tmp / name).read_text(encoding="utf-8").splitlines()
         after = [line.replace(old, new) if line.startswith(old) else line for line in before]
         assert sum(a != b for a, b in zip(before, after, strict=True)) == 1, name  # a one-line change
@@ -61,14 +65,18 @@ def observed(p, result, files) -> dict:
     """What each consumer says of the two reports after a run."""
     checks = {f"{e.asset_key.to_user_string()}:{e.check_name}": e for e in result.get_asset_check_evaluations()}
     failures = p.query("select regexp_extract(source_path, '[^/]+$'), rule_id, severity from marts.rpt_rule_failures")
-    return {"extractor": {name: extractor(path) for name, path in files.items()},
-            "warehouse": {(n, r, s) for n, r, s in failures if r in ("R1", "R4")},
-            "dbt_error": checks[DBT_ERROR].passed, "dbt_warning": checks[DBT_WARNING].passed,
-            "gx_r4": checks[GX].metadata["R4_reports_broken"].value,
-            "gx_r1_broken": checks[GX].metadata["R1_reports_broken"].value,
-            "gx_r1_severity": next(e.meta["rule_severity"] for e in publisher_arithmetic.build().expectations
-                                   if e.meta["rule"] == "R1"),
-            "run_ok": result.success and failed_error_checks(result) == []}
+    return {
+        "extractor": {name: extractor(path) for name, path in files.items()},
+        "warehouse": {(n, r, s) for n, r, s in failures if r in ("R1", "R4")},
+        "dbt_error": checks[DBT_ERROR].passed,
+        "dbt_warning": checks[DBT_WARNING].passed,
+        "gx_r4": checks[GX].metadata["R4_reports_broken"].value,
+        "gx_r1_broken": checks[GX].metadata["R1_reports_broken"].value,
+        "gx_r1_severity": next(
+            e.meta["rule_severity"] for e in publisher_arithmetic.build().expectations if e.meta["rule"] == "R1"
+        ),
+        "run_ok": result.success and failed_error_checks(result) == [],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +117,7 @@ def test_before_the_change_r4_and_r1_are_broken_errors(runs):
 
 def test_the_extractor_follows(runs):
     _, after = runs
-    assert "R4" not in after["extractor"]["r4.txt"]               # within the new tolerance
+    assert "R4" not in after["extractor"]["r4.txt"]  # within the new tolerance
     assert after["extractor"]["r1.txt"].get("R1") == {"warning"}  # the new severity
 
 

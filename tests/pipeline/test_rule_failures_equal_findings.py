@@ -21,9 +21,17 @@ def number(x):
 
 def cells_of(cells) -> frozenset:
     """A finding's cells: (table, row, column, value, char_start, char_end)."""
-    return frozenset((c.get("table"), c.get("row"), c.get("column"), number(c.get("value")),
-                      *((c.get("location") or {}).get("char_span") or (None, None)))
-                     for c in cells if c.get("table"))
+    return frozenset(
+        (
+            c.get("table"),
+            c.get("row"),
+            c.get("column"),
+            number(c.get("value")),
+            *((c.get("location") or {}).get("char_span") or (None, None)),
+        )
+        for c in cells
+        if c.get("table")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +40,34 @@ def built(tmp_path_factory):
     p = make_pipeline(tmp_path_factory.mktemp("equal") / "home", mp)
     for f in p.raw.iterdir():
         f.unlink()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "synth", "--out", str(p.raw), "--count", str(COUNT),
-                    "--seed", "6", "--formats", "txt,html", "--profile", "real", "--violation-rate", "0.9"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "nianbao"),
+            "synth",
+            "--out",
+            str(p.raw),
+            "--count",
+            str(COUNT),
+            "--seed",
+            "6",
+            "--formats",
+            "txt,html",
+            "--profile",
+            "real",
+            "--violation-rate",
+            "0.9",
+        ],
+        check=True,
+        capture_output=True,
+    )
     truth = json.loads((p.raw / "truth.json").read_text(encoding="utf-8"))
     (p.raw / "truth.json").unlink()
     result = p.run()
-    out = subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "extract", "--json",
-                          *sorted(str(f) for f in p.raw.iterdir())], capture_output=True, text=True)
+    out = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "nianbao"), "extract", "--json", *sorted(str(f) for f in p.raw.iterdir())],
+        capture_output=True,
+        text=True,
+    )
     extracted = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
     yield p, result, truth, extracted
     mp.undo()
@@ -50,17 +78,18 @@ def from_cli(extracted) -> dict:
     out = {}
     for ex in extracted:
         name = ex["source"].rsplit("/", 1)[1]
-        out[name] = sorted((f["rule"], f["message"], cells_of(f.get("cells") or []))
-                           for f in ex["findings"])
+        out[name] = sorted((f["rule"], f["message"], cells_of(f.get("cells") or [])) for f in ex["findings"])
     return out
 
 
 def from_warehouse(p) -> dict:
     """source file name -> sorted (rule, message, cells) of its per-report rows of rpt_rule_failures."""
-    rows = p.query("select regexp_extract(source_path, '[^/]+$'), failure_id, rule_id, message, table_code, "
-                   "row_code, column_code, value, char_start, char_end from marts.rpt_rule_failures "
-                   "where related_report_id is null "
-                   "and rule_id not in ('R5', 'R6', 'R7', 'X_COPY')")
+    rows = p.query(
+        "select regexp_extract(source_path, '[^/]+$'), failure_id, rule_id, message, table_code, "
+        "row_code, column_code, value, char_start, char_end from marts.rpt_rule_failures "
+        "where related_report_id is null "
+        "and rule_id not in ('R5', 'R6', 'R7', 'X_COPY')"
+    )
     by_failure: dict = {}
     for name, fid, rule, message, t, r, c, value, start, end in rows:
         key = (name, fid, rule, message)
@@ -96,10 +125,14 @@ def test_findings_of_extract_equal_the_rows_of_rpt_rule_failures(built):
 def test_the_warehouse_evaluates_the_catalogue_itself(built):
     """The catalogue's rows of rpt_rule_failures come from the SQL residuals, not from the loaded findings."""
     p, _, _, _ = built
-    detected = p.query("select count(*), count(*) filter (where failure_id = md5('relation|' || f.report_id || '|' "
-                       "|| r.instance_id)) from marts.rpt_rule_failures f join intermediate.int_rule_residuals__per_report r "
-                       "on r.report_id = f.report_id and r.rule_id = f.rule_id and r.is_reported")
+    detected = p.query(
+        "select count(*), count(*) filter (where failure_id = md5('relation|' || f.report_id || '|' "
+        "|| r.instance_id)) from marts.rpt_rule_failures f join intermediate.int_rule_residuals__per_report r "
+        "on r.report_id = f.report_id and r.rule_id = f.rule_id and r.is_reported"
+    )
     assert detected[0][0] > 0 and detected[0][1] > 0
-    evaluated = p.query("select count(distinct report_id), count(*) filter (where not holds) "
-                        "from intermediate.int_rule_residuals__per_report")[0]
+    evaluated = p.query(
+        "select count(distinct report_id), count(*) filter (where not holds) "
+        "from intermediate.int_rule_residuals__per_report"
+    )[0]
     assert evaluated[0] >= COUNT // 2 and evaluated[1] > 0

@@ -17,9 +17,24 @@ STAGED_GRAIN = "unique_combination_stg_annual_reports__figures_report_id__table_
 def dbt_build(p, target) -> dict[str, str]:
     """`dbt build` (tests included) on the pipeline's warehouse; status per test name."""
     env = os.environ | {"NIANBAO_WAREHOUSE_PATH": str(p.warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    subprocess.run([str(DBT), "build", "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
-                    "--target-path", str(target), "--log-path", str(target / "logs")],
-                   capture_output=True, text=True, env=env, check=False)
+    subprocess.run(
+        [
+            str(DBT),
+            "build",
+            "--project-dir",
+            str(PROJECT),
+            "--profiles-dir",
+            str(PROJECT),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target / "logs"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     results = json.loads((target / "run_results.json").read_text())["results"]
     return {r["unique_id"].split(".")[2]: r["status"] for r in results if r["unique_id"].startswith("test.")}
 
@@ -34,8 +49,20 @@ def compiled_test(target, name: str) -> str:
 def test_per_report_tests_read_the_changed_reports_and_still_fail_on_them(tmp_path, monkeypatch):
     p = make_pipeline(tmp_path / "home", monkeypatch)
     assert p.run().success  # the whole job: the marts and their incremental state exist
-    subprocess.run([str(ROOT / ".venv" / "bin" / "nianbao"), "synth", "--out", str(tmp_path / "new"), "--count", "1",
-                    "--seed", "11"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "nianbao"),
+            "synth",
+            "--out",
+            str(tmp_path / "new"),
+            "--count",
+            "1",
+            "--seed",
+            "11",
+        ],
+        check=True,
+        capture_output=True,
+    )
     (new,) = [f for f in (tmp_path / "new").iterdir() if f.name != "truth.json"]
     (p.raw / f"added-{new.name}").write_bytes(new.read_bytes())
     assert p.run(raw_only=True).success
@@ -52,7 +79,10 @@ def test_per_report_tests_read_the_changed_reports_and_still_fail_on_them(tmp_pa
 
     # a duplicated cell in a new report's rows: the scoped grain test fails on it
     report_id = hashlib.sha256(new.read_bytes()).hexdigest()
-    p.query("insert into raw.figures select * replace (now() as loaded_at) from raw.figures "
-            "where report_id = ? and table_code <> 'unmapped' limit 1", [report_id])
+    p.query(
+        "insert into raw.figures select * replace (now() as loaded_at) from raw.figures "
+        "where report_id = ? and table_code <> 'unmapped' limit 1",
+        [report_id],
+    )
     broken = dbt_build(p, tmp_path / "broken")
     assert broken[STAGED_GRAIN] == "fail"

@@ -12,8 +12,12 @@ T1 = T0 + dt.timedelta(hours=1)
 
 def tables(path, schema="marts") -> dict[str, list[tuple]]:
     with duckdb.connect(str(path), read_only=True) as con:
-        names = [t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = ? order by 1",
-                                           [schema]).fetchall()]
+        names = [
+            t
+            for (t,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = ? order by 1", [schema]
+            ).fetchall()
+        ]
         return {t: con.execute(f"select * from {schema}.{t} order by all").fetchall() for t in names}
 
 
@@ -21,14 +25,21 @@ def test_delta_publish_replaces_the_rebuilt_reports_rows(tmp_path):
     wh, bi = tmp_path / "warehouse.duckdb", tmp_path / "bi" / "nianbao.duckdb"
     with duckdb.connect(str(wh)) as con:
         con.execute("create schema marts; create schema state; create schema audit")
-        con.execute("create table marts.fct_report_figures as select * from (values ('a', 1.0::double), ('a', 2.0), "
-                    "('b', 3.0), ('c', 4.0)) t(report_id, value)")
+        con.execute(
+            "create table marts.fct_report_figures as select * from (values ('a', 1.0::double), ('a', 2.0), "
+            "('b', 3.0), ('c', 4.0)) t(report_id, value)"
+        )
         con.execute("create table marts.dim_agencies as select * from (values ('x', 'X')) t(agency_id, name)")
-        con.execute("create table marts.dim_report_files as select * from (values ('a', 'a.txt'), ('b', 'b.txt')) "
-                    "t(source_sha256, source_path)")
+        con.execute(
+            "create table marts.dim_report_files as select * from (values ('a', 'a.txt'), ('b', 'b.txt')) "
+            "t(source_sha256, source_path)"
+        )
         con.execute("create table audit.gx_results as select 1 as n")
-        con.execute("create table state.mart_state__reports as select * from (values ('a', ?::timestamptz), "
-                    "('b', ?::timestamptz), ('c', ?::timestamptz)) t(report_id, built_through)", [T0, T0, T0])
+        con.execute(
+            "create table state.mart_state__reports as select * from (values ('a', ?::timestamptz), "
+            "('b', ?::timestamptz), ('c', ?::timestamptz)) t(report_id, built_through)",
+            [T0, T0, T0],
+        )
     publish(wh, bi)
     assert tables(bi) == tables(wh)
 
@@ -49,11 +60,20 @@ def test_delta_publish_replaces_the_rebuilt_reports_rows(tmp_path):
 
 def comments(path, schema="marts") -> dict:
     with duckdb.connect(str(path), read_only=True) as con:
-        out = {(t, None): c for t, c in con.execute("select table_name, comment from duckdb_tables() "
-                                                    "where schema_name = ?", [schema]).fetchall()}
-        out.update({(t, col): c for t, col, c in con.execute("select table_name, column_name, comment from "
-                                                             "duckdb_columns() where schema_name = ?", [schema])
-                    .fetchall()})
+        out = {
+            (t, None): c
+            for t, c in con.execute(
+                "select table_name, comment from duckdb_tables() where schema_name = ?", [schema]
+            ).fetchall()
+        }
+        out.update(
+            {
+                (t, col): c
+                for t, col, c in con.execute(
+                    "select table_name, column_name, comment from duckdb_columns() where schema_name = ?", [schema]
+                ).fetchall()
+            }
+        )
         return out
 
 
@@ -61,12 +81,16 @@ def test_the_snapshot_keeps_the_marts_comments_whole_and_in_place(tmp_path):
     wh, bi = tmp_path / "warehouse.duckdb", tmp_path / "bi" / "nianbao.duckdb"
     with duckdb.connect(str(wh)) as con:
         con.execute("create schema marts; create schema state")
-        con.execute("create table marts.dim_report_files as select * from (values ('a', 'a.txt')) "
-                    "t(source_sha256, source_path)")
+        con.execute(
+            "create table marts.dim_report_files as select * from (values ('a', 'a.txt')) t(source_sha256, source_path)"
+        )
         con.execute("comment on table marts.dim_report_files is '年报文件表 — one row per file'")
         con.execute("comment on column marts.dim_report_files.source_path is '文件路径 — it''s relative'")
-        con.execute("create table state.mart_state__reports as select * from (values ('a', ?::timestamptz)) "
-                    "t(report_id, built_through)", [T0])
+        con.execute(
+            "create table state.mart_state__reports as select * from (values ('a', ?::timestamptz)) "
+            "t(report_id, built_through)",
+            [T0],
+        )
     publish(wh, bi)  # whole: CREATE TABLE AS, which copies no comment by itself
     got = comments(bi)
     assert got == comments(wh)

@@ -54,20 +54,27 @@ def test_each_chunk_commits_with_its_loaded_at_and_a_load_log_row(pipeline):
     result = pipeline.run(raw_only=True)
     assert result.success
     assert metadata(result, ["extract", "report_extractions"])["chunks"] == 3  # 5 documents, chunks of 2
-    log = pipeline.query("select chunk_seq, n_documents, n_reports, n_figures, loaded_at, started_at, finished_at "
-                         "from raw.load_log order by chunk_seq")
+    log = pipeline.query(
+        "select chunk_seq, n_documents, n_reports, n_figures, loaded_at, started_at, finished_at "
+        "from raw.load_log order by chunk_seq"
+    )
     assert [r[:3] for r in log] == [(0, 2, 2), (1, 2, 2), (2, 1, 1), (3, 0, 0)]  # 3 chunks, then the closing step
     assert sum(r[3] for r in log) == pipeline.query("select count(*) from raw.figures")[0][0]
     stamps = [r[4] for r in log]
     assert stamps == sorted(set(stamps)) and all(r[5] <= r[6] for r in log)
     for t in ("documents", "reports", "figures", "findings"):
-        per_chunk = pipeline.query(f"select l.chunk_seq, count(*) from raw.{t} x join raw.load_log l using "
-                                   "(loaded_at) group by 1 order by 1")
+        per_chunk = pipeline.query(
+            f"select l.chunk_seq, count(*) from raw.{t} x join raw.load_log l using (loaded_at) group by 1 order by 1"
+        )
         chunks = [c for c, _ in per_chunk]
         assert chunks == [0, 1, 2] if t != "findings" else set(chunks) <= {0, 1, 2}, t  # not every report has one
     # the figures of a report were committed with its report
-    assert pipeline.query("select count(*) from raw.figures f join raw.reports r using (report_id) "
-                          "where f.loaded_at <> r.loaded_at")[0][0] == 0
+    assert (
+        pipeline.query(
+            "select count(*) from raw.figures f join raw.reports r using (report_id) where f.loaded_at <> r.loaded_at"
+        )[0][0]
+        == 0
+    )
     years = metadata(result, ["raw", "reports"])["by_report_year"]
     assert sum(v["reports"] for v in years.values()) == 5
 

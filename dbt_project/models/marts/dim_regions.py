@@ -25,14 +25,16 @@ def model(dbt, session):
         city = places.get(place.code[:4] + "00") if place.level == "county" else None
         if place.level == "city" and province is not None and place.name == province.name:
             continue
-        rows.append({
-            "region_code": place.code,
-            "region_name": place.name,
-            "place_level": place.level,
-            "level": _LEVELS[place.level],
-            "government_name": government_name(place.name),
-            "province": province.name if province else None,
-            "city": place.name if place.level == "city" else (city.name if city else None),
-            "county": place.name if place.level == "county" else None,
-        })
+        rows.append(
+            {
+                "region_code": place.code,
+                "region_name": place.name,
+                "place_level": place.level,
+                "level": _LEVELS[place.level],
+                "government_name": government_name(place.name),
+                "province": province.name if province else None,
+                "city": place.name if place.level == "city" else (city.name if city else None),
+                "county": place.name if place.level == "county" else None,
+            }
+        )
     return pd.DataFrame(rows)
