@@ -53,6 +53,7 @@ reextract: manifest  ## parse the documents of report years YEARS again (2021, o
 
 lint: sync  ## ruff over the Python code (pyproject.toml), sqlfluff over the dbt SQL (.sqlfluff); CI runs it first
 	$(CURDIR)/.venv/bin/ruff check .
+	$(CURDIR)/.venv/bin/ruff format --check .
 	$(CURDIR)/.venv/bin/sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
 
 test: manifest  ## the whole pytest suite
