@@ -53,6 +53,14 @@ def clone_schemas(target: Path) -> str:
                 con.execute(f'comment on table dst."{schema}"."{name}" is {_quote(comment)}')
         for schema, name, column, comment in con.execute(COLUMN_COMMENTS).fetchall():
             con.execute(f'comment on column dst."{schema}"."{name}"."{column}" is {_quote(comment)}')
+        # the seeds a macro reads while dbt compiles (template_era reads reference.eras): the snapshot has no
+        # reference schema, so their empty tables come from the seed files
+        con.execute('create schema if not exists dst."reference"')
+        for seed in sorted((settings.DBT_PROJECT_DIR / "seeds").glob("*.csv")):
+            con.execute(
+                f'create table if not exists dst."reference"."{seed.stem}" as '
+                f"select * from read_csv({_quote(str(seed.resolve()))}, header = true) limit 0"
+            )
         con.execute("detach dst")
     finally:
         con.close()
