@@ -87,6 +87,26 @@ def corpus(base: Path, n: int, seed: int = 1) -> Path:
     return raw
 
 
+def home_relative(value, home: str | Path):
+    """The summary with paths under the bench's NIANBAO_HOME written as $NIANBAO_HOME/…: results name no machine path."""
+    if isinstance(value, dict):
+        return {k: home_relative(v, home) for k, v in value.items()}
+    if isinstance(value, list):
+        return [home_relative(v, home) for v in value]
+    if isinstance(value, str) and value.startswith(str(home)):
+        return "$NIANBAO_HOME" + value[len(str(home)) :]
+    return value
+
+
+def interpreter() -> str:
+    """The interpreter as a path relative to the repo, or to its virtual environment's parent: never a machine path."""
+    exe = Path(sys.executable).absolute()
+    for base in (ROOT, Path(sys.prefix).parent):
+        if exe.is_relative_to(base):
+            return str(exe.relative_to(base))
+    return exe.name
+
+
 def run_pipeline(env: dict[str, str], label: str, log: Path) -> dict:
     """`python -m orchestration.run` with the process tree's RSS sampled; its summary, wall time and RSS."""
     out = log.with_suffix(".summary.json")
@@ -105,7 +125,7 @@ def run_pipeline(env: dict[str, str], label: str, log: Path) -> dict:
         sampler.stop.set()
         sampler.join()
     wall = time.monotonic() - t
-    summary = json.loads(out.read_text()) if out.exists() else {}
+    summary = home_relative(json.loads(out.read_text()) if out.exists() else {}, env["NIANBAO_HOME"])
     peak = {}
     for stage, windows in (summary.get("stage_windows") or {}).items():
         inside = [rss for at, rss in sampler.samples if any(a <= at <= b for a, b in windows)]
@@ -125,7 +145,7 @@ def run_pipeline(env: dict[str, str], label: str, log: Path) -> dict:
 def previous_full(home: Path) -> dict:
     """The from-scratch figures of the run that built `home` (its summary file), for a --plus-one report."""
     out = home / "run-full.summary.json"
-    summary = json.loads(out.read_text()) if out.exists() else {}
+    summary = home_relative(json.loads(out.read_text()) if out.exists() else {}, home)
     summary.pop("stage_windows", None)
     return {
         "exit_code": None,
@@ -175,7 +195,7 @@ def machine() -> dict:
         "cpu": cpu,
         "cores": os.cpu_count(),
         "ram_gib": round(mem / 2**30, 1),
-        "python": f"{platform.python_implementation()} {platform.python_version()} ({os.path.relpath(sys.executable, ROOT)})",
+        "python": f"{platform.python_implementation()} {platform.python_version()} ({interpreter()})",
         "os": platform.platform(),
         "commit": commit.stdout.strip(),
         "load_avg_at_start": os.getloadavg(),
