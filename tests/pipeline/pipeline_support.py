@@ -1,6 +1,8 @@
 """Pipeline test support: a temp NIANBAO_HOME, a copy of the sample corpus, and helpers to run the job in-process."""
 
+import json
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +89,19 @@ def make_pipeline(home: Path, mp: pytest.MonkeyPatch, corrupt: Callable[[dict], 
 
     mp.setattr(assets.extract, "extract_many", counting)
     return Pipeline(home, raw, parsed)
+
+
+def synth_raw(raw: Path, *synth_args: str) -> dict:
+    """Replace the raw dir's files with a `nianbao synth` corpus (its arguments after --out); returns its truth,
+    which is taken out of the raw dir so that the pipeline reads only the reports."""
+    for f in raw.iterdir():
+        f.unlink()
+    nianbao = str(ROOT / ".venv" / "bin" / "nianbao")
+    subprocess.run([nianbao, "synth", "--out", str(raw), *synth_args], check=True, capture_output=True)
+    truth_file = raw / "truth.json"
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    truth_file.unlink()
+    return truth
 
 
 def materialized(result) -> set[str]:

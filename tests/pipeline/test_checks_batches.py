@@ -1,10 +1,9 @@
 """GX suites validated in many small batches (whole reports each) give the summary of one validation of every row."""
 
 import shutil
-import subprocess
 
 import pytest
-from pipeline_support import ROOT, make_pipeline
+from pipeline_support import make_pipeline, synth_raw
 
 COUNT = 40  # seed 1, default violation rate: negative counts (R9), arithmetic breaks, incomplete grids (S1), R12
 TINY = 7  # rows per batch: every report of the figures mart is a batch of its own
@@ -14,27 +13,7 @@ TINY = 7  # rows per batch: every report of the figures mart is a batch of its o
 def built(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     p = make_pipeline(tmp_path_factory.mktemp("batches") / "home", mp)
-    for f in p.raw.iterdir():
-        f.unlink()
-    subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "nianbao"),
-            "synth",
-            "--out",
-            str(p.raw),
-            "--count",
-            str(COUNT),
-            "--seed",
-            "1",
-            "--formats",
-            "txt",
-            "--profile",
-            "classic",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (p.raw / "truth.json").unlink()
+    synth_raw(p.raw, "--count", str(COUNT), "--seed", "1", "--formats", "txt", "--profile", "classic")
     mp.setenv("NIANBAO_CHECK_BATCH", str(TINY))  # the pipeline's own checks run in tiny batches too
     result = p.run()
     yield p, result

@@ -1,12 +1,9 @@
 """What a publisher printed never blocks: with `nianbao synth`'s default violation rate (negative counts included) the
 run succeeds, the snapshot is published, and every injected error is a row of marts.rpt_rule_failures."""
 
-import json
-import subprocess
-
 import duckdb
 import pytest
-from pipeline_support import ROOT, failed_error_checks, make_pipeline, materialized
+from pipeline_support import failed_error_checks, make_pipeline, materialized, synth_raw
 
 COUNT = 80  # seed 1: R1-R4, R8, R9 (a negative count), R12, S1 and pre-2019 O rules among them
 
@@ -15,28 +12,7 @@ COUNT = 80  # seed 1: R1-R4, R8, R9 (a negative count), R12, S1 and pre-2019 O r
 def built(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     p = make_pipeline(tmp_path_factory.mktemp("publisher") / "home", mp)
-    for f in p.raw.iterdir():
-        f.unlink()
-    subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "nianbao"),
-            "synth",
-            "--out",
-            str(p.raw),
-            "--count",
-            str(COUNT),
-            "--seed",
-            "1",
-            "--formats",
-            "txt",
-            "--profile",
-            "classic",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    truth = json.loads((p.raw / "truth.json").read_text(encoding="utf-8"))
-    (p.raw / "truth.json").unlink()
+    truth = synth_raw(p.raw, "--count", str(COUNT), "--seed", "1", "--formats", "txt", "--profile", "classic")
     result = p.run()
     yield p, result, truth
     mp.undo()

@@ -7,7 +7,7 @@ import json
 import subprocess
 
 import pytest
-from pipeline_support import ROOT, failed_error_checks, make_pipeline
+from pipeline_support import ROOT, failed_error_checks, make_pipeline, synth_raw
 
 from nianbao import rules
 
@@ -38,30 +38,19 @@ def cells_of(cells) -> frozenset:
 def built(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     p = make_pipeline(tmp_path_factory.mktemp("equal") / "home", mp)
-    for f in p.raw.iterdir():
-        f.unlink()
-    subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "nianbao"),
-            "synth",
-            "--out",
-            str(p.raw),
-            "--count",
-            str(COUNT),
-            "--seed",
-            "6",
-            "--formats",
-            "txt,html",
-            "--profile",
-            "real",
-            "--violation-rate",
-            "0.9",
-        ],
-        check=True,
-        capture_output=True,
+    truth = synth_raw(
+        p.raw,
+        "--count",
+        str(COUNT),
+        "--seed",
+        "6",
+        "--formats",
+        "txt,html",
+        "--profile",
+        "real",
+        "--violation-rate",
+        "0.9",
     )
-    truth = json.loads((p.raw / "truth.json").read_text(encoding="utf-8"))
-    (p.raw / "truth.json").unlink()
     result = p.run()
     out = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "nianbao"), "extract", "--json", *sorted(str(f) for f in p.raw.iterdir())],
