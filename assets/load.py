@@ -180,23 +180,38 @@ def write_chunk(
         conn.unregister("chunk_contents")
         for t in (*frames.LOADED_AT_TABLES, "extraction_checks"):
             _insert(conn, t, tables[t], loaded_at)
-        log = {
-            "run_id": run_id,
-            "chunk_seq": chunk_seq,
-            "loaded_at": loaded_at,
-            "n_documents": tables["documents"].height,
-            "n_reports": tables["reports"].height,
-            "n_figures": tables["figures"].height,
-            "started_at": started_at,
-            "finished_at": dt.datetime.now(dt.UTC),
-        }
-        conn.register("log_row", frames.frame("load_log", [log]).to_arrow())
-        conn.execute("insert into raw.load_log by name select * from log_row")
-        conn.unregister("log_row")
+        log = _log_chunk(
+            conn,
+            run_id,
+            chunk_seq,
+            loaded_at,
+            started_at,
+            tables["documents"].height,
+            tables["reports"].height,
+            tables["figures"].height,
+        )
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
         raise
+    return log
+
+
+def _log_chunk(conn, run_id, chunk_seq, loaded_at, started_at, n_documents, n_reports, n_figures) -> dict:
+    """Append a chunk's row to raw.load_log inside the caller's transaction (what resume counts as committed)."""
+    log = {
+        "run_id": run_id,
+        "chunk_seq": chunk_seq,
+        "loaded_at": loaded_at,
+        "n_documents": n_documents,
+        "n_reports": n_reports,
+        "n_figures": n_figures,
+        "started_at": started_at,
+        "finished_at": dt.datetime.now(dt.UTC),
+    }
+    conn.register("log_row", frames.frame("load_log", [log]).to_arrow())
+    conn.execute("insert into raw.load_log by name select * from log_row")
+    conn.unregister("log_row")
     return log
 
 
@@ -249,19 +264,7 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
             conn.register("rules_frame", rows.to_arrow())
             conn.execute(f"insert into raw.{table} by name select * from rules_frame")
             conn.unregister("rules_frame")
-        log = {
-            "run_id": run_id,
-            "chunk_seq": chunk_seq,
-            "loaded_at": loaded_at,
-            "n_documents": added + gone + back,
-            "n_reports": 0,
-            "n_figures": 0,
-            "started_at": started_at,
-            "finished_at": dt.datetime.now(dt.UTC),
-        }
-        conn.register("log_row", frames.frame("load_log", [log]).to_arrow())
-        conn.execute("insert into raw.load_log by name select * from log_row")
-        conn.unregister("log_row")
+        log = _log_chunk(conn, run_id, chunk_seq, loaded_at, started_at, added + gone + back, 0, 0)
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
