@@ -104,6 +104,10 @@ def memory_fault(result: dict) -> dict:
     return result
 
 
+STARTUP_S = 120.0  # a worker still importing its readers after this (plus the file limit) is stuck
+READY = -1  # the index a worker sends once its imports are done
+
+
 def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
     """Worker loop: receive batches of (index, path, converted_docx_path), send (index, result) per task."""
     if memory_mb:
@@ -116,6 +120,7 @@ def _worker(conn, job: str, memory_mb: int | None, lo_profile: str) -> None:
     from nianbao.runtime import tune_for_batch
 
     tune_for_batch()
+    conn.send((READY, None))  # the time limit of a file starts now, not while the worker imports its readers
     while True:
         try:
             batch = conn.recv()
@@ -165,7 +170,8 @@ class _Slot:
         child.close()
         self.conn = Connection(parent.detach())
         self.inflight: deque = deque()
-        self.last = time.monotonic()
+        self.started = self.last = time.monotonic()
+        self.ready = False
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -301,12 +307,15 @@ def _extract_pool(
 
     def take(slot: _Slot, msg) -> None:
         index, result = msg
+        slot.last = time.monotonic()
+        if index == READY:
+            slot.ready = True
+            return
         if isinstance(result, tuple):
             result = error_record(paths[index], *result)
         results[index] = result
         if slot.inflight and slot.inflight[0][0] == index:
             slot.inflight.popleft()
-        slot.last = time.monotonic()
 
     try:
         for k in range(workers):
@@ -345,9 +354,13 @@ def _extract_pool(
                             fail(s, "WorkerCrashed", f"the worker died while reading this file ({name})")
                     s.kill()
                     slots[k] = start(k)
-                elif s.inflight and now - s.last > timeout_s:
+                elif s.inflight and s.ready and now - s.last > timeout_s:
                     s.kill()
                     fail(s, "Timeout", f"reading took longer than {timeout_s:g} s; the worker was stopped")
+                    slots[k] = start(k)
+                elif s.inflight and not s.ready and now - s.started > STARTUP_S + timeout_s:
+                    s.kill()
+                    fail(s, "WorkerCrashed", f"the worker did not start within {STARTUP_S + timeout_s:g} s")
                     slots[k] = start(k)
             while nxt in results:
                 yield results.pop(nxt)
