@@ -75,30 +75,93 @@ def copy_comments(con, schema: str, table: str) -> None:
         con.execute(f'comment on column bi.{schema}."{table}"."{quoted}" is {_quote(comment) if comment else "null"}')
 
 
+def spare_path(target: str | os.PathLike) -> Path:
+    """The spare beside the snapshot: the previous snapshot's file, brought up to date and swapped in next time."""
+    target = Path(target)
+    return target.with_name(target.name + ".spare")
+
+
+def file_identity(path: str | os.PathLike) -> tuple[int, int, int] | None:
+    """(inode, mtime_ns, size) of a file: which published snapshot a file still is (None: absent)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def _attach_writable(con, path: Path) -> bool:
+    """ATTACH path as bi for writing; False when a reader holds it (DuckDB's file lock) or it cannot be opened."""
+    try:
+        con.execute(f"attach '{path}' as bi")
+        return True
+    except ddb.Error:
+        return False
+
+
+def _fill(con, schemas, delta: bool, since) -> dict[str, int]:
+    """Bring database `bi` to the marts of `src`: with delta, only the rows of the reports rebuilt after `since`
+    (DELTA_KEYS) are replaced; other tables are copied whole. Comments follow; returns the row count per table."""
+    tables = con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'src' "
+        f"and schema_name in ({', '.join('?' for _ in schemas)}) order by 1, 2",
+        list(schemas),
+    ).fetchall()
+    published = con.execute("select schema_name, table_name from duckdb_tables() where database_name = 'bi'").fetchall()
+    for schema, table in set(published) - set(tables):
+        con.execute(f'drop table bi.{schema}."{table}"')
+    for schema in schemas:
+        con.execute(f"create schema if not exists bi.{schema}")
+    if delta:
+        con.execute(
+            f"create or replace temp table rebuilt as select report_id from src.{STATE} where built_through > ?",
+            [since],
+        )
+    counts: dict[str, int] = {}
+    for schema, table in tables:
+        key = DELTA_KEYS.get(table) if schema == "marts" and delta else None
+        if (
+            key
+            and (schema, table) in published
+            and _columns(con, "bi", schema, table) == _columns(con, "src", schema, table)
+        ):
+            con.execute(f'delete from bi.{schema}."{table}" where {key} in (select report_id from rebuilt)')
+            con.execute(
+                f'insert into bi.{schema}."{table}" select * from src.{schema}."{table}" '
+                f"where {key} in (select report_id from rebuilt)"
+            )
+        else:
+            con.execute(f'create or replace table bi.{schema}."{table}" as select * from src.{schema}."{table}"')
+        copy_comments(con, schema, table)
+        counts[f"{schema}.{table}"] = con.execute(f'select count(*) from bi.{schema}."{table}"').fetchone()[0]
+    return counts
+
+
 def publish(
     warehouse: str | os.PathLike,
     target: str | os.PathLike,
     schemas=SNAPSHOT_SCHEMAS,
     since=None,
     attach: list[str] | None = None,
+    spare_since=None,
+    keep_spare: bool = True,
 ) -> dict[str, int]:
     """Copy every table of `schemas` from the warehouse (opened READ_ONLY) into target, swapped in by os.replace,
     with the tables' and columns' comments (the dbt descriptions: Chinese labels, grain).
 
-    With `since` (the dbt build the current snapshot holds: state.mart_state__reports.built_through) and a
-    snapshot at target, the snapshot is copied and only the rows of the reports rebuilt after `since` are replaced
-    (DELTA_KEYS); other tables are copied whole. Readers holding the old snapshot keep their (old) file; new
-    connections see the new one. Returns the row count per copied table.
+    `since` is the dbt build the snapshot at target holds (state.mart_state__reports.built_through), `spare_since`
+    the build the spare beside it holds (the snapshot before: see spare_path). With `spare_since`, the spare is
+    updated in place with the rows of the reports rebuilt after it and swapped in, and the replaced snapshot
+    becomes the next spare (unless not keep_spare): no file is copied. Without it (or when a reader still holds the spare), target is
+    copied and updated the same way (`since`); with neither, every table is copied. Readers holding the old
+    snapshot keep their (old) file; new connections see the new one. Returns the row count per copied table.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+    tmp, spare = target.with_name(target.name + ".tmp"), spare_path(target)
+    kept = target.with_name(target.name + ".kept")  # the snapshot being replaced, on its way to be the spare
+    for stale in (tmp, tmp.with_name(tmp.name + ".wal"), kept, spare.with_name(spare.name + ".wal")):
         stale.unlink(missing_ok=True)
-    delta = since is not None and target.exists()
-    if delta:
-        shutil.copyfile(target, tmp)
-    counts: dict[str, int] = {}
     con = ddb.connect(":memory:")
     try:
         if str(warehouse).startswith("ducklake:"):  # the DuckLake (NIANBAO_CATALOG): its extensions, then ATTACH
@@ -106,52 +169,33 @@ def publish(
                 con.execute(statement)
         else:
             con.execute(f"attach '{warehouse}' as src (read_only)")
-        delta = (
-            delta
-            and con.execute(
+        has_state = (
+            con.execute(
                 "select count(*) from duckdb_tables() where database_name = 'src' "
                 "and schema_name = 'state' and table_name = 'mart_state__reports'"
             ).fetchone()[0]
             > 0
         )
-        con.execute(f"attach '{tmp}' as bi")
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = 'src' "
-            f"and schema_name in ({', '.join('?' for _ in schemas)}) order by 1, 2",
-            list(schemas),
-        ).fetchall()
-        published = con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = 'bi'"
-        ).fetchall()
-        for schema, table in set(published) - set(tables):
-            con.execute(f'drop table bi.{schema}."{table}"')
-        for schema in schemas:
-            con.execute(f"create schema if not exists bi.{schema}")
-        if delta:
-            con.execute(
-                f"create temp table rebuilt as select report_id from src.{STATE} where built_through > ?", [since]
-            )
-        for schema, table in tables:
-            key = DELTA_KEYS.get(table) if schema == "marts" and delta else None
-            if (
-                key
-                and (schema, table) in published
-                and _columns(con, "bi", schema, table) == _columns(con, "src", schema, table)
-            ):
-                con.execute(f'delete from bi.{schema}."{table}" where {key} in (select report_id from rebuilt)')
-                con.execute(
-                    f'insert into bi.{schema}."{table}" select * from src.{schema}."{table}" '
-                    f"where {key} in (select report_id from rebuilt)"
-                )
-            else:
-                con.execute(f'create or replace table bi.{schema}."{table}" as select * from src.{schema}."{table}"')
-            copy_comments(con, schema, table)
-            counts[f"{schema}.{table}"] = con.execute(f'select count(*) from bi.{schema}."{table}"').fetchone()[0]
+        in_place = has_state and spare_since is not None and target.exists() and spare.exists()
+        in_place = in_place and _attach_writable(con, spare)
+        if in_place:
+            work, delta, from_build = spare, True, spare_since
+        else:
+            delta = has_state and since is not None and target.exists()
+            if delta:
+                shutil.copyfile(target, tmp)
+            work, from_build = tmp, since
+            con.execute(f"attach '{tmp}' as bi")
+        counts = _fill(con, schemas, delta, from_build)
         con.execute("detach bi")
         con.execute("detach src")
     finally:
         con.close()
-    os.replace(tmp, target)
+    if keep_spare and target.exists():
+        os.link(target, kept)  # the snapshot readers hold now stays on disk as the next spare
+    os.replace(work, target)
+    if kept.exists():
+        os.replace(kept, spare)
     return counts
 
 
@@ -164,17 +208,38 @@ def built_through(conn):
     return conn.execute(f"select max(built_through) from {STATE}").fetchone()[0] if exists else None
 
 
-def published_through(conn, target: Path):
-    """The dbt build the published snapshot at target holds (None: publish everything)."""
+def _audit_table(conn) -> None:
+    """audit.bi_snapshots: one row per publication, with the file's identity (file_identity) to know the spare."""
     conn.execute("create schema if not exists audit")
     conn.execute(
         "create table if not exists audit.bi_snapshots (published_at TIMESTAMPTZ, path VARCHAR, "
         "built_through TIMESTAMPTZ, mode VARCHAR)"
     )
+    for column in ("inode", "mtime_ns", "size"):
+        conn.execute(f"alter table audit.bi_snapshots add column if not exists {column} BIGINT")
+
+
+def published_through(conn, target: Path):
+    """The dbt build the published snapshot at target holds (None: publish everything)."""
+    _audit_table(conn)
     if not target.exists():
         return None
     return conn.execute(
         "select max_by(built_through, published_at) from audit.bi_snapshots where path = ?", [str(target)]
+    ).fetchone()[0]
+
+
+def spare_through(conn, target: Path):
+    """The dbt build the spare beside target holds: that of the publication whose file it still is (None: unknown,
+    changed since, or absent)."""
+    _audit_table(conn)
+    identity = file_identity(spare_path(target))
+    if identity is None:
+        return None
+    return conn.execute(
+        "select max_by(built_through, published_at) from audit.bi_snapshots "
+        "where path = ? and inode = ? and mtime_ns = ? and size = ?",
+        [str(target), *identity],
     ).fetchone()[0]
 
 
@@ -192,10 +257,21 @@ def bi_snapshot(
     target = Path(settings.snapshot_path)
     with duckdb.get_connection() as conn:
         since = None if settings.full_refresh else published_through(conn, target)
+        spare_since = None if since is None else spare_through(conn, target)
         through = built_through(conn)
-    counts = publish(duckdb.database, target, since=since, attach=settings.source_attach)
-    publish(duckdb.database, target.with_name("gx_audit.duckdb"), AUDIT_SCHEMAS, attach=settings.source_attach)
+    counts = publish(duckdb.database, target, since=since, attach=settings.source_attach, spare_since=spare_since)
+    publish(
+        duckdb.database,
+        target.with_name("gx_audit.duckdb"),
+        AUDIT_SCHEMAS,
+        attach=settings.source_attach,
+        keep_spare=False,
+    )
     mode = "whole" if since is None else "rows of the reports rebuilt since the last snapshot"
     with duckdb.get_connection() as conn:  # recorded once the file is in place: a lagging record only costs work
-        conn.execute("insert into audit.bi_snapshots values (now(), ?, ?, ?)", [str(target), through, mode])
+        conn.execute(
+            "insert into audit.bi_snapshots (published_at, path, built_through, mode, inode, mtime_ns, size) "
+            "values (now(), ?, ?, ?, ?, ?, ?)",
+            [str(target), through, mode, *file_identity(target)],
+        )
     return dg.MaterializeResult(metadata={"path": str(target), "copied": mode, **dict(counts.items())})

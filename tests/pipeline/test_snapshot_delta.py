@@ -1,10 +1,12 @@
 """The BI snapshot updated in place: after a delta publish it equals the marts, table for table."""
 
 import datetime as dt
+import subprocess
+import sys
 
 import duckdb
 
-from assets.snapshot import publish
+from assets.snapshot import file_identity, publish, spare_path
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 T1 = T0 + dt.timedelta(hours=1)
@@ -102,3 +104,84 @@ def test_the_snapshot_keeps_the_marts_comments_whole_and_in_place(tmp_path):
     publish(wh, bi, since=T0)
     assert comments(bi) == comments(wh)
     assert comments(bi)[("dim_report_files", "source_path")] == "文件路径 — changed"
+
+
+def build_warehouse(wh):
+    """Marts of three reports a, b, c built at T0."""
+    with duckdb.connect(str(wh)) as con:
+        con.execute("create schema marts; create schema state")
+        con.execute(
+            "create table marts.fct_report_figures as select * from (values ('a', 1.0::double), ('b', 3.0), "
+            "('c', 4.0)) t(report_id, value)"
+        )
+        con.execute(
+            "create table state.mart_state__reports as select * from (values ('a', ?::timestamptz), "
+            "('b', ?::timestamptz), ('c', ?::timestamptz)) t(report_id, built_through)",
+            [T0, T0, T0],
+        )
+
+
+def rebuild(wh, report_id, value, at):
+    """A build at `at` rewrote one report's rows."""
+    with duckdb.connect(str(wh)) as con:
+        con.execute("delete from marts.fct_report_figures where report_id = ?", [report_id])
+        con.execute("insert into marts.fct_report_figures values (?, ?)", [report_id, value])
+        con.execute("update state.mart_state__reports set built_through = ? where report_id = ?", [at, report_id])
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+for _ in sys.stdin:
+    print(con.execute("select value from marts.fct_report_figures where report_id = 'c'").fetchone()[0], flush=True)
+"""
+
+
+class Reader:
+    """A BI user in another process holding the snapshot open (DuckDB shares a file's instance within a process)."""
+
+    def __init__(self, path):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def value_of_c(self) -> float:
+        self.proc.stdin.write("\n")
+        self.proc.stdin.flush()
+        return float(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(30)
+
+
+def test_the_spare_is_updated_in_place_and_swapped_in_while_readers_keep_their_file(tmp_path):
+    wh, bi = tmp_path / "warehouse.duckdb", tmp_path / "bi" / "nianbao.duckdb"
+    spare = spare_path(bi)
+    build_warehouse(wh)
+    publish(wh, bi)  # the first snapshot: no spare yet
+    assert not spare.exists()
+    first = file_identity(bi)
+    rebuild(wh, "b", 30.0, T1)
+    publish(wh, bi, since=T0)  # no spare known: a copy; the replaced snapshot becomes the spare
+    assert file_identity(spare) == first and tables(spare) != tables(wh)
+    second = file_identity(bi)
+    reader = Reader(bi)  # a BI user on the snapshot of T1
+    assert reader.value_of_c() == 4.0
+    T2 = T1 + dt.timedelta(hours=1)
+    rebuild(wh, "c", 40.0, T2)
+    publish(wh, bi, since=T1, spare_since=T0)  # the spare (T0) gets the rows rebuilt after T0 and is swapped in
+    assert tables(bi) == tables(wh)
+    assert file_identity(bi)[0] == first[0]  # the spare's inode: nothing was copied
+    assert file_identity(spare) == second  # the snapshot the reader holds is the next spare, untouched
+    assert reader.value_of_c() == 4.0
+    T3 = T2 + dt.timedelta(hours=1)
+    rebuild(wh, "a", 10.0, T3)
+    publish(wh, bi, since=T2, spare_since=T1)  # the reader holds the spare: it is left alone, the snapshot is copied
+    assert tables(bi) == tables(wh)
+    assert reader.value_of_c() == 4.0
+    assert file_identity(spare)[0] == first[0]  # the replaced snapshot is the spare; the reader's file left the bi dir
+    reader.close()
+    assert (
+        not list(bi.parent.glob("*.wal")) and not list(bi.parent.glob("*.tmp")) and not list(bi.parent.glob("*.kept"))
+    )
