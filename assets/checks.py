@@ -74,7 +74,7 @@ def build_check(suite) -> dg.AssetChecksDefinition:
     ) -> dg.AssetCheckResult:
         """Validate the rows written since the suite's last successful validation (all rows on `make rebuild`),
         append the results and the watermark reached to audit.*, return counts as metadata."""
-        from expectations import audit, batches, run, scope
+        from expectations import audit, batches, scope, service
 
         record = context.instance.get_run_record_by_id(context.run.run_id)
         started_at = record.start_time if record is not None else None
@@ -87,7 +87,7 @@ def build_check(suite) -> dg.AssetChecksDefinition:
             sql, params = suite.query(conn, Path(settings.raw_dir), started_at, since=since)
             # whole reports (paths, hashes) per batch of at most NIANBAO_CHECK_BATCH rows: memory bounded by a batch
             frames = batches.frames(conn, sql, params, suite.BATCH_KEY, settings.check_batch_rows)
-            summary = run.validate_batches(frames, suite, Path(settings.gx_dir))
+            summary = service.validate_batches(frames, suite, Path(settings.gx_dir))
         validated = "every row" if since is None else f"rows written after {since.isoformat()}"
         extra = {"validated": validated}
         with duckdb.get_connection() as conn:

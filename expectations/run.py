@@ -175,43 +175,61 @@ class _Validator:
         return index.as_uri() if index.exists() else None
 
 
+class Validation:
+    """One check's validation fed batch by batch (add), then summed up (finish): what validate_batches does, in
+    steps, so that another process (expectations.service) can hold it between batches."""
+
+    def __init__(self, suite_module: ModuleType, data_docs_dir: Path | None = None):
+        self.suite, self.data_docs_dir = suite_module, data_docs_dir
+        self.validator = None
+        self.rows: list[dict] | None = None
+        self.n = 0
+
+    def add(self, df: pd.DataFrame) -> None:
+        """Validate one batch and merge its outcome into the running result."""
+        prepared = self.suite.prepare(df)
+        if self.validator is None:
+            self.index_columns = tuple(c for c in getattr(self.suite, "INDEX_COLUMNS", ()) if c in prepared.columns)
+            self.validator = _Validator(self.suite, self.data_docs_dir, self.index_columns)
+        vr = self.validator.run(prepared)
+        self.rows = merge_rows(self.rows, [expectation_row(r, self.index_columns) for r in vr.results])
+        self.n += len(df)
+
+    def finish(self) -> dict:
+        """The summary of every batch added (Data Docs written once, from the merged result)."""
+        if self.validator is None:
+            raise ValueError(f"{self.suite.NAME}: no batch to validate")
+        rows = self.rows
+        docs = self.validator.docs(rows, self.data_docs_dir) if self.data_docs_dir is not None else None
+        failed = [r for r in rows if not r["success"]]
+        passed = len(rows) - len(failed)
+        return {
+            "suite": self.suite.NAME,
+            "success": not any(r["severity"] == ERROR for r in failed),
+            "rows": self.n,
+            "evaluated": len(rows),
+            "passed": passed,
+            "results": rows,
+            "failed": failed,
+            "errors": sum(r["severity"] == ERROR for r in failed),
+            "warnings": sum(r["severity"] == WARNING for r in failed),
+            "success_percent": 100.0 * passed / len(rows) if rows else 0.0,
+            "data_docs": docs,
+            "validated_at": dt.datetime.now(dt.UTC),
+        }
+
+
 def validate_batches(
     frames: Iterable[pd.DataFrame], suite_module: ModuleType, data_docs_dir: Path | None = None
 ) -> dict:
     """Run the suite on each frame (batches of whole groups, see batches.py) and merge the results into the summary
     one validation of every row would give: counts add up, an expectation fails when it fails in any batch, up to
     EXAMPLES examples. GX is set up once; Data Docs are written once, from the merged result."""
-    validator = None
-    rows: list[dict] | None = None
-    n = 0
+    validation = Validation(suite_module, data_docs_dir)
     for df in frames:
-        prepared = suite_module.prepare(df)
-        if validator is None:
-            index_columns = tuple(c for c in getattr(suite_module, "INDEX_COLUMNS", ()) if c in prepared.columns)
-            validator = _Validator(suite_module, data_docs_dir, index_columns)
-        vr = validator.run(prepared)
-        rows = merge_rows(rows, [expectation_row(r, index_columns) for r in vr.results])
-        n += len(df)
-        del prepared, df
-    if validator is None:
-        raise ValueError(f"{suite_module.NAME}: no batch to validate")
-    docs = validator.docs(rows, data_docs_dir) if data_docs_dir is not None else None
-    failed = [r for r in rows if not r["success"]]
-    passed = len(rows) - len(failed)
-    return {
-        "suite": suite_module.NAME,
-        "success": not any(r["severity"] == ERROR for r in failed),
-        "rows": n,
-        "evaluated": len(rows),
-        "passed": passed,
-        "results": rows,
-        "failed": failed,
-        "errors": sum(r["severity"] == ERROR for r in failed),
-        "warnings": sum(r["severity"] == WARNING for r in failed),
-        "success_percent": 100.0 * passed / len(rows) if rows else 0.0,
-        "data_docs": docs,
-        "validated_at": dt.datetime.now(dt.UTC),
-    }
+        validation.add(df)
+        del df
+    return validation.finish()
 
 
 def validate(df: pd.DataFrame, suite_module: ModuleType, data_docs_dir: Path | None = None) -> dict:

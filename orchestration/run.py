@@ -197,6 +197,17 @@ def main(argv: list[str] | None = None) -> int:
         from orchestration import guard
 
         return guard.supervise([sys.executable, "-m", "orchestration.run", "--child", *argv])
+    from expectations import service
+
+    service.start()  # GX imports in its own process while this one loads Dagster and runs the first stages
+    try:
+        return child_run(args)
+    finally:
+        service.stop()
+
+
+def child_run(args: argparse.Namespace) -> int:
+    """The run itself (`--child`): the job in process on the persistent instance, then its summary."""
     settings.prepare_dagster_home()
     os.environ.setdefault("NIANBAO_WAREHOUSE_PATH", str(settings.warehouse_path()))
     import dagster as dg

@@ -1,0 +1,61 @@
+"""The GX service process gives the summary in-process validation gives, on generated reports with a broken row."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from gx_support import raw_frames, warehouse
+
+pytest.importorskip("great_expectations")
+
+from expectations import run, service  # noqa: E402
+from expectations.suites import fct_applications as suite  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def frame(tmp_path_factory):
+    out = tmp_path_factory.mktemp("service")
+    nianbao = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "nianbao"
+    subprocess.run(
+        [str(nianbao), "synth", "--out", str(out), "--count", "6", "--seed", "11", "--profile", "classic"],
+        check=True,
+        capture_output=True,
+    )
+    (out / "truth.json").unlink()
+    df = suite.load(warehouse(raw_frames(out)))
+    df.loc[df.index[0], "value"] = -3.0  # a publisher's negative count: a failed expectation to compare
+    return df
+
+
+def comparable(summary: dict) -> dict:
+    return {k: v for k, v in summary.items() if k not in ("validated_at", "data_docs")}
+
+
+def test_the_service_validates_like_this_process(frame, monkeypatch):
+    half = len(frame) // 2
+    batches = [frame.iloc[:half], frame.iloc[half:]]
+    here = run.validate_batches(batches, suite)
+    assert here["failed"] and here["rows"] == len(frame)
+    service.start()
+    try:
+        pid = service._service.proc.pid
+        there = service.validate_batches(batches, suite)
+        assert service._service.requests == 4  # begin, two batches, finish: validated there
+        assert service._service.proc.pid == pid and service._service.proc.poll() is None
+        assert comparable(there) == comparable(here)
+        again = service.validate_batches([frame.iloc[:0]], suite)  # an empty first batch, as batches.frames yields
+        assert again["rows"] == 0
+    finally:
+        service.stop()
+    assert service._service is None
+
+
+def test_a_dead_service_falls_back_to_this_process(frame):
+    service.start()
+    try:
+        service._service.proc.kill()
+        service._service.proc.wait()
+        summary = service.validate_batches([frame], suite)
+        assert comparable(summary) == comparable(run.validate_batches([frame], suite))
+    finally:
+        service.stop()
