@@ -11,7 +11,12 @@
 
 {#- A relation of the incremental state (schema `state`), or none when it does not exist yet. -#}
 {% macro state_relation(name) -%}
-    {{ return(adapter.get_relation(database=this.database, schema='state', identifier=name)) }}
+    {{ return(built_relation('state', name)) }}
+{%- endmacro %}
+
+{#- A table as the last build left it (read before this run rewrites it), or none when it does not exist. -#}
+{% macro built_relation(schema, name) -%}
+    {{ return(adapter.get_relation(database=this.database, schema=schema, identifier=name)) }}
 {%- endmacro %}
 
 {#- True when this run must rebuild everything: --full-refresh, no state yet, or an incremental model whose

@@ -99,6 +99,9 @@ def test_incremental_marts_equal_a_full_rebuild(tmp_path, monkeypatch, series):
     shutil.copy(held, p.raw / held.name)
     step()
     assert 1 <= scope(p) <= 5
+    # the coverage marts: that body and the place it governs, not the thousands of 行政区划 governments
+    expected = p.query("select count(*) from intermediate.int_changes__expected_bodies")[0][0]
+    assert 1 <= expected <= 2 < p.query("select count(distinct body_id) from marts.dim_expected_bodies")[0][0]
 
     # another body's copy of a report (same tables, another name): X_COPY across bodies, both sides rebuilt
     text = files[0].read_text(encoding="utf-8")

@@ -1,10 +1,10 @@
 -- One row per expected body and report year whose report is missing, late, early or undated: what a 政务公开
 -- office follows up, with the body's publishing history.
--- A table rebuilt whole each run (not an incremental mart): it ranges over every body and year, not over the
--- reports a run changed.
-{{ config(materialized='table') }}
+-- Incremental by body: a run rewrites the rows of the bodies in int_changes__expected_bodies.
+{{ config(pre_hook="{{ delete_scope('body_id', 'int_changes__expected_bodies', 'body_id') }}") }}
 with status as (
     select * from {{ ref('rpt_publication_status') }}
+    where body_id in (select body_id from {{ ref('int_changes__expected_bodies') }})
 ),
 
 final as (

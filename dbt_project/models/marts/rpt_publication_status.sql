@@ -1,10 +1,10 @@
 -- One row per expected body (dim_expected_bodies) and report year: whether its report was found, on time,
 -- parsable, conforming to its template and arithmetically clean. Each stage implies the stages before it.
--- A table rebuilt whole each run (not an incremental mart): it ranges over every body and year, not over the
--- reports a run changed.
-{{ config(materialized='table') }}
+-- Incremental by body: a run rewrites the rows of the bodies in int_changes__expected_bodies.
+{{ config(pre_hook="{{ delete_scope('body_id', 'int_changes__expected_bodies', 'body_id') }}") }}
 with expected as (
     select * from {{ ref('dim_expected_bodies') }}
+    where body_id in (select body_id from {{ ref('int_changes__expected_bodies') }})
 ),
 
 reports as (
