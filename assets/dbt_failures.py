@@ -91,7 +91,8 @@ def markdown(conn, sql: str, node: dict, tested: dict | None, count: int | None,
     """A warned or failed test's failing reports as check_report's table; the footer gives dbt's count of failing
     rows."""
     rows, from_model = failing_rows(conn, sql, node, tested, cap)
-    counted = f"dbt counted {count:,} failing rows" if count is not None else "dbt gave no count of failing rows"
+    rows_word = "row" if count == 1 else "rows"
+    counted = f"dbt counted {count:,} failing {rows_word}" if count is not None else "dbt gave no count of failing rows"
     if from_model:
         footer = f"{counted}; shown: rows of `{tested['name']}` holding the failing values (at most {cap})."
     elif count is not None and count > len(rows):

@@ -83,7 +83,7 @@ def test_the_extractors_finding_is_the_message_when_it_has_one(con):
     sql = "select report_id, rule_id, lhs_value from marts.residuals where not holds and rule_id = 'R2'"
     text = dbt_failures.markdown(con, sql, _test("rule_relations_hold"), None, count=1, cap=20, raw_dir=RAW)
     assert f"| `{B[:12]}` | 乙市教育局 | 2022 | 乙/2022.html | R2 | 表三 申请总数 ≠ 各项之和 (12 ≠ 11) |" in text
-    assert text.endswith("dbt counted 1 failing rows.")
+    assert text.endswith("dbt counted 1 failing row.")
 
 
 def test_a_test_that_selects_only_the_value_names_the_models_rows_holding_it(con):
