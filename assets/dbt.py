@@ -97,10 +97,7 @@ def failing_reports(invocation, duckdb: DuckDBResource, settings: NianbaoSetting
             run_results = invocation.get_artifact("run_results.json")
         except OSError:  # dbt died before writing it: the checks go out as dbt gave them
             run_results = {}
-        with duckdb.get_connection() as conn:
-            return list(
-                dbt_failures.with_failing_reports(held, conn, invocation.manifest, run_results, settings.raw_dir)
-            )
+        return dbt_failures.named(held, duckdb.get_connection, invocation.manifest, run_results, settings.raw_dir)
 
     return finish
 

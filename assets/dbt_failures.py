@@ -120,5 +120,25 @@ def with_failing_reports(
                 raise ValueError(f"no compiled SQL for {uid} in run_results.json")
             text = markdown(conn, sql, node, tested, count, cap, raw_dir)
         except Exception as exc:  # a table we cannot show never fails the run
-            text = f"The failing rows could not be read: {type(exc).__name__}: {exc}"
-        yield event.with_metadata({**meta, "failing_reports": dg.MetadataValue.md(text)})
+            text = _unread(exc)
+        yield _with_table(event, text)
+
+
+def named(events: list, connect, manifest: dict, run_results: dict, raw_dir, cap: int = check_report.CAP) -> list:
+    """with_failing_reports on the warehouse that `connect()` (a context manager) opens; when it cannot be opened,
+    each event says why and goes out all the same."""
+    try:
+        with connect() as conn:
+            return list(with_failing_reports(events, conn, manifest, run_results, raw_dir, cap))
+    except Exception as exc:  # the checks' verdicts matter more than their tables
+        return [_with_table(event, _unread(exc)) for event in events]
+
+
+def _unread(exc: Exception) -> str:
+    """Why a test's failing rows are not shown."""
+    return f"The failing rows could not be read: {type(exc).__name__}: {exc}"
+
+
+def _with_table(event, text: str):
+    """A check event with `failing_reports` in its metadata."""
+    return event.with_metadata({**(event.metadata or {}), "failing_reports": dg.MetadataValue.md(text)})

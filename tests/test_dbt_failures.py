@@ -161,6 +161,17 @@ def test_each_held_check_gets_its_table_or_the_reason_it_has_none(con):
     assert out[0].metadata["dagster_dbt/failed_row_count"].value == 1
 
 
+def test_a_warehouse_that_cannot_be_opened_leaves_the_verdicts_and_says_why():
+    def connect():
+        raise duckdb.IOException("Could not set lock on file")
+
+    (ev,) = dbt_failures.named([_check("test.nianbao.nn")], connect, {"nodes": {}}, {}, RAW)
+    assert not ev.passed and ev.severity == dg.AssetCheckSeverity.WARN
+    assert ev.metadata["failing_reports"].value == (
+        "The failing rows could not be read: IOException: Could not set lock on file"
+    )
+
+
 class _Raw:
     """A dbt event as stream() reads it: the raw event and the Dagster events dagster-dbt makes of it."""
 
