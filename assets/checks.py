@@ -101,7 +101,7 @@ def build_check(suite) -> dg.AssetChecksDefinition:
                 validated_through=through,
                 scope=validated,
             )
-            failing = check_report.markdown(conn, summary) if summary["failed"] else None
+            failing = check_report.markdown(conn, summary, raw_dir=settings.raw_dir) if summary["failed"] else None
         if failing:  # the reports that fail, by name, in the check's page
             extra["failing_reports"] = dg.MetadataValue.md(failing)
         return check_result(summary, suite, settings.docs_dir, extra)

@@ -13,7 +13,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from assets import dbt_output
+from assets import dbt_failures, dbt_output
 from assets.resources import NianbaoSettings
 
 # absolute imports only: `dagster-dbt project prepare-and-package --file assets/dbt.py` loads this file standalone
@@ -88,6 +88,20 @@ def quiet_library_logs(level: int = logging.WARNING):
         log.setLevel(before)
 
 
+def failing_reports(invocation, duckdb: DuckDBResource, settings: NianbaoSettings):
+    """`finish` for dbt_output.stream: the held check results of the tests that warned or failed, each with its failing
+    reports (assets/dbt_failures.py), read through the warehouse resource after dbt has exited."""
+
+    def finish(held: list):
+        try:
+            run_results = invocation.get_artifact("run_results.json")
+        except OSError:  # dbt died before writing it: the checks go out as dbt gave them
+            run_results = {}
+        return dbt_failures.named(held, duckdb.get_connection, invocation.manifest, run_results, settings.raw_dir)
+
+    return finish
+
+
 def build_dbt_assets(warehouse_path: str | os.PathLike, docs_dir: str | os.PathLike) -> dg.AssetsDefinition:
     """The @dbt_assets definition (built lazily, after the manifest exists; parsing it needs the warehouse path)."""
     ensure_manifest(warehouse_path)
@@ -115,7 +129,9 @@ def build_dbt_assets(warehouse_path: str | os.PathLike, docs_dir: str | os.PathL
         context.log.info(f"dbt: `dbt {' '.join(args)}`, target folder {target}")
         with quiet_library_logs():  # dagster-dbt's own INFO lines (selection, partial parse copy, command)
             invocation = dbt.cli(args, context=context, target_path=target)
-            # as dbt runs; each table's row count and column types come from its post-hook (log_table_metadata)
-            yield from dbt_output.stream(invocation, context, target / dbt_output.CONSOLE_LOG)
+            # as dbt runs; each table's row count and column types come from its post-hook (log_table_metadata);
+            # a test that warned or failed names its failing reports, read once dbt has exited (its lock released)
+            finish = failing_reports(invocation, duckdb, settings)
+            yield from dbt_output.stream(invocation, context, target / dbt_output.CONSOLE_LOG, finish=finish)
 
     return nianbao_dbt

@@ -5,10 +5,11 @@ import contextlib
 import json
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import dagster as dg
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from assets import table_metadata
 from nianbao.progress import Progress, duration
@@ -67,11 +68,18 @@ def with_table_metadata(event, found: dict, node: dict | None):
     return event.with_metadata({**event.metadata, **meta})
 
 
-def stream(invocation, context: dg.AssetExecutionContext, log: Path) -> Iterator:
+def stream(
+    invocation,
+    context: dg.AssetExecutionContext,
+    log: Path,
+    finish: Callable[[list], Iterable] | None = None,
+) -> Iterator:
     """The Dagster events of a dbt invocation (as dagster-dbt's `stream()` makes them), as dbt runs, with the line
     dagster-dbt prints for each dbt event appended to `log` instead of stdout; each model's and seed's Output with
     the row count and column types its post-hook logged; an INFO line at each quarter of dbt's nodes and at least every
-    EVERY_S seconds: nodes done of dbt's total, rate, models built and tests passed, warned, failed."""
+    EVERY_S seconds: nodes done of dbt's total, rate, models built and tests passed, warned, failed.
+    With `finish`, the check results of the tests that warned or failed are held until dbt has exited (its lock on
+    the warehouse released, even when it failed) and go out through `finish(held)`."""
     log.parent.mkdir(parents=True, exist_ok=True)
     progress = Progress(0, unit="nodes")
     counts = {"built": 0, "passed": 0, "warned": 0, "failed": 0}
@@ -79,12 +87,18 @@ def stream(invocation, context: dg.AssetExecutionContext, log: Path) -> Iterator
     shown = 0  # the last quarter of the nodes a progress line was logged for
     tables: dict[str, dict] = {}  # unique_id -> what its post-hook logged, until its Output
     raw_events = invocation.stream_raw_events()
+    held, error = [], None  # checks that warned or failed, for `finish`; dbt's failure, raised after them
     with open(log, "a", encoding="utf-8") as out:
         while True:
             with contextlib.redirect_stdout(out):
                 try:
                     raw = next(raw_events)
                 except StopIteration:
+                    break
+                except DagsterDbtCliRuntimeError as exc:
+                    if finish is None:
+                        raise
+                    error = exc
                     break
             progress.total = max(progress.total, int((raw.raw_event.get("data") or {}).get("total") or 0))
             logged = logged_table_metadata(raw.raw_event)
@@ -104,7 +118,10 @@ def stream(invocation, context: dg.AssetExecutionContext, log: Path) -> Iterator
                 if kind in counts:
                     counts[kind] += 1
                     progress.advance(1)
-                yield event
+                if finish is not None and kind in ("warned", "failed") and _is_check(event):
+                    held.append(event)
+                else:
+                    yield event
             quarter = 4 * progress.done // progress.total if progress.total else 0
             if progress.done < progress.total and (quarter > shown or time.monotonic() - last >= EVERY_S):
                 last, shown = time.monotonic(), quarter
@@ -113,6 +130,15 @@ def stream(invocation, context: dg.AssetExecutionContext, log: Path) -> Iterator
         f"dbt: done, {progress.done:,} nodes in {duration(progress.elapsed)} "
         f"({progress.rate:.1f} nodes/s); {_counts(counts)}; dbt's output: {log}"
     )
+    if held:
+        yield from finish(held)
+    if error is not None:
+        raise error
+
+
+def _is_check(event) -> bool:
+    """An asset check's result (a dbt test selected as a check), not an observation."""
+    return isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation)
 
 
 def _unique_id(event) -> str | None:

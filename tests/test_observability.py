@@ -33,13 +33,18 @@ def test_offline_index_lists_every_suite_and_result(tmp_path):
     assert "http" not in text
 
 
+RAW = "/srv/raw"  # the raw dir the reports' paths lie under
+
+
 def _warehouse(n_reports: int):
     con = duckdb.connect(":memory:")
     con.execute("create schema raw")
-    con.execute("create table raw.reports (report_id varchar, agency varchar, report_year integer)")
+    con.execute(
+        "create table raw.reports (report_id varchar, agency varchar, report_year integer, source_path varchar)"
+    )
     con.execute("create table raw.findings (report_id varchar, rule_id varchar, message varchar)")
     for i in range(n_reports):
-        con.execute("insert into raw.reports values (?, ?, 2023)", [f"{i:064x}", f"机关{i}"])
+        con.execute("insert into raw.reports values (?, ?, 2023, ?)", [f"{i:064x}", f"机关{i}", f"{RAW}/省/{i}.txt"])
         con.execute("insert into raw.findings values (?, 'R1', ?)", [f"{i:064x}", f"第{i}个 | 不平"])
     return con
 
@@ -62,10 +67,10 @@ def _summary(ids: list[str], unexpected: int) -> dict:
 def test_failing_reports_table_names_body_year_rule_and_message_capped_with_the_rest_counted():
     con = _warehouse(5)
     ids = [f"{i:064x}" for i in range(5)]
-    table = check_report.markdown(con, _summary(ids, 40), cap=3)
+    table = check_report.markdown(con, _summary(ids, 40), cap=3, raw_dir=RAW)
     rows = [line for line in table.splitlines() if line.startswith("| `")]
     assert len(rows) == 3
-    assert rows[0] == f"| `{ids[0][:12]}` | 机关0 | 2023 | R1 | 第0个 \\| 不平 |"
+    assert rows[0] == f"| `{ids[0][:12]}` | 机关0 | 2023 | 省/0.txt | R1 | 第0个 \\| 不平 |"
     assert "… and 37 more failing rows" in table
 
 

@@ -119,3 +119,19 @@ def test_data_docs_list_every_suite(built):
     index = (p.home / "gx" / "index.html").read_text(encoding="utf-8")
     for suite in ("raw_documents_structure", "fct_report_figures_structure", "publisher_arithmetic"):
         assert suite in index, suite
+
+
+def test_the_dbt_test_that_warns_names_the_broken_report(built):
+    p, result = built
+    ev = evaluations(result)["intermediate/int_rule_residuals__per_report:catalogue_rules_of_severity_error_hold"]
+    assert not ev.passed and ev.severity == dg.AssetCheckSeverity.WARN
+    (report_id, agency, year, path), *_ = p.query(
+        "select report_id, agency_name, report_year, source_path from marts.dim_reports where source_path like ?",
+        [f"%{SEED_2019}"],
+    )
+    table = ev.metadata["failing_reports"].value
+    assert (
+        f"| `{report_id[:12]}` | {agency} | {year} | {path} | R4 | t4_review_litigation administrative_review" in table
+    )
+    count = ev.metadata["dagster_dbt/failed_row_count"].value
+    assert count >= 1 and table.endswith(f"dbt counted {count} failing {'row' if count == 1 else 'rows'}.")

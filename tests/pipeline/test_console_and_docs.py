@@ -155,7 +155,7 @@ def test_a_failed_warn_check_names_its_reports(ran, monkeypatch):
         for f in failed:
             for example in f["examples"]:
                 agency, year = con.execute(
-                    "select agency, report_year from raw.reports where report_id = ?", [example["report_id"]]
+                    "select agency_name, report_year from marts.dim_reports where report_id = ?", [example["report_id"]]
                 ).fetchone()
                 row = next(
                     line
