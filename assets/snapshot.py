@@ -28,21 +28,27 @@ SNAPSHOT_SCHEMAS = ("marts",)  # the published data only: the same inputs give t
 AUDIT_SCHEMAS = ("audit",)  # the GX validation history (grows every run): bi/gx_audit.duckdb, beside the snapshot
 
 
-# the column each marts table is rebuilt by (dbt's delete_scope); tables not listed are copied whole
+# the column each marts table is rebuilt by (dbt's delete_scope) and the state table that records when each of its
+# keys was last rewritten (built_through); tables not listed are copied whole
+REPORTS = "state.mart_state__reports"  # report -> the dbt build that last rewrote its rows
+BODIES = "state.mart_state__expected_bodies"  # expected body -> the same, for the coverage marts
 DELTA_KEYS = {
-    "fct_report_figures": "report_id",
-    "dim_reports": "report_id",
-    "fct_findings": "report_id",
-    "dim_report_files": "source_sha256",
-    "fct_applications": "report_id",
-    "fct_proactive_disclosure": "report_id",
-    "fct_review_litigation": "report_id",
-    "fct_legacy_statistics": "report_id",
-    "rpt_agency_year": "report_id",
-    "rpt_rule_failures": "report_id",
-    "rpt_report_quality": "report_id",
+    "fct_report_figures": ("report_id", REPORTS),
+    "dim_reports": ("report_id", REPORTS),
+    "fct_findings": ("report_id", REPORTS),
+    "dim_report_files": ("source_sha256", REPORTS),
+    "fct_applications": ("report_id", REPORTS),
+    "fct_proactive_disclosure": ("report_id", REPORTS),
+    "fct_review_litigation": ("report_id", REPORTS),
+    "fct_legacy_statistics": ("report_id", REPORTS),
+    "rpt_agency_year": ("report_id", REPORTS),
+    "rpt_rule_failures": ("report_id", REPORTS),
+    "rpt_report_quality": ("report_id", REPORTS),
+    "dim_expected_bodies": ("body_id", BODIES),
+    "rpt_publication_status": ("body_id", BODIES),
+    "rpt_missing_publishers": ("body_id", BODIES),
 }
-STATE = "state.mart_state__reports"  # report -> the dbt build (built_through) that last rewrote its rows
+STATE = REPORTS
 
 
 def _columns(con, db: str, schema: str, table: str) -> list[tuple]:
@@ -99,9 +105,33 @@ def _attach_writable(con, path: Path) -> bool:
         return False
 
 
+def _rebuilt_keys(con, since) -> dict[str, str]:
+    """For each state table of DELTA_KEYS that knows every build after `since`: a temp table of the keys rewritten
+    after it. A state table that started after `since` (added by an upgrade) is left out: its tables are copied."""
+    out = {}
+    for n, state in enumerate(sorted({state for _, state in DELTA_KEYS.values()})):
+        schema, name = state.split(".")
+        exists = con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'src' and schema_name = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+        if not exists:
+            continue
+        first = con.execute(f"select min(built_through) from src.{state}").fetchone()[0]
+        if first is None or first > since:
+            continue
+        key = "report_id" if state == REPORTS else "body_id"
+        con.execute(
+            f"create or replace temp table rebuilt_{n} as select {key} as key from src.{state} where built_through > ?",
+            [since],
+        )
+        out[state] = f"rebuilt_{n}"
+    return out
+
+
 def _fill(con, schemas, delta: bool, since) -> dict[str, int]:
-    """Bring database `bi` to the marts of `src`: with delta, only the rows of the reports rebuilt after `since`
-    (DELTA_KEYS) are replaced; other tables are copied whole. Comments follow; returns the row count per table."""
+    """Bring database `bi` to the marts of `src`: with delta, only the rows of the reports and bodies rebuilt after
+    `since` (DELTA_KEYS) are replaced; other tables are copied whole. Comments follow; returns the row count per table."""
     tables = con.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = 'src' "
         f"and schema_name in ({', '.join('?' for _ in schemas)}) order by 1, 2",
@@ -112,23 +142,20 @@ def _fill(con, schemas, delta: bool, since) -> dict[str, int]:
         con.execute(f'drop table bi.{schema}."{table}"')
     for schema in schemas:
         con.execute(f"create schema if not exists bi.{schema}")
-    if delta:
-        con.execute(
-            f"create or replace temp table rebuilt as select report_id from src.{STATE} where built_through > ?",
-            [since],
-        )
+    rebuilt = _rebuilt_keys(con, since) if delta else {}
     counts: dict[str, int] = {}
     for schema, table in tables:
-        key = DELTA_KEYS.get(table) if schema == "marts" and delta else None
+        key, state = DELTA_KEYS.get(table, (None, None)) if schema == "marts" else (None, None)
         if (
-            key
+            state in rebuilt
             and (schema, table) in published
             and _columns(con, "bi", schema, table) == _columns(con, "src", schema, table)
         ):
-            con.execute(f'delete from bi.{schema}."{table}" where {key} in (select report_id from rebuilt)')
+            keys = rebuilt[state]
+            con.execute(f'delete from bi.{schema}."{table}" where {key} in (select key from {keys})')
             con.execute(
                 f'insert into bi.{schema}."{table}" select * from src.{schema}."{table}" '
-                f"where {key} in (select report_id from rebuilt)"
+                f"where {key} in (select key from {keys})"
             )
         else:
             con.execute(f'create or replace table bi.{schema}."{table}" as select * from src.{schema}."{table}"')

@@ -19,7 +19,7 @@
     {{ return(adapter.get_relation(database=this.database, schema=schema, identifier=name)) }}
 {%- endmacro %}
 
-{#- True when this run must rebuild everything: --full-refresh, no state yet, or an incremental model whose
+{#- True when this run must rebuild everything: --full-refresh, no state yet, or an incremental mart whose
     table does not exist (a new mart, or one dropped by hand). -#}
 {% macro scope_is_full() -%}
     {%- if not execute -%}{{ return(true) }}{%- endif -%}
@@ -27,8 +27,10 @@
     {%- if state_relation('mart_state__reports') is none or state_relation('mart_state__watermark') is none -%}
         {{ return(true) }}
     {%- endif -%}
+    {#- the state tables the marts read are the two above; the others (the snapshot's) may start late -#}
     {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.config.materialized == 'incremental' -%}
+        if node.resource_type == 'model' and node.config.materialized == 'incremental'
+        and node.config.schema != 'state' -%}
         {%- if adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) is none -%}
             {{ return(true) }}
         {%- endif -%}

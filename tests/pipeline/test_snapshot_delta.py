@@ -185,3 +185,23 @@ def test_the_spare_is_updated_in_place_and_swapped_in_while_readers_keep_their_f
     assert (
         not list(bi.parent.glob("*.wal")) and not list(bi.parent.glob("*.tmp")) and not list(bi.parent.glob("*.kept"))
     )
+
+
+def test_runs_that_add_and_remove_reports_publish_the_marts_through_the_spare(tmp_path, monkeypatch):
+    from pipeline_support import make_pipeline
+
+    p = make_pipeline(tmp_path / "home", monkeypatch)
+    files = sorted(f for f in p.raw.iterdir() if f.is_file())
+    held = files[0]
+    held_bytes = held.read_bytes()
+    held.unlink()
+    assert p.run().success  # the first snapshot, whole
+    first = file_identity(p.snapshot)
+    held.write_bytes(held_bytes)
+    assert p.run().success  # a copy updated with the new report's rows; the first snapshot becomes the spare
+    assert file_identity(spare_path(p.snapshot)) == first
+    files[1].unlink()
+    assert p.run().success  # the spare brought up to date in place and swapped in
+    assert file_identity(p.snapshot)[0] == first[0]
+    assert tables(p.snapshot) == tables(p.warehouse)  # every marts table, coverage marts (by body) included
+    assert {"dim_expected_bodies", "rpt_publication_status", "fct_report_figures"} <= set(tables(p.snapshot))
