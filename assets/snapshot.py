@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -172,6 +173,7 @@ def publish(
     attach: list[str] | None = None,
     spare_since=None,
     keep_spare: bool = True,
+    how: dict | None = None,
 ) -> dict[str, int]:
     """Copy every table of `schemas` from the warehouse (opened READ_ONLY) into target, swapped in by os.replace,
     with the tables' and columns' comments (the dbt descriptions: Chinese labels, grain).
@@ -181,8 +183,10 @@ def publish(
     updated in place with the rows of the reports rebuilt after it and swapped in, and the replaced snapshot
     becomes the next spare (unless not keep_spare): no file is copied. Without it (or when a reader still holds the spare), target is
     copied and updated the same way (`since`); with neither, every table is copied. Readers holding the old
-    snapshot keep their (old) file; new connections see the new one. Returns the row count per copied table.
+    snapshot keep their (old) file; new connections see the new one. Returns the row count per copied table;
+    `how`, when given, gets the way it went ("mode") and the seconds it took.
     """
+    started = time.monotonic()
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp, spare = target.with_name(target.name + ".tmp"), spare_path(target)
@@ -207,11 +211,13 @@ def publish(
         in_place = in_place and _attach_writable(con, spare)
         if in_place:
             work, delta, from_build = spare, True, spare_since
+            mode = "the spare updated in place with the rows rebuilt since its build"
         else:
             delta = has_state and since is not None and target.exists()
             if delta:
                 shutil.copyfile(target, tmp)
             work, from_build = tmp, since
+            mode = "a copy updated with the rows rebuilt since its build" if delta else "every table copied"
             con.execute(f"attach '{tmp}' as bi")
         counts = _fill(con, schemas, delta, from_build)
         con.execute("detach bi")
@@ -223,6 +229,8 @@ def publish(
     os.replace(work, target)
     if kept.exists():
         os.replace(kept, spare)
+    if how is not None:
+        how.update(mode=mode, seconds=round(time.monotonic() - started, 2))
     return counts
 
 
@@ -286,7 +294,10 @@ def bi_snapshot(
         since = None if settings.full_refresh else published_through(conn, target)
         spare_since = None if since is None else spare_through(conn, target)
         through = built_through(conn)
-    counts = publish(duckdb.database, target, since=since, attach=settings.source_attach, spare_since=spare_since)
+    how: dict = {}
+    counts = publish(
+        duckdb.database, target, since=since, attach=settings.source_attach, spare_since=spare_since, how=how
+    )
     publish(
         duckdb.database,
         target.with_name("gx_audit.duckdb"),
@@ -294,11 +305,14 @@ def bi_snapshot(
         attach=settings.source_attach,
         keep_spare=False,
     )
-    mode = "whole" if since is None else "rows of the reports rebuilt since the last snapshot"
+    mode = how["mode"]
+    context.log.info(f"snapshot: {mode}, {how['seconds']:.1f} s")
     with duckdb.get_connection() as conn:  # recorded once the file is in place: a lagging record only costs work
         conn.execute(
             "insert into audit.bi_snapshots (published_at, path, built_through, mode, inode, mtime_ns, size) "
             "values (now(), ?, ?, ?, ?, ?, ?)",
             [str(target), through, mode, *file_identity(target)],
         )
-    return dg.MaterializeResult(metadata={"path": str(target), "copied": mode, **dict(counts.items())})
+    return dg.MaterializeResult(
+        metadata={"path": str(target), "copied": mode, "seconds": how["seconds"], **dict(counts.items())}
+    )
