@@ -3,9 +3,9 @@
 import random
 from datetime import date, timedelta
 
-from nianbao import codebook
+from nianbao import codebook, eras
 
-from .check import APPLICANT_COLS, deadline
+from .check import APPLICANT_COLS, deadline, prose_relations
 from .model import ReportSpec
 
 T3, T4, T2, L = "t3_applications", "t4_review_litigation", "t2_proactive", "legacy_stats"
@@ -30,9 +30,9 @@ def protect_column(spec: ReportSpec, table: str, col: str, rows=None) -> None:
 
 
 T3_LEAF_PARENTS = ("outcome", "denied", "unavailable", "not_processed", "other_handling")
-R8_COUNTERPARTS = {
-    "applications_received": [(T3, "new_received", "total")],
-    "administrative_reviews": [(T4, "administrative_review", "total")],
+R8_STATED_WRONG = {  # the prose metrics the prose writer can state wrongly (prose.py), by family of eras
+    eras.NATIONAL: ("applications_received", "administrative_reviews"),
+    eras.LEGACY: ("proactive_disclosed",),
 }
 
 
@@ -248,12 +248,9 @@ INJECT = {
 
 def r8(rng, spec):
     """Pick the prose figure that will contradict the table (the prose writer states it wrongly)."""
-    if spec.template == "pre2019_table":
-        spec.r8_metric = "proactive_disclosed"
-        spec.protect.add(_legacy("proactive_total"))
-    else:
-        spec.r8_metric = rng.choice(tuple(R8_COUNTERPARTS))
-        spec.protect |= set(R8_COUNTERPARTS[spec.r8_metric])
+    metrics = R8_STATED_WRONG[eras.family(spec.template)]
+    spec.r8_metric = metrics[0] if len(metrics) == 1 else rng.choice(metrics)
+    spec.protect |= set(prose_relations(spec.template)[spec.r8_metric].rhs)  # the table cells it is compared with
     return True
 
 
