@@ -164,7 +164,10 @@ def test_each_side_is_decided_only_when_both_the_prose_and_the_table_printed_a_c
         (R8_LIT.replace("2019|2021", "2019|2030"), "not in eras.csv"),
         (R8_LIT.replace("each_side", "sometimes"), "unknown"),
         # the legacy table's cells are no cells of a 2019 report
-        (R8_LIT.replace("t4_review_litigation.litigation_direct.total", "legacy_stats.litigation_total.value"), "no codebook cell"),
+        (
+            R8_LIT.replace("t4_review_litigation.litigation_direct.total", "legacy_stats.litigation_total.value"),
+            "no codebook cell",
+        ),
     ],
 )
 def test_what_a_line_of_cells_cannot_mean_is_an_error(catalogue, line, error):

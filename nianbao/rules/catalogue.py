@@ -122,7 +122,9 @@ def lines() -> tuple[Line, ...]:
     for rule in {x.rule for x in out}:
         kinds = {(x.relation, x.tolerance, x.evaluated_when) for x in out if x.rule == rule}
         if len(kinds) > 1:
-            raise ValueError(f"{CATALOGUE}: the lines of {rule} differ in relation, tolerance or evaluated_when: {sorted(kinds)}")
+            raise ValueError(
+                f"{CATALOGUE}: the lines of {rule} differ in relation, tolerance or evaluated_when: {sorted(kinds)}"
+            )
     return tuple(out)
 
 
