@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from nianbao import codebook, rules
+from nianbao import codebook, eras, rules
 
 T3 = "t3_applications"
 HEADER = "rule_id,templates,table,each,lhs,relation,rhs,tolerance,evaluated_when,message\n"
@@ -183,3 +183,9 @@ def test_r8_in_the_bundled_catalogue_is_rules_csv_r8():
     legacy = {r.lhs[0][1]: r.rhs for r in rules.relations("pre2019_table") if r.rule == "R8"}
     assert legacy["proactive_disclosed"] == (("legacy_stats", "proactive_total", "value"),)
     assert all(r.severity == codebook.rules()["R8"]["severity"].lower() == "warning" for r in national.values())
+
+
+def test_every_era_rules_csv_names_is_in_the_era_registry():
+    """The warehouse reads a rule's eras from rules.csv (R5–R7 in int_rule_failures__cross_year): codes of eras.csv."""
+    named = {t for r in codebook.rules().values() for t in r["templates"].split("|")}
+    assert named - {"any"} <= set(eras.templates()) and {"2019", "2021", "pre2019_table"} <= named
