@@ -6,6 +6,10 @@ import shutil
 import pytest
 
 from nianbao import codebook, eras, rules
+from nianbao.extract import extract_path
+from nianbao.synth import generate
+from nianbao.synth.check import broken_rules
+from nianbao.synth.corpus import render_txt
 
 T3 = "t3_applications"
 HEADER = "rule_id,templates,table,each,lhs,relation,rhs,tolerance,evaluated_when,message\n"
@@ -189,3 +193,38 @@ def test_every_era_rules_csv_names_is_in_the_era_registry():
     """The warehouse reads a rule's eras from rules.csv (R5–R7 in int_rule_failures__cross_year): codes of eras.csv."""
     named = {t for r in codebook.rules().values() for t in r["templates"].split("|")}
     assert named - {"any"} <= set(eras.templates()) and {"2019", "2021", "pre2019_table"} <= named
+
+
+def r8_report():
+    """A generated 2021 report whose prose contradicts its table (R8) and that breaks nothing else."""
+    for k in range(2000):
+        spec = generate(5, k, "2021", "tab", violation_rate=1.0)
+        if spec.violations == ["R8"]:
+            return spec
+    raise RuntimeError("no 2021 report breaking only R8")
+
+
+def test_r8_tolerance_in_the_catalogue_moves_the_extractor_and_the_generators_check(tmp_path, monkeypatch):
+    spec = r8_report()
+    path = tmp_path / "r8.txt"
+    path.write_bytes(render_txt(spec))
+    stated = {("prose_metrics", row, "value"): v for row, (v, _approx) in spec.prose_metrics.items()}
+    values = {**spec.figures, **stated}
+    gap = max(abs(s[0] - s[1]) for r in rules.relations("2021") if r.rule == "R8" and (s := rules.evaluate(values, r)))
+    found = [f for f in extract_path(path)["findings"] if f["rule"] == "R8"]
+    assert gap > 0 and len(found) == 1 and found[0]["severity"] == "warning" and broken_rules(spec) == {"R8"}
+    assert found[0]["message"].startswith("正文 ") and " ≠ 表格 " in found[0]["message"]
+    for name in ("codebook.csv", "rules.csv", "eras.csv"):
+        shutil.copyfile(codebook.spec_path(name), tmp_path / name)
+    lines = codebook.spec_path("rule_relations.csv").read_text(encoding="utf-8").splitlines()
+    edited = [x.replace(",0,each_side,", f",{gap},each_side,") if x.startswith("R8,") else x for x in lines]
+    assert {a.split(",")[0] for a, b in zip(lines, edited, strict=True) if a != b} == {"R8"}  # R8's tolerance
+    (tmp_path / "rule_relations.csv").write_text("\n".join(edited) + "\n", encoding="utf-8")
+    monkeypatch.setattr(codebook, "spec_path", lambda name: tmp_path / name)
+    rules.reload()
+    try:
+        assert [f for f in extract_path(path)["findings"] if f["rule"] == "R8"] == []
+        assert broken_rules(spec) == set()
+    finally:
+        monkeypatch.undo()
+        rules.reload()
