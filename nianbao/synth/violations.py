@@ -85,7 +85,7 @@ def r4(rng, spec):
 
 
 def r9(rng, spec):
-    if spec.template == "pre2019_table":
+    if eras.is_legacy(spec.template):
         key = (
             L,
             rng.choice(
@@ -122,7 +122,7 @@ def r12(rng, spec):
 
 
 def s1(rng, spec):
-    if spec.template == "pre2019_table":
+    if eras.is_legacy(spec.template):
         rows = (
             "channel_weibo",
             "applications_fax",
@@ -158,7 +158,7 @@ def o_total(total_row):
     def inject(rng, spec):
         v = spec.figures.get(_legacy(total_row)) or 0
         _add(spec, _legacy(total_row), rng.choice((1, -1)) if v else rng.randint(1, 3))
-        parts = [r.code for r in codebook.table("pre2019_table", L).rows if r.parent == total_row]
+        parts = [r.code for r in codebook.table(eras.owner(L), L).rows if r.parent == total_row]
         spec.protect |= {_legacy(total_row), *map(_legacy, parts)}
         return True
 
