@@ -66,7 +66,7 @@ TEST_FAST := tests/test_values.py tests/test_labels.py tests/test_bodies.py test
 	tests/test_readers_html.py tests/test_readers_docx.py tests/test_extract_seeds.py tests/test_flattened_layouts.py \
 	tests/test_local_forms.py tests/test_metadata_placements.py tests/test_prose_phrasings.py \
 	tests/test_real_metadata.py tests/test_real_tables.py tests/test_rules_on_edited_seeds.py tests/test_confidence.py \
-	tests/test_synth_accuracy.py tests/test_synth_series.py tests/test_batch_plan.py tests/test_cli.py \
+	tests/test_rules_catalogue.py tests/test_synth_accuracy.py tests/test_synth_series.py tests/test_batch_plan.py tests/test_cli.py \
 	tests/test_eras.py tests/test_shared_copies.py tests/test_architecture.py
 
 test-fast: sync  ## the fast tier (under a minute): parsers, rules, values; no pipeline, dbt, LibreOffice or browser

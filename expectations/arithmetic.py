@@ -1,4 +1,5 @@
-"""The publishers' arithmetic rules (R1–R4, O1–O8) as per-report residuals, computed in pandas from the figures mart."""
+"""The publishers' arithmetic rules (R1–R4, R8, O1–O8) as per-report residuals, computed in pandas from the figures
+mart."""
 
 import pandas as pd
 
@@ -18,8 +19,13 @@ def rule_bounds(rule: str) -> tuple[float | None, float | None]:
     return rules.bounds(line.relation, line.tolerance)
 
 
+def tables() -> tuple[str, ...]:
+    """The codebook tables whose cells any rule of the catalogue reads, in order."""
+    return tuple(dict.fromkeys(r["table_code"] for r in rules.compiled_rows()))
+
+
 def relations(template: str, variant: str | None = None) -> tuple[rules.Relation, ...]:
-    """The rule instances a report of this template can break (a local pre-2019 form gets none: its rows vary)."""
+    """The rule instances a report of this template can break (a local pre-2019 form only those across tables)."""
     return rules.relations(template, variant)
 
 

@@ -1,5 +1,5 @@
 """Findings: the rules of spec/rules.csv that one report's own numbers can break (the relations of the catalogue,
-nianbao.rules: R1–R4, O1–O8; and R8, R9, R12, O10, S1)."""
+nianbao.rules: R1–R4, R8, O1–O8; and R9, R12, O10, S1)."""
 
 import functools
 import operator
@@ -8,7 +8,7 @@ from datetime import date
 from nianbao import bodies, codebook, eras, rules
 from nianbao.report import Figure, Finding, Report, location_json
 
-T2, T3, T4, LEG, PROSE = "t2_proactive", "t3_applications", "t4_review_litigation", "legacy_stats", "prose_metrics"
+LEG, PROSE = "legacy_stats", "prose_metrics"
 AMOUNT_COLUMNS = {"procurement_amount", "fee_amount"}
 AMOUNT_ROWS = {(LEG, "fees_collected"), (LEG, "special_funding"), (PROSE, "fees_collected")}
 
@@ -32,11 +32,14 @@ class _Cells:
         loc = location_json(f.location) if f else None
         return {"table": table, "row": row, "column": col, "value": None if f is None else f.value, "location": loc}
 
-    def check(self, relations: tuple) -> list[Finding]:
-        """Findings of the catalogue's relations (nianbao.rules) that do not hold in this report."""
+    def check(self, relations: tuple, across: bool) -> list[Finding]:
+        """Findings of the catalogue's relations (nianbao.rules) that do not hold in this report: those within one
+        table, or (across) those between tables."""
         out = []
         values = self.values
         for rel, cells_of in _getters(relations):
+            if rel.spans_tables is not across:
+                continue
             if rel.relation == "=" and not rel.tolerance:  # the common case, decided with one C-level lookup
                 cells = cells_of(values)
                 n = len(rel.lhs)
@@ -49,7 +52,7 @@ class _Cells:
                 Finding(
                     rel.rule,
                     rel.severity,
-                    rules.message(rel.label, rel.relation, *sums),
+                    rules.message(rel.message, *sums),
                     [self.ref(*k) for k in rel.lhs + rel.rhs],
                 )
             )
@@ -67,38 +70,6 @@ class _Values(dict):
 def _getters(relations: tuple) -> tuple:
     """Each relation with a getter of all its cells in one call (always two or more cells: a tuple)."""
     return tuple((r, operator.itemgetter(*r.lhs, *r.rhs)) for r in relations)
-
-
-def _r8(c: _Cells, template: str) -> list[Finding]:
-    pairs = [
-        ("applications_received", [(T3, "new_received", "total")]),
-        ("administrative_reviews", [(T4, "administrative_review", "total")]),
-        ("administrative_litigations", [(T4, "litigation_direct", "total"), (T4, "litigation_after_review", "total")]),
-    ]
-    if eras.is_legacy(template):
-        pairs = [
-            ("proactive_disclosed", [(LEG, "proactive_total", "value")]),
-            ("applications_received", [(LEG, "applications_received", "value")]),
-            ("administrative_reviews", [(LEG, "review_total", "value")]),
-            ("administrative_litigations", [(LEG, "litigation_total", "value")]),
-        ]
-    out = []
-    for prose_row, table_cells in pairs:
-        p = c.get(PROSE, prose_row)
-        vals = [c.get(*k) for k in table_cells]
-        if p is None or not any(k in c.values for k in table_cells):  # no such table cell printed at all
-            continue
-        t = sum(v or 0 for v in vals)
-        if abs(p - t) > 1e-9:
-            out.append(
-                Finding(
-                    "R8",
-                    "warning",
-                    f"正文 {prose_row} {rules.fmt(p)} ≠ 表格 {rules.fmt(t)}",
-                    [c.ref(PROSE, prose_row)] + [c.ref(*k) for k in table_cells],
-                )
-            )
-    return out
 
 
 def _r9(report: Report) -> list[Finding]:
@@ -275,12 +246,14 @@ def check(report: Report, header_values: list[Figure] = (), local_totals=()) -> 
     """Every rule one report can show; local forms get their own totals check instead of the national ones."""
     c = _Cells(report)
     found: list[Finding | None] = []
-    found += c.check(rules.relations(report.template, report.variant))
+    relations = rules.relations(report.template, report.variant)
+    # the tables' own arithmetic, their section headers, then the prose against the tables (findings keep this order)
+    found += c.check(relations, across=False)
     if eras.is_legacy(report.template) and report.variant == "local_form":
         found += _x9(local_totals)
     elif eras.is_legacy(report.template):
         found += _o10(list(header_values))
-    found += _r8(c, report.template)
+    found += c.check(relations, across=True)
     found += _r9(report)
     found += _r12(report)
     found = [f for f in found if f is not None and not _on_doubt(f, report)]

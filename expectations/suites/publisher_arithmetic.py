@@ -1,4 +1,4 @@
-"""Warnings: the publishers' arithmetic rules of the catalogue (R1–R4, O1–O8) on marts.fct_report_figures, one
+"""Warnings: the publishers' arithmetic rules of the catalogue (R1–R4, R8, O1–O8) on marts.fct_report_figures, one
 expectation per rule."""
 
 import pandas as pd
@@ -16,13 +16,14 @@ BATCH_KEY = "report_id"  # whole reports per batch: residuals are per report
 FIGURES = """
 select f.report_id, f.template, f.table_code, f.row_code, f.column_code, f.value, f.is_mapped, {variant}
 from marts.fct_report_figures f left join raw.reports r on r.report_id = f.report_id
-where f.is_mapped and f.table_code in ('t3_applications', 't4_review_litigation', 'legacy_stats') and {scope}
+where f.is_mapped and f.table_code in ({tables}) and {scope}
 """
 
 
 def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
-    """SQL (and parameters) for the mapped cells the rules read, with each report's template variant (local forms
-    have no national rules), of the reports built after `since` (every report when None).
+    """SQL (and parameters) for the mapped cells of the tables the rules read (arithmetic.tables), with each report's
+    template variant (local forms have only the rules across tables), of the reports built after `since` (every
+    report when None).
 
     A warehouse loaded before raw.reports had template_variant reads it as null (national) until the next load.
     """
@@ -32,7 +33,8 @@ def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
     ).fetchone()[0]
     variant = "r.template_variant" if has_variant else "null::varchar as template_variant"
     where, params = scope.mart_rows(conn, since, "f.report_id")
-    return FIGURES.format(variant=variant, scope=where), params
+    tables = ", ".join(f"'{t}'" for t in arithmetic.tables())  # codebook table codes
+    return FIGURES.format(variant=variant, tables=tables, scope=where), params
 
 
 def load(conn, raw_dir=None, started_at=None, since=None) -> pd.DataFrame:

@@ -14,10 +14,12 @@ AGREE, DISAGREE, UNAVAILABLE = "agree", "disagree", "unavailable"
 
 
 def identity_rules(report: Report) -> list[str]:
-    """The rule ids of the template's own arithmetic (the catalogue's relations, or X9 on a local form), in order."""
+    """The rule ids of the template's own arithmetic (the catalogue's relations within its tables, not a prose figure
+    against a table's: R8; X9 on a local form), in order."""
     if eras.is_legacy(report.template) and report.variant == "local_form":
         return ["X9"]
-    return list(dict.fromkeys(r.rule for r in rules.relations(report.template, report.variant)))
+    own = (r.rule for r in rules.relations(report.template, report.variant) if not r.spans_tables)
+    return list(dict.fromkeys(own))
 
 
 def identities(report: Report) -> dict:

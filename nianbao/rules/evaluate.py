@@ -1,16 +1,21 @@
 """How one relation of the catalogue is decided on a report's values: blank is 0 inside a relation, a relation whose
-cells are all blank or absent is not evaluated, and the residual (lhs − rhs) must lie within the tolerance."""
+cells are all blank or absent (evaluated_when each_side: whose lhs or rhs has no printed cell) is not evaluated,
+and the residual (lhs − rhs) must lie within the tolerance."""
 
 EPS = 1e-9  # float noise: counts are whole, and amounts never enter a relation
 
 
 def evaluate(values, relation) -> tuple[float, float] | None:
-    """(sum of lhs, sum of rhs) from values (a mapping cell -> value or None; absent cells read as None), or None
-    when every cell of the relation is blank or absent."""
+    """(sum of lhs, sum of rhs) from values (a mapping cell -> value or None, a blank printed cell None; absent cells
+    read as None), or None when every cell of the relation is blank or absent, or (evaluated_when each_side) when
+    one side has no printed cell."""
     get = values.get
     lv = [get(k) for k in relation.lhs]
     rv = [get(k) for k in relation.rhs]
-    if lv.count(None) == len(lv) and rv.count(None) == len(rv):
+    if relation.evaluated_when == "each_side":
+        if not any(k in values for k in relation.lhs) or not any(k in values for k in relation.rhs):
+            return None
+    elif lv.count(None) == len(lv) and rv.count(None) == len(rv):
         return None
     return float(sum(filter(None, lv))), float(sum(filter(None, rv)))
 
@@ -31,6 +36,6 @@ def fmt(x: float):
     return int(x) if float(x).is_integer() else round(x, 4)
 
 
-def message(label: str, relation: str, left: float, right: float) -> str:
-    """A broken relation in words, as the findings and rpt_rule_failures state it."""
-    return f"{label}: {fmt(left)} {'≠' if relation == '=' else 'violates ' + relation} {fmt(right)}"
+def message(template: str, left: float, right: float) -> str:
+    """A broken relation in words, as the findings and rpt_rule_failures state it: its message with the sums in."""
+    return template.replace("{lhs}", str(fmt(left))).replace("{rhs}", str(fmt(right)))

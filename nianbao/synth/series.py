@@ -15,6 +15,8 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
+from nianbao import codebook, eras
+
 from . import figures as fig
 from .check import APPLICANT_COLS, broken_rules
 from .generate import pick_layout
@@ -39,13 +41,20 @@ COLUMNS = (*APPLICANT_COLS, "total")
 
 
 def template_of(year: int) -> str:
-    """The template a report of `year` uses in a series: 2019 for the 2019–2020 reports, 2021 after."""
-    return "2019" if year < 2021 else "2021"
+    """The template a report of `year` uses in a series: the national era whose years cover it (spec/eras.csv: 2019
+    for the 2019–2020 reports, 2021 after), the first national era for an earlier year."""
+    national = eras.of_family(eras.NATIONAL)
+    return next((t for t in national if eras.get(t).covers(year)), national[0])
+
+
+def cross_year(rule: str, template: str, prev_template: str | None) -> bool:
+    """Whether a cross-year rule relates a report of this template to last year's: both of the rule's eras
+    (rules.csv)."""
+    own = codebook.rules()[rule]["templates"].split("|")
+    return template in own and prev_template in own
 
 
 def leaves(template: str) -> list[str]:
-    from nianbao import codebook
-
     return [
         r.code
         for r in codebook.table(template, T3).rows
@@ -80,12 +89,12 @@ def chain(rng: random.Random, f: dict, template: str, prev: dict | None, prev_te
     for c in APPLICANT_COLS:
         rebalance_t3(rng, f, template, c, int(prev.get((T3, "carried_forward", c)) or 0))
     t3_totals(f)
-    if template == "2021" and prev_template == "2021":
+    if cross_year("R6", template, prev_template):
         for row in R6_ROWS:
             stock = (prev.get((T2, row, "in_force")) or 0) + (f.get((T2, row, "issued")) or 0)
             f[(T2, row, "repealed")] = min(f.get((T2, row, "repealed")) or 0, stock)
             f[(T2, row, "in_force")] = stock - f[(T2, row, "repealed")]
-    if template == "2019" and prev_template == "2019":
+    if cross_year("R7", template, prev_template):
         for row in R7_ROWS:
             prior = (prev.get((T2, row, "prior_year_items")) or 0) + (prev.get((T2, row, "change")) or 0)
             f[(T2, row, "prior_year_items")] = prior
@@ -103,7 +112,7 @@ def cross_broken(cur: dict, tcur: str, prev: dict | None, tprev: str | None) -> 
     ]
     if cells:
         out["R5"] = cells
-    if tcur == "2021" and tprev == "2021":
+    if cross_year("R6", tcur, tprev):
         cells = [
             (T2, r, "in_force")
             for r in R6_ROWS
@@ -112,7 +121,7 @@ def cross_broken(cur: dict, tcur: str, prev: dict | None, tprev: str | None) -> 
         ]
         if cells:
             out["R6"] = cells
-    if tcur == "2019" and tprev == "2019":
+    if cross_year("R7", tcur, tprev):
         cells = [
             (T2, r, "prior_year_items")
             for r in R7_ROWS
@@ -140,8 +149,8 @@ def inject_break(rng: random.Random, f: dict, template: str, prev_template: str 
     """Break one cross-year rule the template pair can carry (R5 always; R6 2021→2021; R7 2019→2019)."""
     options = (
         ["R5"]
-        + (["R6"] if template == prev_template == "2021" else [])
-        + (["R7"] if template == prev_template == "2019" else [])
+        + (["R6"] if cross_year("R6", template, prev_template) else [])
+        + (["R7"] if cross_year("R7", template, prev_template) else [])
     )
     rule = rng.choice(options)
     if rule == "R5":

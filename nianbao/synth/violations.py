@@ -3,9 +3,9 @@
 import random
 from datetime import date, timedelta
 
-from nianbao import codebook
+from nianbao import codebook, eras
 
-from .check import APPLICANT_COLS, deadline
+from .check import APPLICANT_COLS, deadline, prose_relations
 from .model import ReportSpec
 
 T3, T4, T2, L = "t3_applications", "t4_review_litigation", "t2_proactive", "legacy_stats"
@@ -30,9 +30,9 @@ def protect_column(spec: ReportSpec, table: str, col: str, rows=None) -> None:
 
 
 T3_LEAF_PARENTS = ("outcome", "denied", "unavailable", "not_processed", "other_handling")
-R8_COUNTERPARTS = {
-    "applications_received": [(T3, "new_received", "total")],
-    "administrative_reviews": [(T4, "administrative_review", "total")],
+R8_STATED_WRONG = {  # the prose metrics the prose writer can state wrongly (prose.py), by family of eras
+    eras.NATIONAL: ("applications_received", "administrative_reviews"),
+    eras.LEGACY: ("proactive_disclosed",),
 }
 
 
@@ -85,7 +85,7 @@ def r4(rng, spec):
 
 
 def r9(rng, spec):
-    if spec.template == "pre2019_table":
+    if eras.is_legacy(spec.template):
         key = (
             L,
             rng.choice(
@@ -122,7 +122,7 @@ def r12(rng, spec):
 
 
 def s1(rng, spec):
-    if spec.template == "pre2019_table":
+    if eras.is_legacy(spec.template):
         rows = (
             "channel_weibo",
             "applications_fax",
@@ -158,7 +158,7 @@ def o_total(total_row):
     def inject(rng, spec):
         v = spec.figures.get(_legacy(total_row)) or 0
         _add(spec, _legacy(total_row), rng.choice((1, -1)) if v else rng.randint(1, 3))
-        parts = [r.code for r in codebook.table("pre2019_table", L).rows if r.parent == total_row]
+        parts = [r.code for r in codebook.table(eras.owner(L), L).rows if r.parent == total_row]
         spec.protect |= {_legacy(total_row), *map(_legacy, parts)}
         return True
 
@@ -248,12 +248,9 @@ INJECT = {
 
 def r8(rng, spec):
     """Pick the prose figure that will contradict the table (the prose writer states it wrongly)."""
-    if spec.template == "pre2019_table":
-        spec.r8_metric = "proactive_disclosed"
-        spec.protect.add(_legacy("proactive_total"))
-    else:
-        spec.r8_metric = rng.choice(tuple(R8_COUNTERPARTS))
-        spec.protect |= set(R8_COUNTERPARTS[spec.r8_metric])
+    metrics = R8_STATED_WRONG[eras.family(spec.template)]
+    spec.r8_metric = metrics[0] if len(metrics) == 1 else rng.choice(metrics)
+    spec.protect |= set(prose_relations(spec.template)[spec.r8_metric].rhs)  # the table cells it is compared with
     return True
 
 

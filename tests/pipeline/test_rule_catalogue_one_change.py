@@ -35,18 +35,11 @@ def worst_residual(spec, rule: str) -> float:
     return max(abs(s[0] - s[1]) for s in sums if s is not None)
 
 
-def edited_spec(tmp, r4_tolerance: float) -> None:
-    """A copy of nianbao/spec with exactly one line changed in each of rule_relations.csv and rules.csv."""
+def edited_spec(tmp, edits) -> None:
+    """A copy of nianbao/spec with exactly one line changed per edit (file, line start, new line start)."""
     for name in SPEC:
         shutil.copyfile(codebook.spec_path(name), tmp / name)
-    for name, old, new in (
-        (
-            "rule_relations.csv",
-            "R4,,t4_review_litigation,row,total,=,upheld + corrected + other_result + pending,0",
-            f"R4,,t4_review_litigation,row,total,=,upheld + corrected + other_result + pending,{r4_tolerance}",
-        ),
-        ("rules.csv", "R1,2019|2021,t3_applications,error,", "R1,2019|2021,t3_applications,warning,"),
-    ):
+    for name, old, new in edits:
         before = (tmp / name).read_text(encoding="utf-8").splitlines()
         after = [line.replace(old, new) if line.startswith(old) else line for line in before]
         assert sum(a != b for a, b in zip(before, after, strict=True)) == 1, name  # a one-line change
@@ -61,48 +54,69 @@ def extractor(path) -> dict[str, set[str]]:
     return out
 
 
-def observed(p, result, files) -> dict:
-    """What each consumer says of the two reports after a run."""
+def verdicts(result) -> dict:
+    """After a run: the two dbt tests of the catalogue, the GX suite's metadata, and whether the run passed."""
     checks = {f"{e.asset_key.to_user_string()}:{e.check_name}": e for e in result.get_asset_check_evaluations()}
-    failures = p.query("select regexp_extract(source_path, '[^/]+$'), rule_id, severity from marts.rpt_rule_failures")
     return {
-        "extractor": {name: extractor(path) for name, path in files.items()},
-        "warehouse": {(n, r, s) for n, r, s in failures if r in ("R1", "R4")},
         "dbt_error": checks[DBT_ERROR].passed,
         "dbt_warning": checks[DBT_WARNING].passed,
-        "gx_r4": checks[GX].metadata["R4_reports_broken"].value,
-        "gx_r1_broken": checks[GX].metadata["R1_reports_broken"].value,
-        "gx_r1_severity": next(
-            e.meta["rule_severity"] for e in publisher_arithmetic.build().expectations if e.meta["rule"] == "R1"
-        ),
+        "gx": checks[GX].metadata,
         "run_ok": result.success and failed_error_checks(result) == [],
+    }
+
+
+def gx_severity(rule: str) -> str:
+    """The rules.csv severity the GX suite tags the rule's expectation with."""
+    return next(e.meta["rule_severity"] for e in publisher_arithmetic.build().expectations if e.meta["rule"] == rule)
+
+
+def before_and_after(tmp, reports: dict[str, bytes], edits, observe):
+    """Run on the reports alone, then again with the spec edited (edited_spec: the marts and checks built again
+    from the same raw figures); yields what observe(pipeline, result, files) says before and after."""
+    mp = pytest.MonkeyPatch()
+    p = make_pipeline(tmp / "home", mp)
+    for f in p.raw.iterdir():
+        f.unlink()
+    files = {name: p.raw / name for name in reports}
+    for name, data in reports.items():
+        files[name].write_bytes(data)
+    before = observe(p, p.run(), files)
+    spec = tmp / "spec"
+    spec.mkdir()
+    edited_spec(spec, edits)
+    mp.setattr(codebook, "spec_path", lambda name: spec / name)
+    mp.setenv("NIANBAO_FULL_REFRESH", "1")
+    rules.reload()
+    try:
+        yield before, observe(p, p.run(), files)
+    finally:
+        mp.undo()
+        rules.reload()
+
+
+def observed(p, result, files) -> dict:
+    """What each consumer says of the two reports after a run."""
+    failures = p.query("select regexp_extract(source_path, '[^/]+$'), rule_id, severity from marts.rpt_rule_failures")
+    v = verdicts(result)
+    return v | {
+        "extractor": {name: extractor(path) for name, path in files.items()},
+        "warehouse": {(n, r, s) for n, r, s in failures if r in ("R1", "R4")},
+        "gx_r4": v["gx"]["R4_reports_broken"].value,
+        "gx_r1_broken": v["gx"]["R1_reports_broken"].value,
+        "gx_r1_severity": gx_severity("R1"),
     }
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("one_change")
-    mp = pytest.MonkeyPatch()
-    p = make_pipeline(tmp / "home", mp)
-    for f in p.raw.iterdir():
-        f.unlink()
     r4, r1 = broken_only("2019", "R4"), broken_only("2021", "R1")
-    files = {"r4.txt": p.raw / "r4.txt", "r1.txt": p.raw / "r1.txt"}
-    files["r4.txt"].write_bytes(render_txt(r4))
-    files["r1.txt"].write_bytes(render_txt(r1))
-    before = observed(p, p.run(), files)
-    spec = tmp / "spec"
-    spec.mkdir()
-    edited_spec(spec, worst_residual(r4, "R4"))
-    mp.setattr(codebook, "spec_path", lambda name: spec / name)
-    mp.setenv("NIANBAO_FULL_REFRESH", "1")  # the marts and checks built again from the same raw figures
-    rules.reload()
-    try:
-        after = observed(p, p.run(), files)
-        yield before, after
-    finally:
-        mp.undo()
-        rules.reload()
+    r4_line = "R4,,t4_review_litigation,row,total,=,upheld + corrected + other_result + pending,"
+    edits = [
+        ("rule_relations.csv", r4_line + "0", r4_line + str(worst_residual(r4, "R4"))),
+        ("rules.csv", "R1,2019|2021,t3_applications,error,", "R1,2019|2021,t3_applications,warning,"),
+    ]
+    reports = {"r4.txt": render_txt(r4), "r1.txt": render_txt(r1)}
+    yield from before_and_after(tmp_path_factory.mktemp("one_change"), reports, edits, observed)
 
 
 def test_before_the_change_r4_and_r1_are_broken_errors(runs):

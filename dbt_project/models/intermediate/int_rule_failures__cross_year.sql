@@ -1,5 +1,6 @@
 -- One row per failed cross-year rule instance (R5, R6, R7) and cell involved: a body's chosen report of year t
--- against its chosen report of year t-1. Blank cells count as 0 (as in the per-report rules).
+-- against its chosen report of year t-1, both of a template the rule applies to (rules.csv's templates: codes of
+-- the eras seed, nianbao/spec/eras.csv). Blank cells count as 0 (as in the per-report rules).
 {{ config(materialized='table') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
@@ -7,6 +8,15 @@ with figures as (
 
 reports as (
     select * from {{ ref('int_reports__deduplicated') }}
+),
+
+rule_templates as (
+    -- each cross-year rule and one template it applies to
+    select
+        rule_id,
+        unnest(string_split(templates, '|')) as template
+    from {{ ref('stg_reference__rules') }}
+    where rule_scope = 'cross_year'
 ),
 
 pairs as (
@@ -60,12 +70,12 @@ r5 as (
         and carried_forward.table_code = 't3_applications'
         and carried_forward.row_code = 'carried_forward'
         and carried_forward.column_code = carried_over.column_code
-    where pairs.template in ('2019', '2021')
-        and pairs.related_template in ('2019', '2021')
+    where pairs.template in (select template from rule_templates where rule_id = 'R5')
+        and pairs.related_template in (select template from rule_templates where rule_id = 'R5')
         and carried_over.value_or_zero <> carried_forward.value_or_zero
 ),
 
----------- R6 (2021 template both years): 现行有效件数(t) = 现行有效件数(t-1) + 本年制发件数(t) - 本年废止件数(t)
+---------- R6 (rules.csv: the 2021 template both years): 现行有效件数(t) = 现行有效件数(t-1) + 本年制发件数(t) - 本年废止件数(t)
 r6 as (
     select
         'R6' as rule_id,
@@ -90,13 +100,13 @@ r6 as (
     inner join t2 as last_year
         on last_year.report_id = pairs.related_report_id
         and last_year.row_code = this_year.row_code
-    where pairs.template = '2021'
-        and pairs.related_template = '2021'
+    where pairs.template in (select template from rule_templates where rule_id = 'R6')
+        and pairs.related_template in (select template from rule_templates where rule_id = 'R6')
         and this_year.row_code in ('regulations', 'normative_documents')
         and this_year.in_force <> last_year.in_force + this_year.issued - this_year.repealed
 ),
 
----------- R7 (2019 template both years): 上一年项目数量(t) = 上一年项目数量(t-1) + 本年增/减(t-1)
+---------- R7 (rules.csv: the 2019 template both years): 上一年项目数量(t) = 上一年项目数量(t-1) + 本年增/减(t-1)
 r7 as (
     select
         'R7' as rule_id,
@@ -119,8 +129,8 @@ r7 as (
     inner join t2 as last_year
         on last_year.report_id = pairs.related_report_id
         and last_year.row_code = this_year.row_code
-    where pairs.template = '2019'
-        and pairs.related_template = '2019'
+    where pairs.template in (select template from rule_templates where rule_id = 'R7')
+        and pairs.related_template in (select template from rule_templates where rule_id = 'R7')
         and this_year.row_code in ('administrative_licensing', 'other_external_services', 'administrative_penalty',
                                    'administrative_coercion', 'administrative_fees')
         and this_year.prior_year_items <> last_year.prior_year_items + last_year.change

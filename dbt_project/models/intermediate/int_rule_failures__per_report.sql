@@ -1,6 +1,6 @@
 -- One row per failed per-report rule instance of a current report and cell involved. The rules of the catalogue
--- (R1-R4, O1-O8: raw.rule_relations) come from the warehouse's own residuals (int_rule_residuals__per_report), one
--- row per cell of a broken instance with the cell's value and location; every other rule (R8, R9, R12, O10, S1,
+-- (R1-R4, R8, O1-O8: raw.rule_relations) come from the warehouse's own residuals (int_rule_residuals__per_report),
+-- one row per cell of a broken instance with the cell's value and location; every other rule (R9, R12, O10, S1,
 -- X9, X_DOUBT) is the extractor's finding (raw.findings, its `cells` JSON exploded; one row with empty cell
 -- columns when the finding names no cell).
 {{ config(materialized='table') }}

@@ -1,17 +1,17 @@
 -- One row per current report of this run's scope and rule instance of the compiled rule catalogue
 -- (raw.rule_relations, from nianbao/spec/rule_relations.csv through nianbao.rules) that the report's cells
 -- evaluate: lhs and rhs sums, residual = lhs - rhs, and whether it holds within the instance's bounds. No rule is
--- written here: the instances, their cells and bounds are rows of the catalogue. The evaluation is
+-- written here: the instances, their cells, bounds and messages are rows of the catalogue. The evaluation is
 -- nianbao.rules.evaluate's: a blank cell counts 0, an instance whose cells are all blank or absent is not
--- evaluated, a local pre-2019 form gets no relation; and, as the extractor's findings, a broken instance is not
--- reported when a cell it reads is blank or absent because its row was left out as doubtful (`is_reported`).
+-- evaluated (evaluated_when each_side: one whose lhs or rhs has no printed cell), a local pre-2019 form gets only
+-- the instances across tables (spans_tables); and, as the extractor's findings, a broken instance is not reported
+-- when a cell it reads is blank or absent because its row was left out as doubtful (`is_reported`).
 {{ config(materialized='table') }}
 with reports as (
-    select current.report_id, current.template
+    select current.report_id, current.template, parsed.template_variant = 'local_form' as is_local_form
     from {{ ref('int_reports__current') }} as current
     inner join {{ ref('stg_annual_reports__reports') }} as parsed on current.report_id = parsed.report_id
     where current.report_id in (select report_id from {{ ref('int_changes__reports') }})
-        and parsed.template_variant is distinct from 'local_form'
 ),
 
 relations as (
@@ -34,6 +34,8 @@ sums as (
         relations.lower_bound,
         relations.upper_bound,
         relations.severity,
+        relations.evaluated_when,
+        relations.message as message_template,
         coalesce(sum(cells.value) filter (where relations.side = 'lhs'), 0) as lhs_value,
         coalesce(sum(cells.value) filter (where relations.side = 'rhs'), 0) as rhs_value
     from reports
@@ -43,8 +45,14 @@ sums as (
         and cells.table_code = relations.table_code
         and cells.row_code = relations.row_code
         and cells.column_code = relations.column_code
+    where relations.spans_tables or reports.is_local_form is not true
     group by all
-    having count(cells.value) > 0
+    having
+        case relations.evaluated_when
+            when 'each_side' then count(*) filter (where relations.side = 'lhs') > 0
+                and count(*) filter (where relations.side = 'rhs') > 0
+            else count(cells.value) > 0
+        end
 ),
 
 evaluated as (
@@ -88,11 +96,12 @@ on_doubt as (
 )
 
 select
-    evaluated.*,
+    evaluated.* exclude (message_template),
     not evaluated.holds and on_doubt.instance_id is null as is_reported,
-    evaluated.label || ': ' || {{ rule_number('evaluated.lhs_value') }}
-    || case when evaluated.relation = '=' then ' ≠ ' else ' violates ' || evaluated.relation || ' ' end
-    || {{ rule_number('evaluated.rhs_value') }} as message
+    replace(
+        replace(evaluated.message_template, '{lhs}', {{ rule_number('evaluated.lhs_value') }}),
+        '{rhs}', {{ rule_number('evaluated.rhs_value') }}
+    ) as message
 from evaluated
 left join on_doubt
     on evaluated.report_id = on_doubt.report_id and evaluated.instance_id = on_doubt.instance_id
