@@ -18,15 +18,22 @@ KEEP_TARGETS = 3  # target folders kept (about 7 MB each): the last runs' artifa
 CONSOLE_LOG = "dbt-console.log"  # in each target folder: the lines dbt prints, one per node start and end
 EVERY_S = 30.0  # a progress line at each quarter of the nodes, and at least every this many seconds
 TABLE_METADATA = "nianbao_table_metadata "  # the prefix of macros/log_table_metadata.sql's line
+# dbt's parse cache. dagster-dbt copies the project's (parsed by `make manifest` under another profile, so useless:
+# dbt then parses the whole project, ~3 s) only into a target folder that has none
+PARTIAL_PARSE = "partial_parse.msgpack"
 
 
 def target_path(root: str | Path, run_id: str, name: str = "nianbao_dbt") -> Path:
-    """A fresh target folder for one dbt invocation of a run, under root (NIANBAO_HOME/dbt_target); the oldest folders
-    beyond KEEP_TARGETS are removed."""
+    """A fresh target folder for one dbt invocation of a run, under root (NIANBAO_HOME/dbt_target), holding the last
+    run's partial parse; the oldest folders beyond KEEP_TARGETS are removed."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{name}-{run_id[:8]}-{time.strftime('%Y%m%dT%H%M%S')}"
     old = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    parsed = [p / PARTIAL_PARSE for p in old if (p / PARTIAL_PARSE).is_file()]
+    if parsed:  # the last run's parse, made with this warehouse's profile: dbt re-parses only what changed since
+        path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parsed[-1], path / PARTIAL_PARSE)
     for stale in old[: max(0, len(old) - KEEP_TARGETS + 1)]:
         shutil.rmtree(stale, ignore_errors=True)
     return path

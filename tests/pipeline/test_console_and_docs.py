@@ -231,3 +231,23 @@ def test_make_docs_builds_dbt_docs_and_offline_gx_docs_while_a_writer_holds_the_
     assert f"catalog from {home / 'warehouse.duckdb'}" in printed
     catalog = json.loads((docs / "dbt" / "catalog.json").read_text())
     assert "model.nianbao.int_changes__reports" in catalog["nodes"]  # not in the snapshot: from the warehouse
+
+
+def test_the_next_run_reuses_dbts_parse(ran):
+    """dbt parses the project once per warehouse, not every run: the next run's dbt starts from the last one's parse
+    (dagster-dbt would hand it the repo's, made under another profile: a full parse, ~3 s of a one-report run)."""
+    home, raw, _, summary, _ = ran
+    out = subprocess.run(
+        [sys.executable, "-m", "orchestration.run", "--summary-json", str(home / "again.json")],
+        cwd=ROOT,
+        env=env_for(home, raw),
+        capture_output=True,
+        text=True,
+        timeout=800,
+        check=False,
+    )
+    assert out.returncode == 0, (out.stdout + out.stderr)[-4000:]
+    again = json.loads((home / "again.json").read_text())
+    (log,) = (home / "dbt_target").glob(f"nianbao_dbt-{again['run_id'][:8]}-*/dbt.log")
+    text = log.read_text(encoding="utf-8")
+    assert "Found " in text and "Unable to do partial parsing" not in text
