@@ -97,7 +97,7 @@ def test_loop_crash_and_memory_hog_do_not_stop_the_batch(batch, tmp_path, monkey
     paths = [good[0], bad["loop.pdf"], bad["crash.html"], good[1], bad["hog.docx"], good[0]]
     t0 = time.monotonic()
     results = list(extract_many(paths, workers=2, timeout_s=4, memory_mb=1024, job="isolation_jobs:chaos"))
-    assert time.monotonic() - t0 < 40
+    assert time.monotonic() - t0 < 120  # the loop was stopped (a bound against a hang, not a speed target)
     kinds = [r["status"] if r["status"] == "ok" else r["error"]["kind"] for r in results]
     assert kinds == ["ok", "Timeout", "WorkerCrashed", "ok", "MemoryLimit", "ok"]
     assert results[2]["error"]["message"].endswith("(SIGSEGV)")
