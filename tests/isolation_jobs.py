@@ -17,3 +17,8 @@ def chaos(data: bytes, source: str) -> dict:
         hog = [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GB, over the limit
         return {"status": "ok", "len": len(hog)}
     return extract_bytes(data, source)
+
+
+def worker_pid(data: bytes, source: str) -> dict:
+    """Which worker process read the file (tests that workers are reused across files)."""
+    return {"status": "ok", "source": source, "sha256": "0" * 64, "pid": os.getpid()}
