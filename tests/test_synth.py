@@ -1,7 +1,6 @@
 """Tests of the synthetic corpus generator (nianbao.synth)."""
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -271,11 +270,9 @@ def test_years_templates_and_dates():
             assert spec.published_on.year == y + 1
 
 
-def test_generation_is_deterministic_and_fast(tmp_path):
-    start = time.perf_counter()
+def test_generation_is_deterministic(tmp_path):
+    """The same seed gives the same bytes (its speed is bench/bench_synth.py's: 2,000 documents a minute)."""
     assert synth_main(["--out", str(tmp_path / "a"), "--count", "100", "--seed", "4"]) == 0
-    elapsed = time.perf_counter() - start
-    assert elapsed < 3.0, f"{elapsed:.1f}s for 100 documents (need ≥ 2,000 a minute)"
     assert synth_main(["--out", str(tmp_path / "b"), "--count", "100", "--seed", "4"]) == 0
     for f in (tmp_path / "a").iterdir():
         assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
