@@ -33,6 +33,7 @@ AUDIT_SCHEMAS = ("audit",)  # the GX validation history (grows every run): bi/gx
 # keys was last rewritten (built_through); tables not listed are copied whole
 REPORTS = "state.mart_state__reports"  # report -> the dbt build that last rewrote its rows
 BODIES = "state.mart_state__expected_bodies"  # expected body -> the same, for the coverage marts
+STATE_KEYS = {REPORTS: "report_id", BODIES: "body_id"}  # each state table's key column
 DELTA_KEYS = {
     "fct_report_figures": ("report_id", REPORTS),
     "dim_reports": ("report_id", REPORTS),
@@ -49,7 +50,6 @@ DELTA_KEYS = {
     "rpt_publication_status": ("body_id", BODIES),
     "rpt_missing_publishers": ("body_id", BODIES),
 }
-STATE = REPORTS
 
 
 def _columns(con, db: str, schema: str, table: str) -> list[tuple]:
@@ -110,7 +110,7 @@ def _rebuilt_keys(con, since) -> dict[str, str]:
     """For each state table of DELTA_KEYS that knows every build after `since`: a temp table of the keys rewritten
     after it. A state table that started after `since` (added by an upgrade) is left out: its tables are copied."""
     out = {}
-    for n, state in enumerate(sorted({state for _, state in DELTA_KEYS.values()})):
+    for n, (state, key) in enumerate(sorted(STATE_KEYS.items())):
         schema, name = state.split(".")
         exists = con.execute(
             "select count(*) from duckdb_tables() where database_name = 'src' and schema_name = ? and table_name = ?",
@@ -121,7 +121,6 @@ def _rebuilt_keys(con, since) -> dict[str, str]:
         first = con.execute(f"select min(built_through) from src.{state}").fetchone()[0]
         if first is None or first > since:
             continue
-        key = "report_id" if state == REPORTS else "body_id"
         con.execute(
             f"create or replace temp table rebuilt_{n} as select {key} as key from src.{state} where built_through > ?",
             [since],
@@ -240,7 +239,7 @@ def built_through(conn):
         "select count(*) from information_schema.tables where table_schema = 'state' "
         "and table_name = 'mart_state__reports'"
     ).fetchone()[0]
-    return conn.execute(f"select max(built_through) from {STATE}").fetchone()[0] if exists else None
+    return conn.execute(f"select max(built_through) from {REPORTS}").fetchone()[0] if exists else None
 
 
 def _audit_table(conn) -> None:

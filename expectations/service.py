@@ -83,20 +83,18 @@ def validate_batches(frames: Iterable, suite_module: ModuleType, data_docs_dir: 
     frames = iter(frames)
     first = next(frames, None)
     rest: Iterator = frames if first is None else chain([first], frames)
-    if _service is None or _service.proc.poll() is not None or first is None or len(first) >= SMALL_ROWS:
-        from expectations import run
+    if _service is not None and _service.proc.poll() is None and first is not None and len(first) < SMALL_ROWS:
+        try:
+            _service.call("begin", suite_module.__name__, None if data_docs_dir is None else str(data_docs_dir))
+        except (EOFError, OSError):  # the process is gone (it could not import GX, say): validate here
+            stop()
+        else:
+            for df in rest:
+                _service.call("add", df)
+            return _service.call("finish")
+    from expectations import run
 
-        return run.validate_batches(rest, suite_module, data_docs_dir)
-    try:
-        _service.call("begin", suite_module.__name__, None if data_docs_dir is None else str(data_docs_dir))
-    except (EOFError, OSError):  # the process is gone (it could not import GX, say): validate here
-        stop()
-        from expectations import run
-
-        return run.validate_batches(rest, suite_module, data_docs_dir)
-    for df in rest:
-        _service.call("add", df)
-    return _service.call("finish")
+    return run.validate_batches(rest, suite_module, data_docs_dir)
 
 
 def serve(conn: Connection) -> None:

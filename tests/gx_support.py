@@ -73,3 +73,28 @@ def warehouse(tables: dict[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
 def failed(summary: dict) -> set[tuple[str, str]]:
     """(expectation type, column) of every failed expectation of a validation summary."""
     return {(f["expectation"], f["column"]) for f in summary["failed"]}
+
+
+def synth_frame(out: Path, suite, count: int, seed: int):
+    """The suite's rows (suite.load) over `count` reports `nianbao synth` writes to out (classic profile), parsed."""
+    import subprocess
+
+    nianbao_cli = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "nianbao"
+    subprocess.run(
+        [
+            str(nianbao_cli),
+            "synth",
+            "--out",
+            str(out),
+            "--count",
+            str(count),
+            "--seed",
+            str(seed),
+            "--profile",
+            "classic",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (out / "truth.json").unlink()
+    return suite.load(warehouse(raw_frames(out)))

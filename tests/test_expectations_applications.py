@@ -1,11 +1,8 @@
 """GX contract on marts.fct_applications (表三) over generated 2019/2021 reports: passes, and names what breaks."""
 
-import subprocess
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from gx_support import failed, raw_frames, warehouse
+from gx_support import failed, synth_frame
 
 pytest.importorskip("great_expectations")
 
@@ -15,15 +12,7 @@ from expectations.suites import fct_applications as suite  # noqa: E402
 
 @pytest.fixture(scope="module")
 def frame(tmp_path_factory):
-    out = tmp_path_factory.mktemp("apps")
-    nianbao = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "nianbao"
-    subprocess.run(
-        [str(nianbao), "synth", "--out", str(out), "--count", "8", "--seed", "5", "--profile", "classic"],
-        check=True,
-        capture_output=True,
-    )
-    (out / "truth.json").unlink()
-    df = suite.load(warehouse(raw_frames(out)))
+    df = synth_frame(tmp_path_factory.mktemp("apps"), suite, count=8, seed=5)
     assert set(df["template"]) == {"2019", "2021"}
     return df
 

@@ -1,10 +1,7 @@
 """The GX service process gives the summary in-process validation gives, on generated reports with a broken row."""
 
-import subprocess
-from pathlib import Path
-
 import pytest
-from gx_support import raw_frames, warehouse
+from gx_support import synth_frame
 
 pytest.importorskip("great_expectations")
 
@@ -14,15 +11,7 @@ from expectations.suites import fct_applications as suite  # noqa: E402
 
 @pytest.fixture(scope="module")
 def frame(tmp_path_factory):
-    out = tmp_path_factory.mktemp("service")
-    nianbao = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "nianbao"
-    subprocess.run(
-        [str(nianbao), "synth", "--out", str(out), "--count", "6", "--seed", "11", "--profile", "classic"],
-        check=True,
-        capture_output=True,
-    )
-    (out / "truth.json").unlink()
-    df = suite.load(warehouse(raw_frames(out)))
+    df = synth_frame(tmp_path_factory.mktemp("service"), suite, count=6, seed=11)
     df.loc[df.index[0], "value"] = -3.0  # a publisher's negative count: a failed expectation to compare
     return df
 

@@ -39,17 +39,10 @@ def target_entries() -> set[str]:
     return {p.name for p in target.iterdir()} if target.exists() else set()
 
 
-@pytest.fixture(scope="module")
-def ran(tmp_path_factory):
-    """(home, raw, console output, summary) of one run on the samples."""
-    import shutil
-
-    base = tmp_path_factory.mktemp("console")
-    home, raw = base / "home", base / "raw"
-    shutil.copytree(CORPUS, raw)
-    before = target_entries()
+def make_run(home, raw, summary_json) -> tuple[str, dict]:
+    """`make run`'s command on home and raw: its console output and its summary (the run must succeed)."""
     out = subprocess.run(
-        [sys.executable, "-m", "orchestration.run", "--summary-json", str(base / "summary.json")],
+        [sys.executable, "-m", "orchestration.run", "--summary-json", str(summary_json)],
         cwd=ROOT,
         env=env_for(home, raw),
         capture_output=True,
@@ -59,7 +52,21 @@ def ran(tmp_path_factory):
     )
     console = out.stdout + out.stderr
     assert out.returncode == 0, console[-4000:]
-    return home, raw, console, json.loads((base / "summary.json").read_text()), before
+    with open(summary_json, encoding="utf-8") as f:
+        return console, json.load(f)
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    """(home, raw, console output, summary) of one run on the samples."""
+    import shutil
+
+    base = tmp_path_factory.mktemp("console")
+    home, raw = base / "home", base / "raw"
+    shutil.copytree(CORPUS, raw)
+    before = target_entries()
+    console, summary = make_run(home, raw, base / "summary.json")
+    return home, raw, console, summary, before
 
 
 def test_the_console_is_short_plain_and_says_where_to_look(ran):
@@ -236,18 +243,8 @@ def test_make_docs_builds_dbt_docs_and_offline_gx_docs_while_a_writer_holds_the_
 def test_the_next_run_reuses_dbts_parse(ran):
     """dbt parses the project once per warehouse, not every run: the next run's dbt starts from the last one's parse
     (dagster-dbt would hand it the repo's, made under another profile: a full parse, ~3 s of a one-report run)."""
-    home, raw, _, summary, _ = ran
-    out = subprocess.run(
-        [sys.executable, "-m", "orchestration.run", "--summary-json", str(home / "again.json")],
-        cwd=ROOT,
-        env=env_for(home, raw),
-        capture_output=True,
-        text=True,
-        timeout=800,
-        check=False,
-    )
-    assert out.returncode == 0, (out.stdout + out.stderr)[-4000:]
-    again = json.loads((home / "again.json").read_text())
+    home, raw, _, _, _ = ran
+    _, again = make_run(home, raw, home / "again.json")
     (log,) = (home / "dbt_target").glob(f"nianbao_dbt-{again['run_id'][:8]}-*/dbt.log")
     text = log.read_text(encoding="utf-8")
     assert "Found " in text and "Unable to do partial parsing" not in text
