@@ -7,6 +7,7 @@ from gx_support import failed, raw_frames, warehouse
 
 pytest.importorskip("great_expectations")
 
+from assets import contracts  # noqa: E402
 from expectations import run  # noqa: E402
 from expectations.suites import dim_reports, fct_report_figures, publisher_arithmetic, raw_documents, raw_quarantine  # noqa: E402
 
@@ -222,19 +223,20 @@ def test_early_publication_is_only_a_warning(conn):
 
 
 # ---------- raw_documents / raw_quarantine
-def test_documents_contract_finds_a_file_that_was_never_recorded(conn, raw_dir, tmp_path):
-    extra = tmp_path / "raw"
-    shutil.copytree(raw_dir, extra)
-    (extra / "new.txt").write_text("新文件", encoding="utf-8")
-    df = raw_documents.load(conn, extra)
-    # the warehouse recorded the files under raw_dir: re-point their paths to the copy
-    df["path"] = df["path"].str.replace(str(raw_dir.resolve()), str(extra.resolve()), regex=False)
-    df = df.groupby("path", as_index=False).first()
-    summary = run.validate(df, raw_documents)
-    assert not summary["success"]
-    (f,) = summary["failed"]
-    assert (f["column"], f["unexpected_count"]) == ("file_recorded", 1)
-    assert f["examples"][0]["path"].endswith("new.txt")
+def _recorded(conn) -> set[str]:
+    return {r[0] for r in conn.execute("select distinct path from raw.documents where is_current").fetchall()}
+
+
+def test_nothing_lost_finds_a_file_that_was_never_recorded(conn, raw_dir):
+    # the GX suite validates the rows a run wrote; the blocking nothing_lost contract walks the raw dir (find)
+    new = raw_dir / "new.txt"
+    new.write_text("新文件", encoding="utf-8")
+    try:
+        lost = contracts.missing(contracts.independent_entries(raw_dir), _recorded(conn))
+    finally:
+        new.unlink()
+    assert lost == [str(new)]
+    assert contracts.missing(contracts.independent_entries(raw_dir), _recorded(conn)) == []
 
 
 def test_a_file_that_arrived_after_the_run_started_waits_for_the_next_batch(conn, raw_dir):
@@ -244,9 +246,8 @@ def test_a_file_that_arrived_after_the_run_started_waits_for_the_next_batch(conn
     late = raw_dir / "late.txt"
     late.write_text("运行开始后才到的文件", encoding="utf-8")
     try:
-        assert validate(conn, raw_documents, raw_dir)["success"] is False  # no cutoff: it is a lost file
-        df = raw_documents.load(conn, raw_dir, started_at=started)
-        assert run.validate(df, raw_documents)["success"]
+        assert contracts.missing(contracts.independent_entries(raw_dir), _recorded(conn)) == [str(late)]
+        assert contracts.missing(contracts.independent_entries(raw_dir, started_at=started), _recorded(conn)) == []
     finally:
         late.unlink()
 
