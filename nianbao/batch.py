@@ -91,14 +91,6 @@ def scan(raw_dir: str | os.PathLike, known: Mapping[str, str] | None = None) -> 
     return [from_entry(e) for e in discovery.walk(raw_dir, known=known)]
 
 
-def fingerprint(raw_dir: str | os.PathLike) -> str:
-    """A cheap fingerprint of raw_dir (entries, kinds, sizes, mtimes; no reading): changes when files appear or change."""
-    h = hashlib.sha256()
-    for e in discovery.walk(raw_dir, read=False):
-        h.update(os.fsencode(e.fs_path) + f"\0{e.kind}\0{e.size}\0{e.mtime_ns}\n".encode())
-    return h.hexdigest()
-
-
 # failures of the run, not of the file: tried again on the next run (the file itself may be fine)
 TRANSIENT_ERRORS = frozenset(
     {

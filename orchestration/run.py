@@ -208,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def child_run(args: argparse.Namespace) -> int:
     """The run itself (`--child`): the job in process on the persistent instance, then its summary."""
+    from nianbao import raw_fingerprint
+
+    fingerprint = raw_fingerprint.start(settings.raw_dir())  # find(1) walks the raw dir while Dagster loads
     settings.prepare_dagster_home()
     os.environ.setdefault("NIANBAO_WAREHOUSE_PATH", str(settings.warehouse_path()))
     import dagster as dg
@@ -219,10 +222,9 @@ def child_run(args: argparse.Namespace) -> int:
     job = build_definitions().resolve_job_def(REEXTRACT_JOB if args.years else REFRESH_JOB)
     tags = {"nianbao/entry": "orchestration.run", **year_tags(args.years, job)}
     with dg.DagsterInstance.get() as instance:  # dead runs are reclaimed by the run_lock resource (guard.reclaim)
-        from nianbao import batch
         from orchestration.sensors import FINGERPRINT_TAG
 
-        tags[FINGERPRINT_TAG] = batch.fingerprint(settings.raw_dir())
+        tags[FINGERPRINT_TAG] = fingerprint()
         if workers.is_celery():  # the steps run on the Celery workers, which rebuild the job from its module
             from orchestration import guard
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from nianbao import batch
+from nianbao import raw_fingerprint
 from orchestration import settings
 from orchestration.jobs import REFRESH_JOB
 
@@ -12,7 +12,7 @@ FINGERPRINT_TAG = "nianbao/raw_fingerprint"  # on every run: the raw dir's finge
 def raw_dir_request(cursor: str | None) -> tuple[dg.RunRequest | None, str]:
     """A run request when the raw dir's fingerprint differs from the cursor; returns (request, new cursor)."""
     root = settings.raw_dir()
-    fp = batch.fingerprint(root)
+    fp = raw_fingerprint.fingerprint(root)
     if fp == cursor:
         return None, fp
     return dg.RunRequest(run_key=f"raw_dir:{fp}", tags={"nianbao/raw_dir": str(root), FINGERPRINT_TAG: fp}), fp

@@ -8,7 +8,7 @@ import pytest
 from faults_support import GBK_NAME, deep_file, odd_entries
 
 from assets import contracts
-from nianbao import batch, discovery
+from nianbao import batch, discovery, raw_fingerprint
 
 
 @pytest.fixture
@@ -88,10 +88,10 @@ def test_independent_walk_sees_every_entry_and_the_contract_can_fail(raw, tmp_pa
 def test_fingerprint_sees_odd_entries(raw):
     raw.mkdir()
     (raw / "a.txt").write_bytes(b"a")
-    before = batch.fingerprint(raw)
+    before = raw_fingerprint.fingerprint(raw)
     (raw / "loop").symlink_to(raw / "loop")
-    assert batch.fingerprint(raw) != before
-    deep = before = batch.fingerprint(raw)
+    assert raw_fingerprint.fingerprint(raw) != before
+    deep = before = raw_fingerprint.fingerprint(raw)
     deep_file(raw, b"x", levels=17)
-    assert batch.fingerprint(raw) != deep
+    assert raw_fingerprint.fingerprint(raw) != deep
     assert [p.name for p in batch.iter_files(raw)] == ["a.txt"]  # what a path can name (expectations stat these)

@@ -7,7 +7,7 @@ import json
 import polars as pl
 from pipeline_support import CORPUS
 
-from nianbao import batch, frames
+from nianbao import batch, frames, raw_fingerprint
 from nianbao.extract import extract_path
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -118,7 +118,7 @@ def test_plan_parses_each_new_content_once_and_skips_cached():
 
 def test_fingerprint_changes_when_a_file_appears(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"a")
-    before = batch.fingerprint(tmp_path)
-    assert batch.fingerprint(tmp_path) == before
+    before = raw_fingerprint.fingerprint(tmp_path)
+    assert raw_fingerprint.fingerprint(tmp_path) == before
     (tmp_path / "b.txt").write_bytes(b"b")
-    assert batch.fingerprint(tmp_path) != before
+    assert raw_fingerprint.fingerprint(tmp_path) != before
