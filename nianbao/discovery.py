@@ -75,6 +75,10 @@ class Entry:
 def readable(fs_path: str | bytes) -> str:
     """A path shown readably: each component as UTF-8, else GB18030 (Chinese names from Windows), else escaped."""
     raw = os.fsencode(fs_path)
+    try:  # the common case: the whole path is UTF-8 (then so is each component)
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     parts = []
     for part in raw.split(b"/"):
         for codec in ("utf-8", "gb18030"):
