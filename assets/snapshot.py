@@ -67,15 +67,21 @@ def _quote(text: str) -> str:
 
 def copy_comments(con, schema: str, table: str) -> None:
     """The table's and its columns' comments (dbt persist_docs: labels and grain) from src onto bi's copy: a copy
-    by CREATE TABLE AS starts without them, and a copy updated in place keeps stale ones."""
-    [comment] = con.execute(
-        "select comment from duckdb_tables() where database_name = 'src' and schema_name = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    con.execute(f'comment on table bi.{schema}."{table}" is {_quote(comment) if comment else "null"}')
+    by CREATE TABLE AS starts without them, and a copy updated in place keeps stale ones. Only the comments that
+    differ are written (each COMMENT ON is a catalog change)."""
+    where = "schema_name = ? and table_name = ?"
+    [(now, before)] = con.execute(
+        f"select (select comment from duckdb_tables() where database_name = 'src' and {where}), "
+        f"(select comment from duckdb_tables() where database_name = 'bi' and {where})",
+        [schema, table, schema, table],
+    ).fetchall()
+    if now != before:
+        con.execute(f'comment on table bi.{schema}."{table}" is {_quote(now) if now else "null"}')
     for column, comment in con.execute(
-        "select column_name, comment from duckdb_columns() where database_name = "
-        "'src' and schema_name = ? and table_name = ?",
+        "select s.column_name, s.comment from duckdb_columns() s left join duckdb_columns() b "
+        "on b.database_name = 'bi' and b.schema_name = s.schema_name and b.table_name = s.table_name "
+        "and b.column_name = s.column_name where s.database_name = 'src' and s.schema_name = ? and s.table_name = ? "
+        "and b.comment is distinct from s.comment",
         [schema, table],
     ).fetchall():
         quoted = column.replace('"', '""')
@@ -153,9 +159,11 @@ def _fill(con, schemas, delta: bool, since) -> dict[str, int]:
         ):
             keys = rebuilt[state]
             con.execute(f'delete from bi.{schema}."{table}" where {key} in (select key from {keys})')
+            # two passes over src: the rowids of the rebuilt rows (one column scanned), then those rows' columns; a
+            # single `where key in (…)` would read every column of every row (seconds on a national fact table)
             con.execute(
-                f'insert into bi.{schema}."{table}" select * from src.{schema}."{table}" '
-                f"where {key} in (select key from {keys})"
+                f'insert into bi.{schema}."{table}" select * from src.{schema}."{table}" where rowid in '
+                f'(select rowid from src.{schema}."{table}" where {key} in (select key from {keys}))'
             )
         else:
             con.execute(f'create or replace table bi.{schema}."{table}" as select * from src.{schema}."{table}"')
