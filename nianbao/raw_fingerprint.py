@@ -17,9 +17,7 @@ def start(raw_dir: str | os.PathLike) -> Callable[[], str]:
     h = hashlib.sha256()
     if not os.path.isdir(raw_dir):
         return h.hexdigest
-    proc = subprocess.Popen(
-        ["find", os.fsencode(raw_dir), *LISTING], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
+    proc = subprocess.Popen(["find", os.fsencode(raw_dir), *LISTING], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
     def consume() -> None:
         while chunk := proc.stdout.read(1 << 20):

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-from orchestration import lake, settings, workers
+from orchestration import lake, settings  # light: the supervisor (main) imports this module too
 
 # the console shows INFO and above (progress, warnings, failures); every event stays in the instance at DEBUG
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -215,6 +215,7 @@ def child_run(args: argparse.Namespace) -> int:
     os.environ.setdefault("NIANBAO_WAREHOUSE_PATH", str(settings.warehouse_path()))
     import dagster as dg
 
+    from orchestration import workers
     from orchestration.definitions import build_definitions
     from orchestration.jobs import REEXTRACT_JOB, REFRESH_JOB
 
