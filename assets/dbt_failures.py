@@ -58,6 +58,8 @@ def _shown(row: dict, node: dict) -> list[str]:
     """The columns of a failing row worth showing: the tested column; else those the test's expression names; else
     every column but the report's and the rule's."""
     kwargs = (node.get("test_metadata") or {}).get("kwargs") or {}
+    if "null_columns" in row:  # not_null_columns: which of the tested columns are null
+        return ["null_columns"]
     column = kwargs.get("column_name")
     if column:
         named = [c for c in row if c == column or (c in RENAMED and column not in row)]

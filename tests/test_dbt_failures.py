@@ -123,6 +123,19 @@ def test_not_null_and_expression_tests_name_their_reports(con):
     assert f"| `{B[:12]}` | 乙市教育局 | 2022 | 乙/2022.html | expression_is_true | disclosure_rate = 1.2 |" in text
 
 
+def test_a_model_level_not_null_test_names_the_reports_and_their_null_columns(con):
+    # the SQL dbt compiles from macros/test_not_null_columns.sql (columns template, disclosure_rate)
+    sql = (
+        "select concat_ws(', ', case when \"template\" is null then 'template' end, "
+        "case when \"disclosure_rate\" is null then 'disclosure_rate' end) as null_columns, * "
+        'from marts.reports where "template" is null or "disclosure_rate" is null'
+    )
+    node = _test("not_null_columns", columns=["template", "disclosure_rate"])
+    text = dbt_failures.markdown(con, sql, node, TESTED, count=1, cap=20, raw_dir=RAW)
+    rows = [_body(line) for line in text.splitlines() if line.startswith("| `")]
+    assert rows == [[f"`{C[:12]}`", "丙镇", "2023", "丙.txt", "not_null_columns", "null_columns = template"]]
+
+
 def _check(uid: str, passed: bool = False) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         asset_key=dg.AssetKey(["marts", "reports"]),

@@ -3,8 +3,8 @@
     (int_changes__reports: every report on `make rebuild` or a first build, so there it reads every row).
 
     Which models: var `changed_rows_scope` maps a model to the column holding its report id. Which tests: row-level
-    ones (not_null, accepted_values, expression_is_true, code_in_codebook, not_null_where), and grain tests whose
-    key includes that column (unique, unique_combination, identity_holds per report): a duplicate or a broken
+    ones (not_null, not_null_columns, accepted_values, expression_is_true, code_in_codebook, not_null_where), and
+    grain tests whose key includes that column (unique, unique_combination, identity_holds per report): a duplicate or a broken
     identity lies inside one report. Everything else (relationships, singular tests such as nothing-lost, models
     not in the map) stays table-wide, and so does a test dbt may run before int_changes__reports is rebuilt (one
     that neither reads it nor tests a model built from it). The test's own `where` config still applies. -#}
@@ -44,7 +44,7 @@
     {%- set kwargs = test.get('kwargs') or {} -%}
     {%- set column = var('changed_rows_scope', {}).get(tested_model(relation)) -%}
     {%- if not column -%}{{ return(none) }}{%- endif -%}
-    {%- if test.name in ('not_null', 'accepted_values', 'expression_is_true', 'code_in_codebook', 'not_null_where') -%}
+    {%- if test.name in ('not_null', 'not_null_columns', 'accepted_values', 'expression_is_true', 'code_in_codebook', 'not_null_where') -%}
         {{ return(column) }}
     {%- elif test.name == 'unique' and kwargs.get('column_name') == column -%}
         {{ return(column) }}
