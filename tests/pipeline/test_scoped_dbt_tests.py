@@ -86,3 +86,19 @@ def test_per_report_tests_read_the_changed_reports_and_still_fail_on_them(tmp_pa
     )
     broken = dbt_build(p, tmp_path / "broken")
     assert broken[STAGED_GRAIN] == "fail"
+
+    # a cell of a new report without its row code: the model's one not-null test fails, scoped to the changed reports
+    p.query(  # (the duplicate out first: the failed grain test above would skip the mart)
+        "delete from raw.figures where report_id = ? and loaded_at = (select max(loaded_at) from raw.figures "
+        "where report_id = ?)",
+        [report_id, report_id],
+    )
+    p.query(
+        "insert into raw.figures select * replace (now() as loaded_at, null as row_code, 999999 as figure_seq) "
+        "from raw.figures where report_id = ? and table_code <> 'unmapped' limit 1",
+        [report_id],
+    )
+    nulled = dbt_build(p, tmp_path / "nulled")
+    (name,) = [n for n in nulled if n.startswith("not_null_columns_fct_report_figures")]
+    assert nulled[name] == "fail"
+    assert "int_changes__reports" in compiled_test(tmp_path / "nulled", name)
