@@ -16,8 +16,9 @@ published_bodies as (
         regions.region_code as government_of_region
     from agencies
     left join regions
-        on agencies.kind_of_body = 'government'
-        and agencies.region_code = regions.region_code
+        -- equalities only (a government's region code, else null): a hash join; with `kind_of_body = 'government'`
+        -- as a condition of its own DuckDB joined the 94,000 bodies to the regions by nested loop (0.5 s, twice a run)
+        on (case when agencies.kind_of_body = 'government' then agencies.region_code end) = regions.region_code
         and agencies.level = regions.level
 ),
 
