@@ -1,4 +1,5 @@
 -- One row per parsed report (current or not) with its canonical body, year and template: who a report belongs to.
+{{ config(materialized='table') }}  -- read by three models in a run (the changes and the state): computed once
 with reports as (
     select * from {{ ref('stg_annual_reports__reports') }}
 ),
