@@ -248,5 +248,19 @@ def child_run(args: argparse.Namespace) -> int:
     return 0 if result.success else 1
 
 
+def exit_now(code: int) -> None:
+    """End the run's process without the interpreter's teardown: its work is committed and its files closed, and the
+    destructors of everything a national run loaded cost ~1.5 s. The supervisor then stops whatever it started."""
+    import logging
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if "--child" in sys.argv:
+        exit_now(code)
+    sys.exit(code)
