@@ -24,7 +24,7 @@ def table_cells() -> dict[str, set[str]]:
 
 def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
     """SQL (and parameters) for the mart's rows of the reports built after `since` (every row when None)."""
-    where, params = scope.mart_rows(conn, since)
+    where, params = scope.mart_rows(conn, since, table="marts.fct_applications")
     return f"select * from {TABLE} where {where}", params
 
 

@@ -40,7 +40,7 @@ def allowed_cell_keys() -> list[str]:
 
 def query(conn, raw_dir=None, started_at=None, since=None) -> tuple[str, list]:
     """SQL (and parameters) for the mart's rows of the reports built after `since` (every row when None)."""
-    where, params = scope.mart_rows(conn, since)
+    where, params = scope.mart_rows(conn, since, table="marts.fct_report_figures")
     return f"select * from marts.fct_report_figures where {where}", params
 
 
