@@ -1,6 +1,10 @@
--- One row per failed cross-year rule instance (R5, R6, R7) and cell involved: a body's chosen report of year t
--- against its chosen report of year t-1, both of a template the rule applies to (rules.csv's templates: codes of
--- the eras seed, nianbao/spec/eras.csv). Blank cells count as 0 (as in the per-report rules).
+-- One row per failed cross-report rule instance and cell involved: a body's chosen report of year t against its
+-- chosen report of year t-1. No rule is written here: the rules (R5, R6, R7) are the lines of the rule catalogue
+-- whose terms read the previous year's report (`prev.`, nianbao/spec/rule_relations.csv), compiled by nianbao.rules
+-- into raw.rule_relations (stg_reference__cross_report_relations): for each pair of templates both of the line's
+-- eras, the instances, their cells (report_offset -1: the previous report's), signs, bounds and messages. The
+-- evaluation is nianbao.rules.evaluate's: a blank cell counts 0, a term `- x` negatively; every_cell decides an
+-- instance only when both reports printed every cell of it (each_side: a cell on each side; any_cell: one value).
 {{ config(materialized='table') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
@@ -10,13 +14,8 @@ reports as (
     select * from {{ ref('int_reports__deduplicated') }}
 ),
 
-rule_templates as (
-    -- each cross-year rule and one template it applies to
-    select
-        rule_id,
-        unnest(string_split(templates, '|')) as template
-    from {{ ref('stg_reference__rules') }}
-    where rule_scope = 'cross_year'
+relations as (
+    select * from {{ ref('stg_reference__cross_report_relations') }}
 ),
 
 pairs as (
@@ -31,141 +30,94 @@ pairs as (
         and last_year.report_year = this_year.report_year - 1
 ),
 
-t2 as (
+instance_cells as (
+    -- every cell of every instance the pair's templates can break, with the report it is read from
     select
-        report_id,
-        row_code,
-        max(value_or_zero) filter (where column_code = 'in_force') as in_force,
-        max(value_or_zero) filter (where column_code = 'issued') as issued,
-        max(value_or_zero) filter (where column_code = 'repealed') as repealed,
-        max(value_or_zero) filter (where column_code = 'prior_year_items') as prior_year_items,
-        max(value_or_zero) filter (where column_code = 'change') as change
+        pairs.report_id,
+        pairs.related_report_id,
+        case when relations.report_offset = 0 then pairs.report_id else pairs.related_report_id end
+            as cell_report_id,
+        relations.* exclude (template, related_template)
+    from pairs
+    inner join relations
+        on pairs.template = relations.template
+        and pairs.related_template = relations.related_template
+),
+
+cell_values as (
+    select report_id, table_code, row_code, column_code, max(value) as value, max(value_or_zero) as value_or_zero
     from figures
-    where table_code = 't2_proactive'
-    group by report_id, row_code
+    group by all
 ),
 
----------- R5: 上年结转(t) = 结转下年度继续办理(t-1), per applicant column
-r5 as (
+sums as (
+    -- the printed cells of each instance (an absent cell adds nothing, as a blank one)
     select
-        'R5' as rule_id,
-        pairs.report_id,
-        pairs.related_report_id,
-        carried_over.column_code as instance_key,
-        '表三 二、上年结转 ' || carried_over.column_code || ' = ' || carried_over.value_or_zero
-            || ' but last year''s 四、结转下年度继续办理 = ' || carried_forward.value_or_zero as message,
-        [
-            {'cell_report_id': pairs.report_id, 'table_code': 't3_applications', 'row_code': 'carried_over',
-             'column_code': carried_over.column_code},
-            {'cell_report_id': pairs.related_report_id, 'table_code': 't3_applications', 'row_code': 'carried_forward',
-             'column_code': carried_over.column_code}
-        ] as cells
-    from pairs
-    inner join figures as carried_over
-        on carried_over.report_id = pairs.report_id
-        and carried_over.table_code = 't3_applications'
-        and carried_over.row_code = 'carried_over'
-    inner join figures as carried_forward
-        on carried_forward.report_id = pairs.related_report_id
-        and carried_forward.table_code = 't3_applications'
-        and carried_forward.row_code = 'carried_forward'
-        and carried_forward.column_code = carried_over.column_code
-    where pairs.template in (select template from rule_templates where rule_id = 'R5')
-        and pairs.related_template in (select template from rule_templates where rule_id = 'R5')
-        and carried_over.value_or_zero <> carried_forward.value_or_zero
+        instance_cells.report_id,
+        instance_cells.related_report_id,
+        instance_cells.rule_id,
+        instance_cells.instance_id,
+        instance_cells.instance_key,
+        instance_cells.lower_bound,
+        instance_cells.upper_bound,
+        instance_cells.message as message_template,
+        coalesce(sum(instance_cells.sign * cell_values.value_or_zero) filter (where instance_cells.side = 'lhs'), 0)
+            as lhs_value,
+        coalesce(sum(instance_cells.sign * cell_values.value_or_zero) filter (where instance_cells.side = 'rhs'), 0)
+            as rhs_value,
+        -- each term's value, for the message's {<term>} placeholders (a `prefix*` term names several cells: none)
+        map_from_entries(
+            list_distinct(
+                list(('{' || instance_cells.term || '}', {{ rule_number('cell_values.value_or_zero') }}))
+                    filter (where not ends_with(instance_cells.term, '*'))
+            )
+        ) as term_values
+    from instance_cells
+    inner join cell_values
+        on instance_cells.cell_report_id = cell_values.report_id
+        and instance_cells.table_code = cell_values.table_code
+        and instance_cells.row_code = cell_values.row_code
+        and instance_cells.column_code = cell_values.column_code
+    group by all
+    having
+        case instance_cells.evaluated_when
+            when 'every_cell' then count(*) = max(instance_cells.n_cells)
+            when 'each_side' then count(*) filter (where instance_cells.side = 'lhs') > 0
+                and count(*) filter (where instance_cells.side = 'rhs') > 0
+            else count(cell_values.value) > 0
+        end
 ),
 
----------- R6 (rules.csv: the 2021 template both years): 现行有效件数(t) = 现行有效件数(t-1) + 本年制发件数(t) - 本年废止件数(t)
-r6 as (
-    select
-        'R6' as rule_id,
-        pairs.report_id,
-        pairs.related_report_id,
-        this_year.row_code as instance_key,
-        '表二 ' || this_year.row_code || ' 现行有效件数 = ' || this_year.in_force || ' but last year''s '
-            || last_year.in_force || ' + 本年制发 ' || this_year.issued || ' - 本年废止 ' || this_year.repealed
-            || ' = ' || (last_year.in_force + this_year.issued - this_year.repealed) as message,
-        [
-            {'cell_report_id': pairs.report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'in_force'},
-            {'cell_report_id': pairs.report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'issued'},
-            {'cell_report_id': pairs.report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'repealed'},
-            {'cell_report_id': pairs.related_report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'in_force'}
-        ] as cells
-    from pairs
-    inner join t2 as this_year on this_year.report_id = pairs.report_id
-    inner join t2 as last_year
-        on last_year.report_id = pairs.related_report_id
-        and last_year.row_code = this_year.row_code
-    where pairs.template in (select template from rule_templates where rule_id = 'R6')
-        and pairs.related_template in (select template from rule_templates where rule_id = 'R6')
-        and this_year.row_code in ('regulations', 'normative_documents')
-        and this_year.in_force <> last_year.in_force + this_year.issued - this_year.repealed
-),
-
----------- R7 (rules.csv: the 2019 template both years): 上一年项目数量(t) = 上一年项目数量(t-1) + 本年增/减(t-1)
-r7 as (
-    select
-        'R7' as rule_id,
-        pairs.report_id,
-        pairs.related_report_id,
-        this_year.row_code as instance_key,
-        '表二 ' || this_year.row_code || ' 上一年项目数量 = ' || this_year.prior_year_items || ' but last year''s '
-            || last_year.prior_year_items || ' + 本年增/减 ' || last_year.change
-            || ' = ' || (last_year.prior_year_items + last_year.change) as message,
-        [
-            {'cell_report_id': pairs.report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'prior_year_items'},
-            {'cell_report_id': pairs.related_report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'prior_year_items'},
-            {'cell_report_id': pairs.related_report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'change'}
-        ] as cells
-    from pairs
-    inner join t2 as this_year on this_year.report_id = pairs.report_id
-    inner join t2 as last_year
-        on last_year.report_id = pairs.related_report_id
-        and last_year.row_code = this_year.row_code
-    where pairs.template in (select template from rule_templates where rule_id = 'R7')
-        and pairs.related_template in (select template from rule_templates where rule_id = 'R7')
-        and this_year.row_code in ('administrative_licensing', 'other_external_services', 'administrative_penalty',
-                                   'administrative_coercion', 'administrative_fees')
-        and this_year.prior_year_items <> last_year.prior_year_items + last_year.change
-),
-
-instances as (
-    select * from r5
-    union all
-    select * from r6
-    union all
-    select * from r7
-),
-
-cells as (
+broken as (
+    -- the bounds the catalogue's relation and tolerance give (nianbao.rules.bounds); 1e-9: float noise
     select
         md5(rule_id || '|' || report_id || '|' || related_report_id || '|' || instance_key) as failure_id,
         rule_id,
         report_id,
         related_report_id,
-        message,
-        unnest(cells, recursive := true)
-    from instances
+        instance_id,
+        term_values,
+        replace(
+            replace(message_template, '{lhs}', {{ rule_number('lhs_value') }}), '{rhs}', {{ rule_number('rhs_value') }}
+        ) as message_with_sums
+    from sums
+    where not (
+        (lower_bound is null or lhs_value - rhs_value >= lower_bound - 1e-9)
+        and (upper_bound is null or lhs_value - rhs_value <= upper_bound + 1e-9)
+    )
 ),
 
 final as (
     select
-        cells.failure_id,
-        cells.rule_id,
-        cells.report_id,
-        cells.related_report_id,
-        cells.message,
-        cells.cell_report_id,
-        cells.table_code,
-        cells.row_code,
-        cells.column_code,
+        broken.failure_id,
+        broken.rule_id,
+        broken.report_id,
+        broken.related_report_id,
+        {{ rule_message('broken.message_with_sums', 'broken.term_values') }} as message,
+        instance_cells.cell_report_id,
+        instance_cells.table_code,
+        instance_cells.row_code,
+        instance_cells.column_code,
         figures.value,
         figures.page,
         figures.table_index,
@@ -173,12 +125,16 @@ final as (
         figures.column_index,
         figures.char_start,
         figures.char_end
-    from cells
+    from broken
+    inner join instance_cells
+        on broken.report_id = instance_cells.report_id
+        and broken.related_report_id = instance_cells.related_report_id
+        and broken.instance_id = instance_cells.instance_id
     left join figures
-        on figures.report_id = cells.cell_report_id
-        and figures.table_code = cells.table_code
-        and figures.row_code = cells.row_code
-        and figures.column_code = cells.column_code
+        on instance_cells.cell_report_id = figures.report_id
+        and instance_cells.table_code = figures.table_code
+        and instance_cells.row_code = figures.row_code
+        and instance_cells.column_code = figures.column_code
 )
 
 select * from final

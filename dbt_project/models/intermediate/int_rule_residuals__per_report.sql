@@ -3,7 +3,8 @@
 -- evaluate: lhs and rhs sums, residual = lhs - rhs, and whether it holds within the instance's bounds. No rule is
 -- written here: the instances, their cells, bounds and messages are rows of the catalogue. The evaluation is
 -- nianbao.rules.evaluate's: a blank cell counts 0, an instance whose cells are all blank or absent is not
--- evaluated (evaluated_when each_side: one whose lhs or rhs has no printed cell), a local pre-2019 form gets only
+-- evaluated (evaluated_when each_side: one whose lhs or rhs has no printed cell; every_cell: one with a cell
+-- absent), a local pre-2019 form gets only
 -- the instances across tables (spans_tables); and, as the extractor's findings, a broken instance is not reported
 -- when a cell it reads is blank or absent because its row was left out as doubtful (`is_reported`).
 {{ config(materialized='table') }}
@@ -36,8 +37,9 @@ sums as (
         relations.severity,
         relations.evaluated_when,
         relations.message as message_template,
-        coalesce(sum(cells.value) filter (where relations.side = 'lhs'), 0) as lhs_value,
-        coalesce(sum(cells.value) filter (where relations.side = 'rhs'), 0) as rhs_value
+        -- a term written `- x` counts negatively (sign -1)
+        coalesce(sum(relations.sign * cells.value) filter (where relations.side = 'lhs'), 0) as lhs_value,
+        coalesce(sum(relations.sign * cells.value) filter (where relations.side = 'rhs'), 0) as rhs_value
     from reports
     inner join cells on reports.report_id = cells.report_id
     inner join relations
@@ -51,6 +53,7 @@ sums as (
         case relations.evaluated_when
             when 'each_side' then count(*) filter (where relations.side = 'lhs') > 0
                 and count(*) filter (where relations.side = 'rhs') > 0
+            when 'every_cell' then count(*) = max(relations.n_cells)
             else count(cells.value) > 0
         end
 ),
