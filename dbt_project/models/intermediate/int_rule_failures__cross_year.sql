@@ -61,9 +61,9 @@ sums as (
         instance_cells.lower_bound,
         instance_cells.upper_bound,
         instance_cells.message as message_template,
-        coalesce(sum(instance_cells.sign * cell_values.value_or_zero) filter (where instance_cells.side = 'lhs'), 0)
+        {{ rule_side_sum('instance_cells.side', 'instance_cells.sign', 'cell_values.value_or_zero', 'lhs') }}
             as lhs_value,
-        coalesce(sum(instance_cells.sign * cell_values.value_or_zero) filter (where instance_cells.side = 'rhs'), 0)
+        {{ rule_side_sum('instance_cells.side', 'instance_cells.sign', 'cell_values.value_or_zero', 'rhs') }}
             as rhs_value,
         -- each term's value, for the message's {<term>} placeholders (a `prefix*` term names several cells: none)
         map_from_entries(
@@ -79,17 +79,13 @@ sums as (
         and instance_cells.row_code = cell_values.row_code
         and instance_cells.column_code = cell_values.column_code
     group by all
-    having
-        case instance_cells.evaluated_when
-            when 'every_cell' then count(*) = max(instance_cells.n_cells)
-            when 'each_side' then count(*) filter (where instance_cells.side = 'lhs') > 0
-                and count(*) filter (where instance_cells.side = 'rhs') > 0
-            else count(cell_values.value) > 0
-        end
+    having {{ rule_is_decided(
+        'instance_cells.evaluated_when', 'instance_cells.side', 'cell_values.value', 'instance_cells.n_cells'
+    ) }}
 ),
 
 broken as (
-    -- the bounds the catalogue's relation and tolerance give (nianbao.rules.bounds); 1e-9: float noise
+    -- the bounds the catalogue's relation and tolerance give (nianbao.rules.bounds)
     select
         md5(rule_id || '|' || report_id || '|' || related_report_id || '|' || instance_key) as failure_id,
         rule_id,
@@ -101,10 +97,7 @@ broken as (
             replace(message_template, '{lhs}', {{ rule_number('lhs_value') }}), '{rhs}', {{ rule_number('rhs_value') }}
         ) as message_with_sums
     from sums
-    where not (
-        (lower_bound is null or lhs_value - rhs_value >= lower_bound - 1e-9)
-        and (upper_bound is null or lhs_value - rhs_value <= upper_bound + 1e-9)
-    )
+    where not ({{ rule_holds('lhs_value - rhs_value', 'lower_bound', 'upper_bound') }})
 ),
 
 final as (

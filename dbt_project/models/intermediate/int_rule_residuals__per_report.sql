@@ -37,9 +37,8 @@ sums as (
         relations.severity,
         relations.evaluated_when,
         relations.message as message_template,
-        -- a term written `- x` counts negatively (sign -1)
-        coalesce(sum(relations.sign * cells.value) filter (where relations.side = 'lhs'), 0) as lhs_value,
-        coalesce(sum(relations.sign * cells.value) filter (where relations.side = 'rhs'), 0) as rhs_value
+        {{ rule_side_sum('relations.side', 'relations.sign', 'cells.value', 'lhs') }} as lhs_value,
+        {{ rule_side_sum('relations.side', 'relations.sign', 'cells.value', 'rhs') }} as rhs_value
     from reports
     inner join cells on reports.report_id = cells.report_id
     inner join relations
@@ -49,22 +48,15 @@ sums as (
         and cells.column_code = relations.column_code
     where relations.spans_tables or reports.is_local_form is not true
     group by all
-    having
-        case relations.evaluated_when
-            when 'each_side' then count(*) filter (where relations.side = 'lhs') > 0
-                and count(*) filter (where relations.side = 'rhs') > 0
-            when 'every_cell' then count(*) = max(relations.n_cells)
-            else count(cells.value) > 0
-        end
+    having {{ rule_is_decided('relations.evaluated_when', 'relations.side', 'cells.value', 'relations.n_cells') }}
 ),
 
 evaluated as (
     select
         *,
         lhs_value - rhs_value as residual,
-        -- the bounds the catalogue's relation and tolerance give (nianbao.rules.bounds); 1e-9: float noise
-        (lower_bound is null or lhs_value - rhs_value >= lower_bound - 1e-9)
-        and (upper_bound is null or lhs_value - rhs_value <= upper_bound + 1e-9) as holds
+        -- the bounds the catalogue's relation and tolerance give (nianbao.rules.bounds)
+        {{ rule_holds('lhs_value - rhs_value', 'lower_bound', 'upper_bound') }} as holds
     from sums
 ),
 
