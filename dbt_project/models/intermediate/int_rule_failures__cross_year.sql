@@ -45,43 +45,42 @@ instance_cells as (
 ),
 
 cell_values as (
+    -- the cells any cross-report instance reads (a few of a report's), one value each
     select report_id, table_code, row_code, column_code, max(value) as value, max(value_or_zero) as value_or_zero
     from figures
+    where (table_code, row_code, column_code) in (select (table_code, row_code, column_code) from relations)
     group by all
 ),
 
-sums as (
-    -- the printed cells of each instance (an absent cell adds nothing, as a blank one)
+read as (
+    -- the printed cells of each instance (an absent cell is not read, so adds nothing, as a blank one)
     select
-        instance_cells.report_id,
-        instance_cells.related_report_id,
-        instance_cells.rule_id,
-        instance_cells.instance_id,
-        instance_cells.instance_key,
-        instance_cells.lower_bound,
-        instance_cells.upper_bound,
-        instance_cells.message as message_template,
-        {{ rule_side_sum('instance_cells.side', 'instance_cells.sign', 'cell_values.value_or_zero', 'lhs') }}
-            as lhs_value,
-        {{ rule_side_sum('instance_cells.side', 'instance_cells.sign', 'cell_values.value_or_zero', 'rhs') }}
-            as rhs_value,
-        -- each term's value, for the message's {<term>} placeholders (a `prefix*` term names several cells: none)
-        map_from_entries(
-            list_distinct(
-                list(('{' || instance_cells.term || '}', {{ rule_number('cell_values.value_or_zero') }}))
-                    filter (where not ends_with(instance_cells.term, '*'))
-            )
-        ) as term_values
+        instance_cells.*,
+        cell_values.value,
+        cell_values.value_or_zero
     from instance_cells
     inner join cell_values
         on instance_cells.cell_report_id = cell_values.report_id
         and instance_cells.table_code = cell_values.table_code
         and instance_cells.row_code = cell_values.row_code
         and instance_cells.column_code = cell_values.column_code
-    group by all
-    having {{ rule_is_decided(
-        'instance_cells.evaluated_when', 'instance_cells.side', 'cell_values.value', 'instance_cells.n_cells'
-    ) }}
+),
+
+sums as (
+    select
+        report_id,
+        related_report_id,
+        instance_id,
+        any_value(rule_id) as rule_id,
+        any_value(instance_key) as instance_key,
+        any_value(lower_bound) as lower_bound,
+        any_value(upper_bound) as upper_bound,
+        any_value(message) as message_template,
+        {{ rule_side_sum('side', 'sign', 'value_or_zero', 'lhs') }} as lhs_value,
+        {{ rule_side_sum('side', 'sign', 'value_or_zero', 'rhs') }} as rhs_value
+    from read
+    group by report_id, related_report_id, instance_id
+    having {{ rule_is_decided('any_value(evaluated_when)', 'side', 'value', 'n_cells') }}
 ),
 
 broken as (
@@ -92,7 +91,6 @@ broken as (
         report_id,
         related_report_id,
         instance_id,
-        term_values,
         replace(
             replace(message_template, '{lhs}', {{ rule_number('lhs_value') }}), '{rhs}', {{ rule_number('rhs_value') }}
         ) as message_with_sums
@@ -100,17 +98,54 @@ broken as (
     where not ({{ rule_holds('lhs_value - rhs_value', 'lower_bound', 'upper_bound') }})
 ),
 
+broken_cells as (
+    select
+        broken.*,
+        read.cell_report_id,
+        read.table_code,
+        read.row_code,
+        read.column_code,
+        read.term,
+        read.value_or_zero
+    from broken
+    inner join read
+        on broken.report_id = read.report_id
+        and broken.related_report_id = read.related_report_id
+        and broken.instance_id = read.instance_id
+),
+
+term_values as (
+    -- each term's value, for the message's {<term>} (a `prefix*` term names several cells: none)
+    select
+        failure_id,
+        any_value(message_with_sums) as message_with_sums,
+        map_from_entries(
+            list_distinct(
+                list(('{' || term || '}', {{ rule_number('value_or_zero') }})) filter (where not ends_with(term, '*'))
+            )
+        ) as term_values
+    from broken_cells
+    group by failure_id
+),
+
+messages as (
+    select
+        failure_id,
+        {{ rule_message('message_with_sums', 'term_values') }} as message
+    from term_values
+),
+
 final as (
     select
-        broken.failure_id,
-        broken.rule_id,
-        broken.report_id,
-        broken.related_report_id,
-        {{ rule_message('broken.message_with_sums', 'broken.term_values') }} as message,
-        instance_cells.cell_report_id,
-        instance_cells.table_code,
-        instance_cells.row_code,
-        instance_cells.column_code,
+        broken_cells.failure_id,
+        broken_cells.rule_id,
+        broken_cells.report_id,
+        broken_cells.related_report_id,
+        messages.message,
+        broken_cells.cell_report_id,
+        broken_cells.table_code,
+        broken_cells.row_code,
+        broken_cells.column_code,
         figures.value,
         figures.page,
         figures.table_index,
@@ -118,16 +153,13 @@ final as (
         figures.column_index,
         figures.char_start,
         figures.char_end
-    from broken
-    inner join instance_cells
-        on broken.report_id = instance_cells.report_id
-        and broken.related_report_id = instance_cells.related_report_id
-        and broken.instance_id = instance_cells.instance_id
+    from broken_cells
+    inner join messages on broken_cells.failure_id = messages.failure_id
     left join figures
-        on instance_cells.cell_report_id = figures.report_id
-        and instance_cells.table_code = figures.table_code
-        and instance_cells.row_code = figures.row_code
-        and instance_cells.column_code = figures.column_code
+        on broken_cells.cell_report_id = figures.report_id
+        and broken_cells.table_code = figures.table_code
+        and broken_cells.row_code = figures.row_code
+        and broken_cells.column_code = figures.column_code
 )
 
 select * from final
