@@ -76,7 +76,7 @@ class Relation:
     relation: str
     tolerance: float
     severity: str
-    evaluated_when: str  # any_cell | each_side (see the module's docstring)
+    evaluated_when: str  # any_cell | each_side | every_cell (see the module's docstring)
     message: str  # how a broken instance reads: {lhs} and {rhs} stand for the two sums, {<term>} for one term
     spans_tables: bool  # its cells lie in more than one table (a local form keeps only these)
     signs: tuple[int, ...] = ()  # per cell, lhs then rhs: 1, or -1 for a term written `- x`; empty: every one 1
