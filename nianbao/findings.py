@@ -40,7 +40,7 @@ class _Cells:
         for rel, cells_of in _getters(relations):
             if rel.spans_tables is not across:
                 continue
-            if rel.relation == "=" and not rel.tolerance:  # the common case, decided with one C-level lookup
+            if rel.relation == "=" and not rel.tolerance and not rel.signs:  # the common case: one C-level lookup
                 cells = cells_of(values)
                 n = len(rel.lhs)
                 if abs(sum(filter(None, cells[:n])) - sum(filter(None, cells[n:]))) < rules.EPS:

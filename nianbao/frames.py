@@ -127,10 +127,13 @@ RULES = {  # one row per rule of rules.csv
     "statement": pl.String,
     "formula": pl.String,
 }
-RULE_RELATIONS = {  # the rule catalogue compiled (nianbao.rules.compiled_rows): one row per template, instance, cell
+RULE_RELATIONS = {  # the rule catalogue compiled (nianbao.rules.compiled_rows, compiled_cross_rows): one row per
+    # template (and, a cross-report rule, the previous year's template), instance and cell
     "template": pl.String,
+    "related_template": pl.String,
     "rule_id": pl.String,
     "instance_id": pl.String,
+    "instance_key": pl.String,
     "label": pl.String,
     "message": pl.String,
     "evaluated_when": pl.String,
@@ -141,6 +144,10 @@ RULE_RELATIONS = {  # the rule catalogue compiled (nianbao.rules.compiled_rows):
     "upper_bound": pl.Float64,
     "side": pl.String,
     "cell_seq": pl.Int32,
+    "n_cells": pl.Int32,
+    "sign": pl.Int32,
+    "term": pl.String,
+    "report_offset": pl.Int32,
     "table_code": pl.String,
     "row_code": pl.String,
     "column_code": pl.String,
@@ -361,5 +368,6 @@ def rules_frame() -> pl.DataFrame:
 
 
 def rule_relations_frame() -> pl.DataFrame:
-    """raw.rule_relations: the rule catalogue compiled by nianbao.rules (the warehouse's residuals read only this)."""
-    return frame("rule_relations", rules.compiled_rows())
+    """raw.rule_relations: the rule catalogue compiled by nianbao.rules, the per-report rules and the cross-report ones
+    (the warehouse's residuals and cross-year failures read only this)."""
+    return frame("rule_relations", rules.compiled_rows() + rules.compiled_cross_rows())

@@ -190,7 +190,8 @@ def test_r8_in_the_bundled_catalogue_is_rules_csv_r8():
 
 
 def test_every_era_rules_csv_names_is_in_the_era_registry():
-    """The warehouse reads a rule's eras from rules.csv (R5–R7 in int_rule_failures__cross_year): codes of eras.csv."""
+    """A catalogue line's eras default to its rule's in rules.csv (R5–R7 through the compiled catalogue): codes of
+    eras.csv."""
     named = {t for r in codebook.rules().values() for t in r["templates"].split("|")}
     assert named - {"any"} <= set(eras.templates()) and {"2019", "2021", "pre2019_table"} <= named
 
@@ -228,3 +229,132 @@ def test_r8_tolerance_in_the_catalogue_moves_the_extractor_and_the_generators_ch
     finally:
         monkeypatch.undo()
         rules.reload()
+
+
+T2 = "t2_proactive"
+R6_LIT = (
+    "R6,,t2_proactive,row,in_force,=,prev.in_force + issued - repealed,0,every_cell,"
+    "表二 {row} = {lhs} but last year's {prev.in_force} + {issued} - {repealed} = {rhs}"
+)
+
+
+def test_a_prev_term_reads_last_years_report_and_a_minus_term_counts_negatively(catalogue):
+    catalogue(R6_LIT)
+    assert rules.relations("2021") == () and rules.rule_ids() == () and rules.cross_rule_ids() == ("R6",)
+    assert rules.cross_relations("2021", "2019") == () == rules.cross_relations("2019", "2019")  # R6: 2021 only
+    got = {r.key: r for r in rules.cross_relations("2021", "2021")}
+    # one instance per 表二 row that has the three columns (the codebook's parents), no row written anywhere
+    assert (
+        set(got)
+        == {
+            r.code
+            for r in codebook.table("2021", T2).rows
+            if {"in_force", "issued", "repealed"} <= {c.code for c in codebook.table("2021", T2).columns_for(r)}
+        }
+        == {"regulations", "normative_documents"}
+    )
+    rel = got["regulations"]
+    assert rel.lhs == ((T2, "regulations", "in_force"),)
+    assert rel.rhs == (
+        (rules.PREV, T2, "regulations", "in_force"),
+        (T2, "regulations", "issued"),
+        (T2, "regulations", "repealed"),
+    )
+    assert rel.signs == (1, 1, 1, -1) and rel.related_template == "2021" and rel.severity == "warning"
+    this = {(T2, "regulations", "in_force"): 9, (T2, "regulations", "issued"): 3, (T2, "regulations", "repealed"): None}
+    last = {(T2, "regulations", "in_force"): 7}
+    values = rules.pair_values(this, last)
+    assert rules.evaluate(values, rel) == (9.0, 10.0)  # 7 + 3 - blank (0)
+    this[(T2, "regulations", "repealed")] = 1
+    values = rules.pair_values(this, last)
+    assert rules.evaluate(values, rel) == (9.0, 9.0)
+    assert rules.message(rel.message, 9, 10, rules.term_values(values, rel)) == (
+        "表二 regulations = 9 but last year's 7 + 3 - 1 = 10"
+    )
+    # every_cell: decided only when both reports printed every cell (a blank one reads 0)
+    assert rules.evaluate(rules.pair_values(this, {}), rel) is None
+    del this[(T2, "regulations", "issued")]
+    assert rules.evaluate(rules.pair_values(this, last), rel) is None
+
+
+def test_cross_report_lines_compile_for_the_warehouse_per_pair_of_templates(catalogue):
+    catalogue(
+        "R3,,t3_applications,column,total_handled,=,granted + other_*,0",
+        "R5,,t3_applications,column,carried_over,=,prev.carried_forward,0,every_cell,",
+    )
+    per_report, cross = rules.compiled_rows(), rules.compiled_cross_rows()
+    assert {r["rule_id"] for r in per_report} == {"R3"} and {r["rule_id"] for r in cross} == {"R5"}
+    assert all(r["related_template"] is None and r["report_offset"] == 0 and r["sign"] == 1 for r in per_report)
+    pairs = {(r["template"], r["related_template"]) for r in cross}
+    assert pairs == {("2019", "2019"), ("2019", "2021"), ("2021", "2019"), ("2021", "2021")}  # rules.csv: 2019|2021
+    total = [
+        r for r in cross if r["instance_key"] == "total" and r["template"] == "2021" and r["related_template"] == "2019"
+    ]
+    assert [(r["side"], r["report_offset"], r["row_code"], r["term"], r["n_cells"]) for r in total] == [
+        ("lhs", 0, "carried_over", "carried_over", 2),
+        ("rhs", -1, "carried_forward", "prev.carried_forward", 2),
+    ]
+    # the default message, the relation as written
+    assert total[0]["message"] == "t3_applications total: carried_over = prev.carried_forward: {lhs} ≠ {rhs}"
+
+
+def test_a_minus_term_of_a_per_report_line_is_the_same_relation_rearranged(catalogue):
+    catalogue("R1,,t3_applications,column,new_received,=,total_handled + carried_forward - carried_over,0")
+    minus = {r.key: r for r in rules.relations("2019")}
+    catalogue("R1,,t3_applications,column,new_received + carried_over,=,total_handled + carried_forward,0")
+    plus = {r.key: r for r in rules.relations("2019")}
+    cells = {k for r in plus.values() for k in r.lhs + r.rhs}
+    for values in ({c: float(i) for i, c in enumerate(sorted(cells))}, dict.fromkeys(cells, 2.0)):
+        for key, r in plus.items():
+            a, b = rules.evaluate(values, r), rules.evaluate(values, minus[key])
+            assert a[0] - a[1] == pytest.approx(b[0] - b[1])
+    assert {r["sign"] for r in rules.compiled_rows()} == {1}
+    catalogue("R1,,t3_applications,column,new_received,=,total_handled + carried_forward - carried_over,0")
+    assert {r["sign"] for r in rules.compiled_rows() if r["row_code"] == "carried_over"} == {-1}
+
+
+@pytest.mark.parametrize(
+    "line,error",
+    [
+        (R6_LIT.replace("prev.in_force", "prev.no_such_column"), "names no codebook code"),
+        (R6_LIT.replace("{issued}", "{isued}"), r"placeholders \['isued'\]"),
+        (R6_LIT.replace("{row}", "{column}"), r"placeholders \['column'\]"),
+        # a term's value in a message is filled in on the cross-report lines only (the warehouse's few failures)
+        ("R3,,t3_applications,column,total_handled,=,granted,0,,{granted} ≠ {lhs}", r"placeholders \['granted'\]"),
+        (R6_LIT.replace("every_cell", "all_cells"), "unknown"),
+    ],
+)
+def test_what_a_cross_report_line_cannot_mean_is_an_error(catalogue, line, error):
+    catalogue(line)
+    with pytest.raises(ValueError, match=error):
+        rules.cross_relations("2021", "2021")
+
+
+def test_r5_r6_r7_in_the_bundled_catalogue_are_rules_csv_s():
+    assert rules.cross_rule_ids() == ("R5", "R6", "R7") and not set(rules.rule_ids()) & {"R5", "R6", "R7"}
+    for rule in rules.cross_rule_ids():
+        eras_of = set(codebook.rules()[rule]["templates"].split("|"))
+        pairs = {
+            (t, p)
+            for t in eras.templates()
+            for p in eras.templates()
+            for r in rules.cross_relations(t, p)
+            if r.rule == rule
+        }
+        assert pairs == {(t, p) for t in eras_of for p in eras_of}, rule
+        assert all(
+            r.severity == codebook.rules()[rule]["severity"]
+            for t, p in pairs
+            for r in rules.cross_relations(t, p)
+            if r.rule == rule
+        )
+    r7 = [r.key for r in rules.cross_relations("2019", "2019") if r.rule == "R7"]
+    assert r7 == [
+        "administrative_licensing",
+        "other_external_services",
+        "administrative_penalty",
+        "administrative_coercion",
+        "administrative_fees",
+    ]
+    r5 = [r.key for r in rules.cross_relations("2021", "2019") if r.rule == "R5"]
+    assert r5 == [c.code for c in codebook.table("2021", T3).columns]

@@ -1,11 +1,12 @@
 """Multi-year series: the same body reporting over consecutive years, with carry-over and stocks that chain.
 
 A series is one body (agency + region) reporting every year of `years` (default 2019–2023): the 2019 template for
-2019–2020, the 2021 template from 2021. Consecutive reports agree with each other:
-- R5: 上年结转 carried_over(t) = 结转下年度继续办理 carried_forward(t−1), per applicant column;
-- R6 (2021 template, t−1 also 2021): 现行有效件数 in_force(t) = in_force(t−1) + issued(t) − repealed(t);
-- R7 (2019 template, t−1 also 2019): 上一年项目数量 prior_year_items(t) = prior_year_items(t−1) + change(t−1).
-With probability `break_rate` a later year breaks R5, R6 or R7 on purpose, or copies its tables (X_COPY) from its own
+2019–2020, the 2021 template from 2021. Consecutive reports satisfy the rule catalogue's cross-report lines (R5–R7,
+terms `prev.`: nianbao.rules.cross_relations of the pair's templates): each instance's one cell of this year's
+report on its lhs is solved from the rest (表三's columns rebalanced so that R1 and R3 still hold, a negative term of
+this year lowered so that no count is negative), and a figure that may be negative is raised so that next year's
+solved cell is not. With probability `break_rate` a later year breaks one of them on purpose, or copies its tables
+(X_COPY) from its own
 previous year or from another body's report of the same year. Every report stays consistent on its own (R1–R4, R8,
 R12 hold); the cross-report rules a report breaks are listed in its truth entry's `violations` (on the later report)
 and, with the cells involved, in `cross_report`.
@@ -15,7 +16,7 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
-from nianbao import codebook, eras
+from nianbao import codebook, eras, rules
 
 from . import figures as fig
 from .check import APPLICANT_COLS, broken_rules
@@ -28,16 +29,9 @@ from .prose import write_body
 T2, T3, T4 = "t2_proactive", "t3_applications", "t4_review_litigation"
 YEARS = tuple(range(2019, 2024))
 BREAK_RATE = 0.3
-R6_ROWS = ("regulations", "normative_documents")
-R7_ROWS = (
-    "administrative_licensing",
-    "other_external_services",
-    "administrative_penalty",
-    "administrative_coercion",
-    "administrative_fees",
-)
 STAT_TABLES = (T2, T3, T4)
-COLUMNS = (*APPLICANT_COLS, "total")
+BREAK_COLUMNS = APPLICANT_COLS[:2]  # a broken 表三 carry-over: in the busiest columns (natural persons, enterprises)
+BREAK_BY = {T3: (1, 3)}  # how far a broken instance's cell is set off, by table (else 1–4)
 
 
 def template_of(year: int) -> str:
@@ -47,11 +41,16 @@ def template_of(year: int) -> str:
     return next((t for t in national if eras.get(t).covers(year)), national[0])
 
 
-def cross_year(rule: str, template: str, prev_template: str | None) -> bool:
-    """Whether a cross-year rule relates a report of this template to last year's: both of the rule's eras
-    (rules.csv)."""
-    own = codebook.rules()[rule]["templates"].split("|")
-    return template in own and prev_template in own
+def cross_relations(template: str, prev_template: str | None) -> tuple[rules.Relation, ...]:
+    """The catalogue's cross-report instances between a report of this template and last year's (none without one)."""
+    return rules.cross_relations(template, prev_template) if prev_template else ()
+
+
+def solved_cell(rel: rules.Relation) -> tuple[str, str, str]:
+    """The cell a series sets to make an instance hold: its lhs's one cell of this year's report, counted positively."""
+    if len(rel.lhs) != 1 or len(rel.lhs[0]) != 3 or (rel.signs and rel.signs[0] < 0):
+        raise ValueError(f"{rel.instance}: a series solves a cross-report line for one lhs cell of this year's report")
+    return rel.lhs[0]
 
 
 def leaves(template: str) -> list[str]:
@@ -82,53 +81,74 @@ def t3_totals(f: dict) -> None:
         f[(T3, row, "total")] = sum(f.get((T3, row, c)) or 0 for c in APPLICANT_COLS)
 
 
+def set_cell(rng: random.Random, f: dict, template: str, cell: Key, value: int) -> None:
+    """Set one cell of this year's figures, keeping the report's own rules: a 表三 carry-over rebalances its column
+    (R1, R3) and the totals column (R2) follows the applicant columns."""
+    table, row, col = cell
+    if table == T3:
+        if col in APPLICANT_COLS and row == "carried_over":
+            rebalance_t3(rng, f, template, col, value)
+        elif col in APPLICANT_COLS:
+            f[cell] = value
+        t3_totals(f)
+    else:
+        f[cell] = value
+
+
+def sums(values: dict, rel: rules.Relation) -> tuple[float, float]:
+    """The instance's two sums by the catalogue's evaluation, a blank or absent cell read as 0."""
+    return rules.evaluate({c: values.get(c) for c in rel.lhs + rel.rhs}, rel) or (0.0, 0.0)
+
+
+def solve(rng: random.Random, f: dict, template: str, rel: rules.Relation, prev: dict) -> None:
+    """Make one instance hold: its solved cell set from the other cells, a negative term of this year's lowered
+    first when the solution would be a negative count."""
+    cell = solved_cell(rel)
+    left, right = sums(rules.pair_values(f, prev), rel)
+    target = right - (left - (f.get(cell) or 0))  # the solved cell's value that makes lhs = rhs
+    n = len(rel.lhs)
+    for k, other in enumerate(rel.rhs):
+        if target < 0 and len(other) == 3 and rel.signs and rel.signs[n + k] < 0 and f.get(other):
+            take = min(f[other], int(-target))
+            f[other] -= take
+            target += take
+    set_cell(rng, f, template, cell, int(max(target, 0)))
+
+
+def keep_next_year_solvable(f: dict, template: str) -> None:
+    """Raise a negative figure (only 本年增/减 may be one) so that next year's cells solved from this year's (the
+    `prev.` terms of the same template's cross-report lines) are not negative counts."""
+    for rel in rules.cross_relations(template, template):
+        n = len(rel.lhs)
+        mine = [(c[1:], rel.signs[n + k] if rel.signs else 1) for k, c in enumerate(rel.rhs) if len(c) == 4]
+        deficit = -sum(sign * (f.get(c) or 0) for c, sign in mine)
+        for c, sign in mine:
+            if deficit > 0 and sign > 0 and (f.get(c) or 0) < 0:
+                up = min(-f[c], deficit)
+                f[c] += up
+                deficit -= up
+
+
 def chain(rng: random.Random, f: dict, template: str, prev: dict | None, prev_template: str | None) -> None:
-    """Make this year's figures continue last year's (R5, R6, R7 hold)."""
+    """Make this year's figures continue last year's: every cross-report instance of the pair holds."""
     if prev is None:
         return
-    for c in APPLICANT_COLS:
-        rebalance_t3(rng, f, template, c, int(prev.get((T3, "carried_forward", c)) or 0))
-    t3_totals(f)
-    if cross_year("R6", template, prev_template):
-        for row in R6_ROWS:
-            stock = (prev.get((T2, row, "in_force")) or 0) + (f.get((T2, row, "issued")) or 0)
-            f[(T2, row, "repealed")] = min(f.get((T2, row, "repealed")) or 0, stock)
-            f[(T2, row, "in_force")] = stock - f[(T2, row, "repealed")]
-    if cross_year("R7", template, prev_template):
-        for row in R7_ROWS:
-            prior = (prev.get((T2, row, "prior_year_items")) or 0) + (prev.get((T2, row, "change")) or 0)
-            f[(T2, row, "prior_year_items")] = prior
-            f[(T2, row, "change")] = max(f.get((T2, row, "change")) or 0, -prior)
+    for rel in cross_relations(template, prev_template):
+        solve(rng, f, template, rel, prev)
+    keep_next_year_solvable(f, template)
 
 
 def cross_broken(cur: dict, tcur: str, prev: dict | None, tprev: str | None) -> dict[str, list[Key]]:
-    """Cross-year rules the pair breaks (blank = 0), each with the cells of this year's report involved."""
+    """Cross-report rules the pair breaks (the catalogue's evaluation, blank = 0), each with the cells of this
+    year's report on the lhs of its broken instances."""
     out: dict[str, list[Key]] = {}
     if prev is None:
         return out
-    v = lambda f, t, r, c: f.get((t, r, c)) or 0  # noqa: E731
-    cells = [
-        (T3, "carried_over", c) for c in COLUMNS if v(cur, T3, "carried_over", c) != v(prev, T3, "carried_forward", c)
-    ]
-    if cells:
-        out["R5"] = cells
-    if cross_year("R6", tcur, tprev):
-        cells = [
-            (T2, r, "in_force")
-            for r in R6_ROWS
-            if v(cur, T2, r, "in_force")
-            != v(prev, T2, r, "in_force") + v(cur, T2, r, "issued") - v(cur, T2, r, "repealed")
-        ]
-        if cells:
-            out["R6"] = cells
-    if cross_year("R7", tcur, tprev):
-        cells = [
-            (T2, r, "prior_year_items")
-            for r in R7_ROWS
-            if v(cur, T2, r, "prior_year_items") != v(prev, T2, r, "prior_year_items") + v(prev, T2, r, "change")
-        ]
-        if cells:
-            out["R7"] = cells
+    values = rules.pair_values(cur, prev)
+    for rel in cross_relations(tcur, tprev):
+        got = rules.evaluate(values, rel)
+        if got is not None and not rules.holds(rel.relation, rel.tolerance, got[0] - got[1]):
+            out.setdefault(rel.rule, []).extend(c for c in rel.lhs if len(c) == 3)
     return out
 
 
@@ -145,24 +165,22 @@ def publish_date(rng: random.Random, year: int) -> date:
     return date(year + 1, 1, 5) + timedelta(days=rng.randint(0, 26))
 
 
-def inject_break(rng: random.Random, f: dict, template: str, prev_template: str | None) -> str | None:
-    """Break one cross-year rule the template pair can carry (R5 always; R6 2021→2021; R7 2019→2019)."""
-    options = (
-        ["R5"]
-        + (["R6"] if cross_year("R6", template, prev_template) else [])
-        + (["R7"] if cross_year("R7", template, prev_template) else [])
-    )
-    rule = rng.choice(options)
-    if rule == "R5":
-        c = rng.choice(APPLICANT_COLS[:2])
-        rebalance_t3(rng, f, template, c, int(f.get((T3, "carried_over", c)) or 0) + rng.randint(1, 3))
-        t3_totals(f)
-    elif rule == "R6":
-        row = rng.choice(R6_ROWS)
-        f[(T2, row, "in_force")] = (f.get((T2, row, "in_force")) or 0) + rng.randint(1, 4)
-    else:
-        row = rng.choice(R7_ROWS)
-        f[(T2, row, "prior_year_items")] = (f.get((T2, row, "prior_year_items")) or 0) + rng.randint(1, 4)
+def breakable(rels: tuple[rules.Relation, ...], rule: str) -> list[rules.Relation]:
+    """The instances of a rule a series breaks: those whose solved cell the report sets on its own (a 表三 column of
+    BREAK_COLUMNS: a total follows its columns)."""
+    out = [r for r in rels if r.rule == rule]
+    return [r for r in out if solved_cell(r)[0] != T3 or solved_cell(r)[2] in BREAK_COLUMNS]
+
+
+def inject_break(rng: random.Random, f: dict, template: str, prev: dict, prev_template: str | None) -> str | None:
+    """Break one cross-report rule the template pair can carry: one of its instances set off by a few."""
+    rels = cross_relations(template, prev_template)
+    if not rels:
+        return None
+    rule = rng.choice(list(dict.fromkeys(r.rule for r in rels)))
+    rel = rng.choice(breakable(rels, rule))
+    cell = solved_cell(rel)
+    set_cell(rng, f, template, cell, int(f.get(cell) or 0) + rng.randint(*BREAK_BY.get(cell[0], (1, 4))))
     return rule
 
 
@@ -224,7 +242,7 @@ def generate_series(
                     f = {**f, **stat_cells(others[src][year][0])}
                     copied_from = ("other_body", src)
                 else:
-                    broke = inject_break(rng, f, template, tprev)
+                    broke = inject_break(rng, f, template, prev, tprev)
             published = publish_date(rng, year)
             if copied_from and copied_from[0] == "other_body":  # the copy is published after its source
                 first = others[copied_from[1]][year][1] + timedelta(days=3)

@@ -1,6 +1,10 @@
--- One row per failed cross-year rule instance (R5, R6, R7) and cell involved: a body's chosen report of year t
--- against its chosen report of year t-1, both of a template the rule applies to (rules.csv's templates: codes of
--- the eras seed, nianbao/spec/eras.csv). Blank cells count as 0 (as in the per-report rules).
+-- One row per failed cross-report rule instance and cell involved: a body's chosen report of year t against its
+-- chosen report of year t-1. No rule is written here: the rules (R5, R6, R7) are the lines of the rule catalogue
+-- whose terms read the previous year's report (`prev.`, nianbao/spec/rule_relations.csv), compiled by nianbao.rules
+-- into raw.rule_relations (stg_reference__cross_report_relations): for each pair of templates both of the line's
+-- eras, the instances, their cells (report_offset -1: the previous report's), signs, bounds and messages. The
+-- evaluation is nianbao.rules.evaluate's: a blank cell counts 0, a term `- x` negatively; every_cell decides an
+-- instance only when both reports printed every cell of it (each_side: a cell on each side; any_cell: one value).
 {{ config(materialized='table') }}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
@@ -10,13 +14,8 @@ reports as (
     select * from {{ ref('int_reports__deduplicated') }}
 ),
 
-rule_templates as (
-    -- each cross-year rule and one template it applies to
-    select
-        rule_id,
-        unnest(string_split(templates, '|')) as template
-    from {{ ref('stg_reference__rules') }}
-    where rule_scope = 'cross_year'
+relations as (
+    select * from {{ ref('stg_reference__cross_report_relations') }}
 ),
 
 pairs as (
@@ -31,141 +30,122 @@ pairs as (
         and last_year.report_year = this_year.report_year - 1
 ),
 
-t2 as (
+instance_cells as (
+    -- every cell of every instance the pair's templates can break, with the report it is read from
+    select
+        pairs.report_id,
+        pairs.related_report_id,
+        case when relations.report_offset = 0 then pairs.report_id else pairs.related_report_id end
+            as cell_report_id,
+        relations.* exclude (template, related_template)
+    from pairs
+    inner join relations
+        on pairs.template = relations.template
+        and pairs.related_template = relations.related_template
+),
+
+cell_values as (
+    -- the cells any cross-report instance reads (a few of a report's), one value each
+    select report_id, table_code, row_code, column_code, max(value) as value, max(value_or_zero) as value_or_zero
+    from figures
+    where (table_code, row_code, column_code) in (select (table_code, row_code, column_code) from relations)
+    group by all
+),
+
+read as (
+    -- the printed cells of each instance (an absent cell is not read, so adds nothing, as a blank one)
+    select
+        instance_cells.*,
+        cell_values.value,
+        cell_values.value_or_zero
+    from instance_cells
+    inner join cell_values
+        on instance_cells.cell_report_id = cell_values.report_id
+        and instance_cells.table_code = cell_values.table_code
+        and instance_cells.row_code = cell_values.row_code
+        and instance_cells.column_code = cell_values.column_code
+),
+
+sums as (
     select
         report_id,
-        row_code,
-        max(value_or_zero) filter (where column_code = 'in_force') as in_force,
-        max(value_or_zero) filter (where column_code = 'issued') as issued,
-        max(value_or_zero) filter (where column_code = 'repealed') as repealed,
-        max(value_or_zero) filter (where column_code = 'prior_year_items') as prior_year_items,
-        max(value_or_zero) filter (where column_code = 'change') as change
-    from figures
-    where table_code = 't2_proactive'
-    group by report_id, row_code
+        related_report_id,
+        instance_id,
+        any_value(rule_id) as rule_id,
+        any_value(instance_key) as instance_key,
+        any_value(lower_bound) as lower_bound,
+        any_value(upper_bound) as upper_bound,
+        any_value(message) as message_template,
+        {{ rule_side_sum('side', 'sign', 'value_or_zero', 'lhs') }} as lhs_value,
+        {{ rule_side_sum('side', 'sign', 'value_or_zero', 'rhs') }} as rhs_value
+    from read
+    group by report_id, related_report_id, instance_id
+    having {{ rule_is_decided('any_value(evaluated_when)', 'side', 'value', 'n_cells') }}
 ),
 
----------- R5: 上年结转(t) = 结转下年度继续办理(t-1), per applicant column
-r5 as (
-    select
-        'R5' as rule_id,
-        pairs.report_id,
-        pairs.related_report_id,
-        carried_over.column_code as instance_key,
-        '表三 二、上年结转 ' || carried_over.column_code || ' = ' || carried_over.value_or_zero
-            || ' but last year''s 四、结转下年度继续办理 = ' || carried_forward.value_or_zero as message,
-        [
-            {'cell_report_id': pairs.report_id, 'table_code': 't3_applications', 'row_code': 'carried_over',
-             'column_code': carried_over.column_code},
-            {'cell_report_id': pairs.related_report_id, 'table_code': 't3_applications', 'row_code': 'carried_forward',
-             'column_code': carried_over.column_code}
-        ] as cells
-    from pairs
-    inner join figures as carried_over
-        on carried_over.report_id = pairs.report_id
-        and carried_over.table_code = 't3_applications'
-        and carried_over.row_code = 'carried_over'
-    inner join figures as carried_forward
-        on carried_forward.report_id = pairs.related_report_id
-        and carried_forward.table_code = 't3_applications'
-        and carried_forward.row_code = 'carried_forward'
-        and carried_forward.column_code = carried_over.column_code
-    where pairs.template in (select template from rule_templates where rule_id = 'R5')
-        and pairs.related_template in (select template from rule_templates where rule_id = 'R5')
-        and carried_over.value_or_zero <> carried_forward.value_or_zero
-),
-
----------- R6 (rules.csv: the 2021 template both years): 现行有效件数(t) = 现行有效件数(t-1) + 本年制发件数(t) - 本年废止件数(t)
-r6 as (
-    select
-        'R6' as rule_id,
-        pairs.report_id,
-        pairs.related_report_id,
-        this_year.row_code as instance_key,
-        '表二 ' || this_year.row_code || ' 现行有效件数 = ' || this_year.in_force || ' but last year''s '
-            || last_year.in_force || ' + 本年制发 ' || this_year.issued || ' - 本年废止 ' || this_year.repealed
-            || ' = ' || (last_year.in_force + this_year.issued - this_year.repealed) as message,
-        [
-            {'cell_report_id': pairs.report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'in_force'},
-            {'cell_report_id': pairs.report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'issued'},
-            {'cell_report_id': pairs.report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'repealed'},
-            {'cell_report_id': pairs.related_report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'in_force'}
-        ] as cells
-    from pairs
-    inner join t2 as this_year on this_year.report_id = pairs.report_id
-    inner join t2 as last_year
-        on last_year.report_id = pairs.related_report_id
-        and last_year.row_code = this_year.row_code
-    where pairs.template in (select template from rule_templates where rule_id = 'R6')
-        and pairs.related_template in (select template from rule_templates where rule_id = 'R6')
-        and this_year.row_code in ('regulations', 'normative_documents')
-        and this_year.in_force <> last_year.in_force + this_year.issued - this_year.repealed
-),
-
----------- R7 (rules.csv: the 2019 template both years): 上一年项目数量(t) = 上一年项目数量(t-1) + 本年增/减(t-1)
-r7 as (
-    select
-        'R7' as rule_id,
-        pairs.report_id,
-        pairs.related_report_id,
-        this_year.row_code as instance_key,
-        '表二 ' || this_year.row_code || ' 上一年项目数量 = ' || this_year.prior_year_items || ' but last year''s '
-            || last_year.prior_year_items || ' + 本年增/减 ' || last_year.change
-            || ' = ' || (last_year.prior_year_items + last_year.change) as message,
-        [
-            {'cell_report_id': pairs.report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'prior_year_items'},
-            {'cell_report_id': pairs.related_report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'prior_year_items'},
-            {'cell_report_id': pairs.related_report_id, 'table_code': 't2_proactive', 'row_code': this_year.row_code,
-             'column_code': 'change'}
-        ] as cells
-    from pairs
-    inner join t2 as this_year on this_year.report_id = pairs.report_id
-    inner join t2 as last_year
-        on last_year.report_id = pairs.related_report_id
-        and last_year.row_code = this_year.row_code
-    where pairs.template in (select template from rule_templates where rule_id = 'R7')
-        and pairs.related_template in (select template from rule_templates where rule_id = 'R7')
-        and this_year.row_code in ('administrative_licensing', 'other_external_services', 'administrative_penalty',
-                                   'administrative_coercion', 'administrative_fees')
-        and this_year.prior_year_items <> last_year.prior_year_items + last_year.change
-),
-
-instances as (
-    select * from r5
-    union all
-    select * from r6
-    union all
-    select * from r7
-),
-
-cells as (
+broken as (
+    -- the bounds the catalogue's relation and tolerance give (nianbao.rules.bounds)
     select
         md5(rule_id || '|' || report_id || '|' || related_report_id || '|' || instance_key) as failure_id,
         rule_id,
         report_id,
         related_report_id,
-        message,
-        unnest(cells, recursive := true)
-    from instances
+        instance_id,
+        replace(
+            replace(message_template, '{lhs}', {{ rule_number('lhs_value') }}), '{rhs}', {{ rule_number('rhs_value') }}
+        ) as message_with_sums
+    from sums
+    where not ({{ rule_holds('lhs_value - rhs_value', 'lower_bound', 'upper_bound') }})
+),
+
+broken_cells as (
+    select
+        broken.*,
+        read.cell_report_id,
+        read.table_code,
+        read.row_code,
+        read.column_code,
+        read.term,
+        read.value_or_zero
+    from broken
+    inner join read
+        on broken.report_id = read.report_id
+        and broken.related_report_id = read.related_report_id
+        and broken.instance_id = read.instance_id
+),
+
+term_values as (
+    -- each term's value, for the message's {<term>} (a `prefix*` term names several cells: none)
+    select
+        failure_id,
+        any_value(message_with_sums) as message_with_sums,
+        map_from_entries(
+            list_distinct(
+                list(('{' || term || '}', {{ rule_number('value_or_zero') }})) filter (where not ends_with(term, '*'))
+            )
+        ) as term_values
+    from broken_cells
+    group by failure_id
+),
+
+messages as (
+    select
+        failure_id,
+        {{ rule_message('message_with_sums', 'term_values') }} as message
+    from term_values
 ),
 
 final as (
     select
-        cells.failure_id,
-        cells.rule_id,
-        cells.report_id,
-        cells.related_report_id,
-        cells.message,
-        cells.cell_report_id,
-        cells.table_code,
-        cells.row_code,
-        cells.column_code,
+        broken_cells.failure_id,
+        broken_cells.rule_id,
+        broken_cells.report_id,
+        broken_cells.related_report_id,
+        messages.message,
+        broken_cells.cell_report_id,
+        broken_cells.table_code,
+        broken_cells.row_code,
+        broken_cells.column_code,
         figures.value,
         figures.page,
         figures.table_index,
@@ -173,12 +153,13 @@ final as (
         figures.column_index,
         figures.char_start,
         figures.char_end
-    from cells
+    from broken_cells
+    inner join messages on broken_cells.failure_id = messages.failure_id
     left join figures
-        on figures.report_id = cells.cell_report_id
-        and figures.table_code = cells.table_code
-        and figures.row_code = cells.row_code
-        and figures.column_code = cells.column_code
+        on broken_cells.cell_report_id = figures.report_id
+        and broken_cells.table_code = figures.table_code
+        and broken_cells.row_code = figures.row_code
+        and broken_cells.column_code = figures.column_code
 )
 
 select * from final

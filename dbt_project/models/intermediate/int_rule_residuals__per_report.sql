@@ -3,7 +3,8 @@
 -- evaluate: lhs and rhs sums, residual = lhs - rhs, and whether it holds within the instance's bounds. No rule is
 -- written here: the instances, their cells, bounds and messages are rows of the catalogue. The evaluation is
 -- nianbao.rules.evaluate's: a blank cell counts 0, an instance whose cells are all blank or absent is not
--- evaluated (evaluated_when each_side: one whose lhs or rhs has no printed cell), a local pre-2019 form gets only
+-- evaluated (evaluated_when each_side: one whose lhs or rhs has no printed cell; every_cell: one with a cell
+-- absent), a local pre-2019 form gets only
 -- the instances across tables (spans_tables); and, as the extractor's findings, a broken instance is not reported
 -- when a cell it reads is blank or absent because its row was left out as doubtful (`is_reported`).
 {{ config(materialized='table') }}
@@ -36,8 +37,8 @@ sums as (
         relations.severity,
         relations.evaluated_when,
         relations.message as message_template,
-        coalesce(sum(cells.value) filter (where relations.side = 'lhs'), 0) as lhs_value,
-        coalesce(sum(cells.value) filter (where relations.side = 'rhs'), 0) as rhs_value
+        {{ rule_side_sum('relations.side', 'relations.sign', 'cells.value', 'lhs') }} as lhs_value,
+        {{ rule_side_sum('relations.side', 'relations.sign', 'cells.value', 'rhs') }} as rhs_value
     from reports
     inner join cells on reports.report_id = cells.report_id
     inner join relations
@@ -47,21 +48,15 @@ sums as (
         and cells.column_code = relations.column_code
     where relations.spans_tables or reports.is_local_form is not true
     group by all
-    having
-        case relations.evaluated_when
-            when 'each_side' then count(*) filter (where relations.side = 'lhs') > 0
-                and count(*) filter (where relations.side = 'rhs') > 0
-            else count(cells.value) > 0
-        end
+    having {{ rule_is_decided('relations.evaluated_when', 'relations.side', 'cells.value', 'relations.n_cells') }}
 ),
 
 evaluated as (
     select
         *,
         lhs_value - rhs_value as residual,
-        -- the bounds the catalogue's relation and tolerance give (nianbao.rules.bounds); 1e-9: float noise
-        (lower_bound is null or lhs_value - rhs_value >= lower_bound - 1e-9)
-        and (upper_bound is null or lhs_value - rhs_value <= upper_bound + 1e-9) as holds
+        -- the bounds the catalogue's relation and tolerance give (nianbao.rules.bounds)
+        {{ rule_holds('lhs_value - rhs_value', 'lower_bound', 'upper_bound') }} as holds
     from sums
 ),
 

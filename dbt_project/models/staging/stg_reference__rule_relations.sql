@@ -1,5 +1,6 @@
 -- One row per template, rule instance, side and cell of the compiled rule catalogue (nianbao.rules), with the
--- rule's severity from rules.csv.
+-- rule's severity from rules.csv: the rules decided on one report (the cross-report ones, R5-R7, are
+-- stg_reference__cross_report_relations).
 with source as (
     select * from {{ source('raw', 'rule_relations') }}
 ),
@@ -24,11 +25,14 @@ final as (
         rules.severity,
         source.side,
         source.cell_seq,
+        source.n_cells,
+        source.sign,
         source.table_code,
         source.row_code,
         source.column_code
     from source
     left join rules on source.rule_id = rules.rule_id
+    where source.related_template is null
 )
 
 select * from final
