@@ -53,8 +53,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         )
         self._engines[shard] = engine
         while len(self._engines) > ENGINES:
-            old, evicted = self._engines.popitem(last=False)
-            self._checkpoint_now(old, evicted)
+            _, evicted = self._engines.popitem(last=False)
+            self._checkpoint_now(evicted)
             evicted.dispose()
         return engine
 
@@ -84,10 +84,10 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             self._pending.pop(shard, None)
             engine = self._engines.get(shard)
             if engine is not None:
-                self._checkpoint_now(shard, engine)
+                self._checkpoint_now(engine)
 
     @staticmethod
-    def _checkpoint_now(_shard: str, engine: Engine) -> None:
+    def _checkpoint_now(engine: Engine) -> None:
         try:
             with engine.connect() as conn:
                 conn.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))
@@ -100,8 +100,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 timer.cancel()
             self._pending.clear()
             while self._engines:
-                shard, engine = self._engines.popitem(last=False)
-                self._checkpoint_now(shard, engine)
+                _, engine = self._engines.popitem(last=False)
+                self._checkpoint_now(engine)
                 engine.dispose()
         super().dispose()
 
