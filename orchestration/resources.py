@@ -52,6 +52,13 @@ class DbtCli(DbtCliResource):
         return None
 
 
+def pipeline_dbt() -> str:
+    """The dbt executable of the pipeline's dbt step: `nianbao-dbt` (orchestration/dbt_client.py: the run's early dbt
+    when one listens, else the plain dbt), or the plain dbt when the project is not installed with its scripts."""
+    client = Path(sys.executable).parent / "nianbao-dbt"
+    return str(client) if client.exists() else dbt_executable()
+
+
 def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefinition]:
     """Resource instances for the current environment (reads settings when called)."""
     return {
@@ -59,7 +66,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource | dg.ResourceDefiniti
         "dbt": DbtCli(
             project_dir=str(settings.DBT_PROJECT_DIR),
             profiles_dir=str(settings.DBT_PROJECT_DIR),
-            dbt_executable=dbt_executable(),
+            dbt_executable=pipeline_dbt(),
         ),
         "settings": nianbao_settings(),  # the assets' paths and limits (assets never import orchestration)
         # one run at a time per NIANBAO_HOME, dead runs reclaimed; under Celery the launching process holds it

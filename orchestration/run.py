@@ -198,12 +198,22 @@ def main(argv: list[str] | None = None) -> int:
 
         return guard.supervise([sys.executable, "-m", "orchestration.run", "--child", *argv])
     from expectations import service
+    from orchestration import dbt_warm
 
     service.start()  # GX imports in its own process while this one loads Dagster and runs the first stages
+    early_dbt(dbt_warm)  # so does dbt, which parses the project too
     try:
         return child_run(args)
     finally:
+        dbt_warm.stop()
         service.stop()
+
+
+def early_dbt(dbt_warm) -> None:
+    """Start the early dbt with the environment the dbt step gives dbt (assets/dbt.py: the warehouse the resource
+    opens, the raw dir as an absolute path)."""
+    env = {"NIANBAO_WAREHOUSE_PATH": lake.database(), "NIANBAO_RAW_DIR": str(settings.raw_dir())}
+    dbt_warm.start(settings.dbt_target_dir(), env)
 
 
 def child_run(args: argparse.Namespace) -> int:
