@@ -10,6 +10,10 @@ older runs read them as before.
 One thing the per-event close did besides: as the database's last connection it checkpointed the write-ahead log
 into the database file, and the UI's live view of a run (a watchdog on that file) woke up. With the connection kept
 open, a PASSIVE checkpoint runs at most CHECKPOINT_S after a commit instead, so the live view lags by that at most.
+
+The connections commit with `synchronous=NORMAL` (~1 ms of ~4 an event): in WAL mode a commit then waits for no
+fsync, only checkpoints do. A crash of the process loses nothing; a crash of the machine (power, kernel) can lose
+the last events before the crash, never the database's consistency.
 """
 
 import threading
@@ -21,11 +25,16 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventL
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
 from dagster._serdes import ConfigurableClassData
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 
 ENGINES = 16  # databases kept open: the index, the runs being written or watched
 CHECKPOINT_S = 0.5  # the longest a committed event waits before the database file (and a live UI) sees it
+
+
+def _commit_without_fsync(dbapi_connection, _record) -> None:
+    """Each new connection of an engine commits without waiting for an fsync (WAL mode: see the module's docstring)."""
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
@@ -51,6 +60,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             max_overflow=4,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         )
+        event.listen(engine, "connect", _commit_without_fsync)
         self._engines[shard] = engine
         while len(self._engines) > ENGINES:
             _, evicted = self._engines.popitem(last=False)

@@ -69,3 +69,26 @@ def test_a_committed_event_reaches_the_database_file_within_the_checkpoint_delay
         instance.report_engine_event("one more event", instance.get_run_by_id(run_id))
         time.sleep(dagster_storage.CHECKPOINT_S * 3)
         assert db.stat().st_mtime_ns > before
+
+
+def test_events_commit_without_fsync_and_survive_a_killed_process(home):
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        run_id = events_job.execute_in_process(instance=instance).run_id
+        with storage._connect(run_id) as conn:  # the pooled connection a run's events are written on
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL: no fsync per commit
+    # a process that writes events and dies without closing anything (os._exit, as a killed run): nothing lost
+    code = textwrap.dedent(
+        f"""
+        import os, dagster as dg
+        instance = dg.DagsterInstance.get()
+        run = instance.get_run_by_id({run_id!r})
+        for i in range(25):
+            instance.report_engine_event(f"after the run {{i}}", run)
+        os._exit(0)
+        """
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    with dg.DagsterInstance.get() as instance:
+        messages = [e.dagster_event.message or "" for e in instance.all_logs(run_id) if e.dagster_event]
+    assert [m for m in messages if m.startswith("after the run")] == [f"after the run {i}" for i in range(25)]
