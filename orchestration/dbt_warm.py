@@ -8,6 +8,7 @@ profile's env_var() calls), or a project file changed since, dbt parses again as
 `python -m orchestration.dbt_warm FD TARGET_ROOT` is the process; the run's entry point calls start() and stop().
 """
 
+import importlib
 import json
 import os
 import re
@@ -25,6 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = ROOT / "dbt_project"
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's parse cache (assets/dbt_output.py keeps the last one)
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+# what a build imports that a parse does not, imported while waiting: DuckDB's Python side imports numpy, pyarrow and
+# pandas the first time a Python model hands it a relation (dim_regions), dbt-duckdb's materialize imports pyarrow
+WARM_IMPORTS = ("numpy", "pyarrow", "pandas")
 IDLE_CHECK_S = 1.0  # how often the waiting process checks that the run that started it is alive
 
 
@@ -126,6 +130,11 @@ class Parsed:
         self.manifest = result.result if result.success else None
         read = set(getattr(self.manifest, "env_vars", {}) or {}) | profile_env_vars(self.project)
         self.env = {k: os.environ.get(k) for k in read}
+        for name in WARM_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except ImportError:  # the build then does without it, or fails as it would have
+                pass
 
     def usable_for(self, env: dict, cwd: str) -> bool:
         """True when the command's environment and directory are the parse's and no project file changed since."""

@@ -36,11 +36,8 @@ def model(dbt, session):
                 place.name if place.level == "county" else None,
             )
         )
-    # a DuckDB relation, not a pandas frame: importing pandas would cost the dbt process about a second every run
-    values = ",\n".join("(" + ", ".join(_literal(v) for v in row) + ")" for row in rows)
-    return session.sql(f"select * from (values {values}) as regions({', '.join(COLUMNS)})")
-
-
-def _literal(value: str | None) -> str:
-    """A SQL string literal (or null)."""
-    return "null" if value is None else "'" + value.replace("'", "''") + "'"
+    # a DuckDB relation, not a pandas frame: importing pandas would cost the dbt process about a second every run;
+    # the columns go in as list parameters (a VALUES literal of 3,000 rows took DuckDB ~0.3 s to parse, twice)
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    selected = ", ".join(f"unnest(${i}::varchar[]) as {name}" for i, name in enumerate(COLUMNS, start=1))
+    return session.sql(f"select {selected}", params=columns)
