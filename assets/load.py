@@ -10,7 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets import table_metadata
 from assets.resources import NianbaoSettings
-from nianbao import batch, frames
+from nianbao import batch, frames, listing
 
 RAW_TABLES = ("documents", "reports", "figures", "findings", "quarantine", "rules", "extraction_checks")
 GRAINS = {
@@ -45,10 +45,12 @@ def prepare(conn, memory_limit: str = "1GB") -> None:
             conn.execute(f'alter table raw.{t} add column if not exists "{column}" {frames.duckdb_type(dtype)}')
 
 
-def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
-    """Replace raw.scan with the files under the raw dir now (one transaction)."""
-    columns = ("path", "sha256", "size", "path_hex", "error_kind", "error_message", "scan_seq", "stat_key")
-    scan = pl.DataFrame(
+SCAN_COLUMNS = ("path", "sha256", "size", "path_hex", "error_kind", "error_message", "scan_seq", "stat_key")
+
+
+def scan_frame(files: list[batch.RawFile], first_seq: int = 0) -> pl.DataFrame:
+    """raw.scan rows of some entries, numbered in order from first_seq (scanned_at apart)."""
+    return pl.DataFrame(
         {
             "path": [f.path for f in files],
             "sha256": [f.sha256 for f in files],
@@ -56,11 +58,16 @@ def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
             "path_hex": [f.path_hex for f in files],
             "error_kind": [f.error_kind for f in files],
             "error_message": [batch.clean_text(f.error_message) for f in files],
-            "scan_seq": range(len(files)),
+            "scan_seq": range(first_seq, first_seq + len(files)),
             "stat_key": [f.stat_key or None for f in files],
         },
-        schema={k: frames.SCAN[k] for k in columns},
+        schema={k: frames.SCAN[k] for k in SCAN_COLUMNS},
     )
+
+
+def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
+    """Replace raw.scan with the files under the raw dir now (one transaction): a full scan."""
+    scan = scan_frame(files)
     conn.execute("begin transaction")
     try:
         conn.execute("delete from raw.scan")
@@ -71,6 +78,56 @@ def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
     except Exception:
         conn.execute("rollback")
         raise
+
+
+def changed_paths(conn, files: listing.Listing) -> list[str]:
+    """The listed files to read: new, or changed since the last scan (no raw.scan row of their path holds a hash
+    taken under their stat key). In discovery's order."""
+    conn.register("listed_files", files.files)
+    try:
+        rows = conn.execute(
+            """select l.path from listed_files l anti join
+                (select path, stat_key from raw.scan where error_kind is null and stat_key is not null) s
+              on s.path = l.path and s.stat_key = l.stat_key"""
+        ).fetchall()
+    finally:
+        conn.unregister("listed_files")
+    return sorted((r[0] for r in rows), key=listing.discovery_order)
+
+
+def update_scan(conn, files: listing.Listing, read: list[batch.RawFile], now: dt.datetime) -> dict[str, int]:
+    """raw.scan made the listed files (one transaction): rows of paths no longer listed and of the files read again
+    are deleted, the files read (`read`) are inserted after the last scan_seq with scanned_at `now`; the rows of
+    unchanged files stay as they are. Returns the counts of rows deleted and inserted."""
+    frame = scan_frame(read)
+    conn.execute("begin transaction")
+    try:
+        conn.register("listed_files", files.files)
+        conn.register("scan_frame", frame.with_columns(scanned_at=pl.lit(now, frames.UTC_TS)).to_arrow())
+        deleted = conn.execute(
+            """delete from raw.scan where path in (select path from scan_frame)
+               or not exists (select 1 from listed_files l where l.path = raw.scan.path)"""
+        ).fetchone()[0]
+        first = conn.execute("select coalesce(max(scan_seq) + 1, 0) from raw.scan").fetchone()[0]
+        conn.execute(
+            "insert into raw.scan by name select * replace (scan_seq + $first as scan_seq) from scan_frame",
+            {"first": first},
+        )
+        conn.unregister("scan_frame")
+        conn.unregister("listed_files")
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    return {"deleted": deleted, "inserted": frame.height}
+
+
+def scan_counts(conn) -> dict[str, int]:
+    """Entries, distinct contents, bytes and problem entries of raw.scan."""
+    files, contents, size, problems = conn.execute(
+        "select count(*), count(distinct sha256), coalesce(sum(size), 0), count(error_kind) from raw.scan"
+    ).fetchone()
+    return {"files": files, "distinct_contents": contents, "bytes": int(size), "problem_entries": problems}
 
 
 def known_hashes(conn, full_refresh: bool = False) -> dict[str, str]:
@@ -92,6 +149,26 @@ def read_scan(conn) -> list[batch.RawFile]:
         batch.RawFile(path, sha, size, os.fsdecode(bytes.fromhex(hexed)) if hexed else "", kind, message)
         for path, sha, size, hexed, kind, message in rows
     ]
+
+
+def scan_to_parse(conn, parser_version: str) -> tuple[list[batch.RawFile], int]:
+    """The entries of the last ingest whose content is not yet extracted with this parser version (a run failure
+    does not count), every path of such a content, and the entries discovery could not read (recorded afresh on
+    every run), in scan order; and the number of entries in the scan. A join in the warehouse: the plan of a run
+    over a national scan reads only what it parses."""
+    rows = conn.execute(
+        f"""select path, sha256, size, path_hex, error_kind, error_message from raw.scan s
+        where s.error_kind is not null or not exists (select 1 from raw.documents d
+            where d.sha256 = s.sha256 and d.parser_version = ? and coalesce(d.error_kind, '') not in ({TRANSIENT_SQL}))
+        order by scan_seq""",
+        [parser_version],
+    ).fetchall()
+    total = conn.execute("select count(*) from raw.scan").fetchone()[0]
+    files = [
+        batch.RawFile(path, sha, size, os.fsdecode(bytes.fromhex(hexed)) if hexed else "", kind, message)
+        for path, sha, size, hexed, kind, message in rows
+    ]
+    return files, total
 
 
 def known_contents(conn, parser_version: str) -> set[str]:
@@ -230,15 +307,17 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
             and sha256 in (select sha256 from raw.documents where parser_version = $v)""",
             {"v": parser_version},
         )
+        # (the scan's rows with no documents row first: the latest outcome is then ranked for their contents only)
         added = conn.execute(
             """insert into raw.documents by name
+            with fresh as (select s.sha256, s.path, s.size, s.path_hex from raw.scan s
+                           where not exists (select 1 from raw.documents x where x.sha256 = s.sha256 and x.path = s.path))
             select s.sha256, s.path, s.size, d.format, d.parser_version, d.status, d.error_kind, d.error_message,
                    d.extracted_at, $at as seen_at, true as is_current, s.path_hex, $at as loaded_at
-            from raw.scan s
-            join (select * from raw.documents where parser_version = $v
+            from fresh s
+            join (select * from raw.documents where parser_version = $v and sha256 in (select sha256 from fresh)
                   qualify row_number() over (partition by sha256 order by extracted_at desc, path) = 1) d
-              using (sha256)
-            where not exists (select 1 from raw.documents x where x.sha256 = s.sha256 and x.path = s.path)""",
+              using (sha256)""",
             params,
         ).fetchone()[0]
         conn.execute(
