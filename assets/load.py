@@ -307,11 +307,17 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
             and sha256 in (select sha256 from raw.documents where parser_version = $v)""",
             {"v": parser_version},
         )
-        # (the scan's rows with no documents row first: the latest outcome is then ranked for their contents only)
+        # raw.scan against raw.documents once (by path and content): what is new, gone, back or seen
+        conn.execute(
+            """create or replace temp table scan_match as
+            select d.rowid as doc_row, d.is_current, s.rowid as scan_row
+            from raw.scan s full outer join raw.documents d on d.sha256 = s.sha256 and d.path = s.path"""
+        )
+        # the scan's rows with no documents row: the latest outcome of their contents is ranked for them only
         added = conn.execute(
             """insert into raw.documents by name
-            with fresh as (select s.sha256, s.path, s.size, s.path_hex from raw.scan s
-                           where not exists (select 1 from raw.documents x where x.sha256 = s.sha256 and x.path = s.path))
+            with fresh as (select sha256, path, size, path_hex from raw.scan
+                           where rowid in (select scan_row from scan_match where doc_row is null))
             select s.sha256, s.path, s.size, d.format, d.parser_version, d.status, d.error_kind, d.error_message,
                    d.extracted_at, $at as seen_at, true as is_current, s.path_hex, $at as loaded_at
             from fresh s
@@ -330,14 +336,21 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
             {"at": loaded_at},
         )
         gone = conn.execute(
-            f"update raw.documents set is_current = false, loaded_at = $at where is_current and not {IN_SCAN}",
+            """update raw.documents set is_current = false, loaded_at = $at
+            where rowid in (select doc_row from scan_match where scan_row is null and is_current)""",
             {"at": loaded_at},
         ).fetchone()[0]
         back = conn.execute(
-            f"update raw.documents set is_current = true, loaded_at = $at where not is_current and {IN_SCAN}",
+            """update raw.documents set is_current = true, loaded_at = $at
+            where rowid in (select doc_row from scan_match where scan_row is not null and not is_current)""",
             {"at": loaded_at},
         ).fetchone()[0]
-        conn.execute(f"update raw.documents set seen_at = $at where {IN_SCAN}", {"at": loaded_at})
+        conn.execute(
+            """update raw.documents set seen_at = $at
+            where rowid in (select doc_row from scan_match where scan_row is not null and doc_row is not null)""",
+            {"at": loaded_at},
+        )
+        conn.execute("drop table scan_match")
         for table, rows in (("rules", frames.rules_frame()), ("rule_relations", frames.rule_relations_frame())):
             conn.execute(f"delete from raw.{table}")
             conn.register("rules_frame", rows.to_arrow())

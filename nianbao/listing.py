@@ -10,6 +10,7 @@ discovery, which records each such entry as a problem.
 
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,30 +42,49 @@ def discovery_order(path: str) -> str:
 
 def list_files(raw_dir: str | os.PathLike) -> Listing | None:
     """The regular files under raw_dir as find(1) lists them, or None when that listing is not what discovery.walk
-    would find (see the module's docstring): the caller then walks."""
+    would find (see the module's docstring): the caller then walks. The listing is parsed as find writes it."""
     root = str(Path(raw_dir))
     if not os.path.isdir(root):
         return None
-    proc = subprocess.run(["find", "-H", os.fsencode(root), *FIND], capture_output=True, check=False)
-    if proc.returncode != 0 or proc.stderr:
-        return None  # an unreadable folder, an entry gone while listed …: discovery records what it meets
-    try:
-        text = proc.stdout.decode("utf-8")
-    except UnicodeDecodeError:
-        return None  # a name that is not UTF-8: discovery keeps its bytes (path_hex)
     paths: list[str] = []
     keys: list[str] = []
-    for record in text.split("\0"):
-        if not record:
-            continue
-        kind, key, path = record.split("\t", 2)
-        if kind == "f":
-            paths.append(path)
-            keys.append(key)
-        elif kind != "d":
-            return None  # a symlink, a FIFO, a socket, a device: discovery records it
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(["find", "-H", os.fsencode(root), *FIND], stdout=subprocess.PIPE, stderr=errors)
+        complete = False
+        try:
+            complete = _parse(proc.stdout, paths, keys)
+        finally:
+            if not complete:  # no need to list the rest
+                proc.kill()
+            proc.stdout.close()
+            code = proc.wait()
+        errors.seek(0)
+        if not complete or code != 0 or errors.read(1):
+            return None  # an odd entry, an unreadable folder, an entry gone while listed: discovery records them
     table = pa.table({"path": pa.array(paths, pa.string()), "stat_key": pa.array(keys, pa.string())})
     if len(paths) and pc.max(pc.binary_length(table["path"])).as_py() >= discovery.PATH_MAX:
         return None  # discovery records a path too long for the readers as a problem
     key = pc.replace_substring_regex(table["stat_key"], pattern=_NS[0], replacement=_NS[1])
     return Listing(root, table.set_column(1, "stat_key", key))
+
+
+def _parse(stream, paths: list[str], keys: list[str]) -> bool:
+    """Append find's records (FIND) to paths and keys as they arrive; False at the first one discovery must see (not
+    a regular file or a folder, or a name that is not UTF-8)."""
+    rest = b""
+    while chunk := stream.read1(1 << 20):
+        head, _, rest = (rest + chunk).rpartition(b"\0")
+        if not head:
+            continue
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError:
+            return False  # a name that is not UTF-8: discovery keeps its bytes (path_hex)
+        for record in text.split("\0"):
+            kind, key, path = record.split("\t", 2)
+            if kind == "f":
+                paths.append(path)
+                keys.append(key)
+            elif kind != "d":
+                return False  # a symlink, a FIFO, a socket, a device: discovery records it
+    return not rest
