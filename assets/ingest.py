@@ -32,8 +32,9 @@ def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     with duckdb.get_connection() as conn:
         load.prepare(conn, settings.duckdb_memory_limit)
         if listed is not None:
-            files = batch.scan_files(root, load.changed_paths(conn, listed))
-            written = load.update_scan(conn, listed, files, t0)
+            to_read, gone = load.scan_changes(conn, listed)
+            files = batch.scan_files(root, to_read)
+            written = load.update_scan(conn, gone, files, t0)
             how = "listed by find"
         else:  # a full walk: odd entries to record, or `make rebuild` (every file read again)
             known = load.known_hashes(conn, settings.full_refresh)  # files unchanged since the last scan: not read

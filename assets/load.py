@@ -6,6 +6,7 @@ import os
 
 import dagster as dg
 import polars as pl
+import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
 from assets import table_metadata
@@ -80,33 +81,34 @@ def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
         raise
 
 
-def changed_paths(conn, files: listing.Listing) -> list[str]:
-    """The listed files to read: new, or changed since the last scan (no raw.scan row of their path holds a hash
-    taken under their stat key). In discovery's order."""
+def scan_changes(conn, files: listing.Listing) -> tuple[list[str], list[str]]:
+    """The listed files against raw.scan in one join: the files to read (new, or changed since the last scan: no row
+    of their path holds a hash taken under their stat key), in discovery's order, and the paths of the rows no
+    longer listed (gone, or problems discovery recorded that are no longer there)."""
     conn.register("listed_files", files.files)
     try:
         rows = conn.execute(
-            """select l.path from listed_files l anti join
-                (select path, stat_key from raw.scan where error_kind is null and stat_key is not null) s
-              on s.path = l.path and s.stat_key = l.stat_key"""
+            """select l.path, s.path from listed_files l full outer join raw.scan s on s.path = l.path
+            where l.path is null or s.path is null or s.error_kind is not null
+               or s.stat_key is distinct from l.stat_key"""
         ).fetchall()
     finally:
         conn.unregister("listed_files")
-    return sorted((r[0] for r in rows), key=listing.discovery_order)
+    to_read = sorted((listed for listed, _ in rows if listed is not None), key=listing.discovery_order)
+    return to_read, [scanned for listed, scanned in rows if listed is None]
 
 
-def update_scan(conn, files: listing.Listing, read: list[batch.RawFile], now: dt.datetime) -> dict[str, int]:
-    """raw.scan made the listed files (one transaction): rows of paths no longer listed and of the files read again
-    are deleted, the files read (`read`) are inserted after the last scan_seq with scanned_at `now`; the rows of
+def update_scan(conn, gone: list[str], read: list[batch.RawFile], now: dt.datetime) -> dict[str, int]:
+    """raw.scan brought up to date (one transaction): the rows of `gone` paths and of the files read again are
+    deleted, the files read (`read`) are inserted after the last scan_seq with scanned_at `now`; the rows of
     unchanged files stay as they are. Returns the counts of rows deleted and inserted."""
     frame = scan_frame(read)
     conn.execute("begin transaction")
     try:
-        conn.register("listed_files", files.files)
         conn.register("scan_frame", frame.with_columns(scanned_at=pl.lit(now, frames.UTC_TS)).to_arrow())
+        conn.register("gone_paths", pa.table({"path": pa.array(gone, pa.string())}))
         deleted = conn.execute(
-            """delete from raw.scan where path in (select path from scan_frame)
-               or not exists (select 1 from listed_files l where l.path = raw.scan.path)"""
+            "delete from raw.scan where path in (select path from scan_frame union all select path from gone_paths)"
         ).fetchone()[0]
         first = conn.execute("select coalesce(max(scan_seq) + 1, 0) from raw.scan").fetchone()[0]
         conn.execute(
@@ -114,7 +116,7 @@ def update_scan(conn, files: listing.Listing, read: list[batch.RawFile], now: dt
             {"first": first},
         )
         conn.unregister("scan_frame")
-        conn.unregister("listed_files")
+        conn.unregister("gone_paths")
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")

@@ -68,8 +68,9 @@ def ingest(conn, raw, now) -> list[batch.RawFile]:
     from nianbao import listing
 
     listed = listing.list_files(raw)
-    files = batch.scan_files(raw, load.changed_paths(conn, listed))
-    load.update_scan(conn, listed, files, now)
+    to_read, gone = load.scan_changes(conn, listed)
+    files = batch.scan_files(raw, to_read)
+    load.update_scan(conn, gone, files, now)
     return files
 
 
@@ -154,3 +155,26 @@ def test_a_hard_link_is_read_once_and_keeps_its_stat_key(tmp_path, monkeypatch):
     first = batch.scan(tmp_path)
     assert len(reads) == 1 and [bool(f.stat_key) for f in first] == [True, True]
     assert batch.scan(tmp_path, known_of(first)) == first and len(reads) == 1
+
+
+def test_a_problem_entry_gone_leaves_raw_scan_when_the_listing_takes_over(tmp_path):
+    """A FIFO makes the ingest walk (the walk records it); once it is gone, find's listing serves and drops its row."""
+    import datetime as dt
+
+    import duckdb
+
+    from assets import load
+    from nianbao import listing
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("甲\n", encoding="utf-8")
+    os.mkfifo(raw / "pipe")
+    assert listing.list_files(raw) is None  # the walk records the FIFO
+    conn = duckdb.connect()
+    load.prepare(conn)
+    load.write_scan(conn, batch.scan(raw), dt.datetime.now(dt.UTC))
+    assert conn.execute("select count(*), count(error_kind) from raw.scan").fetchone() == (2, 1)
+    (raw / "pipe").unlink()
+    assert ingest(conn, raw, dt.datetime.now(dt.UTC)) == []  # a.txt is known: nothing read
+    assert conn.execute("select path, error_kind from raw.scan").fetchall() == [(f"{raw}/a.txt", None)]
