@@ -29,10 +29,12 @@ def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     t0 = dt.datetime.now(dt.UTC)
     # find(1) lists the raw dir; only files new or changed since the last scan are read, and only their rows written
     listed = None if settings.full_refresh else listing.list_files(root)
+    walked = listed is None
     with duckdb.get_connection() as conn:
         load.prepare(conn, settings.duckdb_memory_limit)
-        if listed is not None:
+        if not walked:
             to_read, gone = load.scan_changes(conn, listed)
+            del listed  # (a national listing: not kept while the files are read)
             files = batch.scan_files(root, to_read)
             written = load.update_scan(conn, gone, files, t0)
             how = "listed by find"
@@ -57,7 +59,7 @@ def raw_documents(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             **counts,
             "read": hashed,
             "rows_written": written["inserted"],
-            "full_walk": listed is None,
+            "full_walk": walked,
             "seconds": round(seconds, 1),
             **scan,
         }
