@@ -46,13 +46,13 @@ def report_extractions(
     Path(settings.home).mkdir(parents=True, exist_ok=True)  # the warehouse file's folder
     with duckdb.get_connection() as conn:
         load.prepare(conn, settings.duckdb_memory_limit)
-        files = load.read_scan(conn)
-        plan = batch.plan(files, load.known_contents(conn, version))
-        todo = {f.sha256 for f in plan.to_parse}
-        by_sha = batch.files_by_content(f for f in files if f.sha256 in todo)
-        del files, todo
+        files, total = load.scan_to_parse(conn, version)  # the new contents' files only (the join is in SQL)
+        plan = batch.plan(files, ())  # one path per content parses it
+        by_sha = batch.files_by_content(files)
+        cached = total - len(plan.to_parse)  # files of known contents, and further paths of the new ones
+        del files
         context.log.info(
-            f"extract: {len(plan.to_parse):,} contents to parse, {len(plan.cached):,} files cached, "
+            f"extract: {len(plan.to_parse):,} contents to parse, {cached:,} files cached, "
             f"chunks of {size:,} (parser {version})"
         )
         progress = Progress(len(plan.to_parse))
@@ -94,8 +94,8 @@ def report_extractions(
     return dg.MaterializeResult(
         metadata={
             "parser_version": version,
-            "files": len(plan.to_parse) + len(plan.cached),
-            "cached": len(plan.cached),
+            "files": total,
+            "cached": cached,
             **counts,
             "chunk_size": size,
             "seconds": round(seconds, 1),

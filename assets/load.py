@@ -6,11 +6,12 @@ import os
 
 import dagster as dg
 import polars as pl
+import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
 from assets import table_metadata
 from assets.resources import NianbaoSettings
-from nianbao import batch, frames
+from nianbao import batch, frames, listing
 
 RAW_TABLES = ("documents", "reports", "figures", "findings", "quarantine", "rules", "extraction_checks")
 GRAINS = {
@@ -45,10 +46,12 @@ def prepare(conn, memory_limit: str = "1GB") -> None:
             conn.execute(f'alter table raw.{t} add column if not exists "{column}" {frames.duckdb_type(dtype)}')
 
 
-def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
-    """Replace raw.scan with the files under the raw dir now (one transaction)."""
-    columns = ("path", "sha256", "size", "path_hex", "error_kind", "error_message", "scan_seq", "stat_key")
-    scan = pl.DataFrame(
+SCAN_COLUMNS = ("path", "sha256", "size", "path_hex", "error_kind", "error_message", "scan_seq", "stat_key")
+
+
+def scan_frame(files: list[batch.RawFile], first_seq: int = 0) -> pl.DataFrame:
+    """raw.scan rows of some entries, numbered in order from first_seq (scanned_at apart)."""
+    return pl.DataFrame(
         {
             "path": [f.path for f in files],
             "sha256": [f.sha256 for f in files],
@@ -56,11 +59,16 @@ def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
             "path_hex": [f.path_hex for f in files],
             "error_kind": [f.error_kind for f in files],
             "error_message": [batch.clean_text(f.error_message) for f in files],
-            "scan_seq": range(len(files)),
+            "scan_seq": range(first_seq, first_seq + len(files)),
             "stat_key": [f.stat_key or None for f in files],
         },
-        schema={k: frames.SCAN[k] for k in columns},
+        schema={k: frames.SCAN[k] for k in SCAN_COLUMNS},
     )
+
+
+def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
+    """Replace raw.scan with the files under the raw dir now (one transaction): a full scan."""
+    scan = scan_frame(files)
     conn.execute("begin transaction")
     try:
         conn.execute("delete from raw.scan")
@@ -71,6 +79,57 @@ def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
     except Exception:
         conn.execute("rollback")
         raise
+
+
+def scan_changes(conn, files: listing.Listing) -> tuple[list[str], list[str]]:
+    """The listed files against raw.scan in one join: the files to read (new, or changed since the last scan: no row
+    of their path holds a hash taken under their stat key), in discovery's order, and the paths of the rows no
+    longer listed (gone, or problems discovery recorded that are no longer there)."""
+    conn.register("listed_files", files.files)
+    try:
+        rows = conn.execute(
+            """select l.path, s.path from listed_files l full outer join raw.scan s on s.path = l.path
+            where l.path is null or s.path is null or s.error_kind is not null
+               or s.stat_key is distinct from l.stat_key"""
+        ).fetchall()
+    finally:
+        conn.unregister("listed_files")
+    to_read = sorted((listed for listed, _ in rows if listed is not None), key=listing.discovery_order)
+    return to_read, [scanned for listed, scanned in rows if listed is None]
+
+
+def update_scan(conn, gone: list[str], read: list[batch.RawFile], now: dt.datetime) -> dict[str, int]:
+    """raw.scan brought up to date (one transaction): the rows of `gone` paths and of the files read again are
+    deleted, the files read (`read`) are inserted after the last scan_seq with scanned_at `now`; the rows of
+    unchanged files stay as they are. Returns the counts of rows deleted and inserted."""
+    frame = scan_frame(read)
+    conn.execute("begin transaction")
+    try:
+        conn.register("scan_frame", frame.with_columns(scanned_at=pl.lit(now, frames.UTC_TS)).to_arrow())
+        conn.register("gone_paths", pa.table({"path": pa.array(gone, pa.string())}))
+        deleted = conn.execute(
+            "delete from raw.scan where path in (select path from scan_frame union all select path from gone_paths)"
+        ).fetchone()[0]
+        first = conn.execute("select coalesce(max(scan_seq) + 1, 0) from raw.scan").fetchone()[0]
+        conn.execute(
+            "insert into raw.scan by name select * replace (scan_seq + $first as scan_seq) from scan_frame",
+            {"first": first},
+        )
+        conn.unregister("scan_frame")
+        conn.unregister("gone_paths")
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    return {"deleted": deleted, "inserted": frame.height}
+
+
+def scan_counts(conn) -> dict[str, int]:
+    """Entries, distinct contents, bytes and problem entries of raw.scan."""
+    files, contents, size, problems = conn.execute(
+        "select count(*), count(distinct sha256), coalesce(sum(size), 0), count(error_kind) from raw.scan"
+    ).fetchone()
+    return {"files": files, "distinct_contents": contents, "bytes": int(size), "problem_entries": problems}
 
 
 def known_hashes(conn, full_refresh: bool = False) -> dict[str, str]:
@@ -92,6 +151,26 @@ def read_scan(conn) -> list[batch.RawFile]:
         batch.RawFile(path, sha, size, os.fsdecode(bytes.fromhex(hexed)) if hexed else "", kind, message)
         for path, sha, size, hexed, kind, message in rows
     ]
+
+
+def scan_to_parse(conn, parser_version: str) -> tuple[list[batch.RawFile], int]:
+    """The entries of the last ingest whose content is not yet extracted with this parser version (a run failure
+    does not count), every path of such a content, and the entries discovery could not read (recorded afresh on
+    every run), in scan order; and the number of entries in the scan. A join in the warehouse: the plan of a run
+    over a national scan reads only what it parses."""
+    rows = conn.execute(
+        f"""select path, sha256, size, path_hex, error_kind, error_message from raw.scan s
+        where s.error_kind is not null or not exists (select 1 from raw.documents d
+            where d.sha256 = s.sha256 and d.parser_version = ? and coalesce(d.error_kind, '') not in ({TRANSIENT_SQL}))
+        order by scan_seq""",
+        [parser_version],
+    ).fetchall()
+    total = conn.execute("select count(*) from raw.scan").fetchone()[0]
+    files = [
+        batch.RawFile(path, sha, size, os.fsdecode(bytes.fromhex(hexed)) if hexed else "", kind, message)
+        for path, sha, size, hexed, kind, message in rows
+    ]
+    return files, total
 
 
 def known_contents(conn, parser_version: str) -> set[str]:
@@ -230,15 +309,23 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
             and sha256 in (select sha256 from raw.documents where parser_version = $v)""",
             {"v": parser_version},
         )
+        # raw.scan against raw.documents once (by path and content): what is new, gone, back or seen
+        conn.execute(
+            """create or replace temp table scan_match as
+            select d.rowid as doc_row, d.is_current, s.rowid as scan_row
+            from raw.scan s full outer join raw.documents d on d.sha256 = s.sha256 and d.path = s.path"""
+        )
+        # the scan's rows with no documents row: the latest outcome of their contents is ranked for them only
         added = conn.execute(
             """insert into raw.documents by name
+            with fresh as (select sha256, path, size, path_hex from raw.scan
+                           where rowid in (select scan_row from scan_match where doc_row is null))
             select s.sha256, s.path, s.size, d.format, d.parser_version, d.status, d.error_kind, d.error_message,
                    d.extracted_at, $at as seen_at, true as is_current, s.path_hex, $at as loaded_at
-            from raw.scan s
-            join (select * from raw.documents where parser_version = $v
+            from fresh s
+            join (select * from raw.documents where parser_version = $v and sha256 in (select sha256 from fresh)
                   qualify row_number() over (partition by sha256 order by extracted_at desc, path) = 1) d
-              using (sha256)
-            where not exists (select 1 from raw.documents x where x.sha256 = s.sha256 and x.path = s.path)""",
+              using (sha256)""",
             params,
         ).fetchone()[0]
         conn.execute(
@@ -251,14 +338,21 @@ def finish(conn, parser_version: str, run_id: str, chunk_seq: int, started_at: d
             {"at": loaded_at},
         )
         gone = conn.execute(
-            f"update raw.documents set is_current = false, loaded_at = $at where is_current and not {IN_SCAN}",
+            """update raw.documents set is_current = false, loaded_at = $at
+            where rowid in (select doc_row from scan_match where scan_row is null and is_current)""",
             {"at": loaded_at},
         ).fetchone()[0]
         back = conn.execute(
-            f"update raw.documents set is_current = true, loaded_at = $at where not is_current and {IN_SCAN}",
+            """update raw.documents set is_current = true, loaded_at = $at
+            where rowid in (select doc_row from scan_match where scan_row is not null and not is_current)""",
             {"at": loaded_at},
         ).fetchone()[0]
-        conn.execute(f"update raw.documents set seen_at = $at where {IN_SCAN}", {"at": loaded_at})
+        conn.execute(
+            """update raw.documents set seen_at = $at
+            where rowid in (select doc_row from scan_match where scan_row is not null and doc_row is not null)""",
+            {"at": loaded_at},
+        )
+        conn.execute("drop table scan_match")
         for table, rows in (("rules", frames.rules_frame()), ("rule_relations", frames.rule_relations_frame())):
             conn.execute(f"delete from raw.{table}")
             conn.register("rules_frame", rows.to_arrow())

@@ -91,6 +91,12 @@ def scan(raw_dir: str | os.PathLike, known: Mapping[str, str] | None = None) -> 
     return [from_entry(e) for e in discovery.walk(raw_dir, known=known)]
 
 
+def scan_files(raw_dir: str | os.PathLike, fs_paths: Iterable[str]) -> list[RawFile]:
+    """Read and hash some files under raw_dir (new or changed since the last scan, from nianbao.listing), as `scan`
+    reads each file: a file that cannot be read is a problem entry."""
+    return [from_entry(e) for e in discovery.read_files(raw_dir, fs_paths)]
+
+
 # failures of the run, not of the file: tried again on the next run (the file itself may be fine)
 TRANSIENT_ERRORS = frozenset(
     {

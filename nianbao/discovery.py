@@ -14,7 +14,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,7 +119,7 @@ class _Walker:
         self.root = root
         self.root_real = os.path.realpath(root)
         self.read = read
-        self.hashes: dict[tuple[int, int, int, int], str] = {}
+        self.hashes: dict[tuple[int, int, int, int], tuple[str, str]] = {}
         self.known = known or {}
 
     def walk(self) -> Iterator[Entry]:
@@ -246,8 +246,10 @@ class _Walker:
         if known is not None:  # the same inode, size, mtime and ctime as when it was hashed: not read again
             return Entry(readable(fs_path), fs_path, "file", "", st.st_size, st.st_mtime_ns, known, stat_key(st))
         key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-        if key in self.hashes:  # a link inside the raw dir to a file already read: read once
-            return Entry(readable(fs_path), fs_path, "file", "", st.st_size, st.st_mtime_ns, self.hashes[key])
+        if key in self.hashes:  # a link inside the raw dir (or a hard link) to a file already read: read once
+            sha, read_key = self.hashes[key]  # its stat key too, when the file is as it was when read
+            same = stat_key(st) if stat_key(st) == read_key else ""
+            return Entry(readable(fs_path), fs_path, "file", "", st.st_size, st.st_mtime_ns, sha, same)
         try:
             fd = os.open(name, _O_FILE | (0 if follow else _NOFOLLOW), dir_fd=dfd)
         except OSError as e:
@@ -263,9 +265,9 @@ class _Walker:
             return _problem(fs_path, UNREADABLE, f"the file cannot be read: {type(e).__name__}: {e.strerror}", st)
         finally:
             os.close(fd)
-        self.hashes[key] = sha
         # no key when it was written to while it was read (the next scan reads it again)
         key_now = stat_key(now) if stat_key(after) == stat_key(now) else ""
+        self.hashes[key] = (sha, key_now)
         return Entry(readable(fs_path), fs_path, "file", "", now.st_size, now.st_mtime_ns, sha, key_now)
 
 
@@ -273,6 +275,41 @@ def stat_key(st: os.stat_result) -> str:
     """Device, inode, size, mtime and ctime of a file. The kernel sets ctime on every write (no one can set it back),
     so a file whose key is unchanged since it was hashed holds the same bytes."""
     return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def read_files(raw_dir: str | os.PathLike, fs_paths: Iterable[str]) -> Iterator[Entry]:
+    """The entries of some regular files under raw_dir (listed by find: nianbao.listing), read and hashed as walk()
+    reads a file, in the order given. A file gone or no longer a regular file since it was listed is a problem
+    (Unreadable, ChangedDuringRun): retried on the next run, as walk() records what changes under it."""
+    walker = _Walker(Path(raw_dir), True)
+    dfd, folder, folder_error = -1, None, None
+    try:
+        for fs_path in fs_paths:
+            parent, _, name = fs_path.rpartition("/")
+            if parent != folder:  # (files come folder by folder: one open folder at a time)
+                if dfd >= 0:
+                    os.close(dfd)
+                dfd, folder, folder_error = -1, parent, None
+                try:
+                    dfd = os.open(parent, _O_DIR)
+                except OSError as e:
+                    folder_error = e
+            if folder_error is not None:
+                yield walker._dir_error(fs_path, folder_error)
+                continue
+            try:
+                st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+            except OSError as e:
+                kind = PERMISSION_DENIED if isinstance(e, PermissionError) else UNREADABLE
+                yield _problem(fs_path, kind, f"{type(e).__name__}: {e.strerror}")
+                continue
+            if stat.S_ISREG(st.st_mode):
+                yield walker._file(dfd, name, fs_path, st, follow=False)
+            else:
+                yield _problem(fs_path, CHANGED, "the file was replaced while it was discovered", st)
+    finally:
+        if dfd >= 0:
+            os.close(dfd)
 
 
 def walk(raw_dir: str | os.PathLike, read: bool = True, known: Mapping[str, str] | None = None) -> Iterator[Entry]:

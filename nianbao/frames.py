@@ -162,7 +162,9 @@ LOAD_LOG = {  # one row per committed chunk of a run (and one for the run's clos
     "started_at": UTC_TS,
     "finished_at": UTC_TS,
 }
-SCAN = {  # one row per entry under the raw dir at the last ingest (replaced by every ingest; batch.RawFile)
+SCAN = {  # one row per entry under the raw dir at the last ingest (batch.RawFile); an ingest rewrites only the rows
+    # of entries new, changed or gone since (a full walk, or `make rebuild`, rewrites them all): scanned_at is when
+    # the row was written, scan_seq orders the rows (discovery's order within each write; later writes after)
     "path": pl.String,
     "sha256": pl.String,
     "size": pl.Int64,

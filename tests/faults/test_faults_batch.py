@@ -42,8 +42,9 @@ def test_an_entry_discovery_missed_fails_the_contract(tmp_path, monkeypatch):
     from nianbao import batch
 
     pipeline = make_pipeline(tmp_path / "home", monkeypatch)
-    real = batch.scan
-    monkeypatch.setattr(batch, "scan", lambda root, known=None: real(root, known)[1:])  # loses the first file
+    walk, listed = batch.scan, batch.scan_files  # (the full walk, and the files read from find's listing)
+    monkeypatch.setattr(batch, "scan", lambda root, known=None: walk(root, known)[1:])  # loses the first file
+    monkeypatch.setattr(batch, "scan_files", lambda root, paths: listed(root, paths)[1:])
     result = pipeline.run(raw_only=True)
     assert check_results(result)["raw/documents:nothing_lost"] is False
 

@@ -86,3 +86,22 @@ def test_removed_file_stays_recorded_but_is_not_current(pipeline):
     assert pipeline.run(raw_only=True).success
     assert pipeline.query("select count(*) from raw.documents")[0][0] == 5
     assert pipeline.query("select count(*) from raw.documents where is_current")[0][0] == 4
+
+
+def test_a_file_put_back_is_current_again_and_only_seen_files_get_seen_at(pipeline):
+    """The closing step's one comparison of raw.scan and raw.documents: gone, back, seen (and nothing parsed)."""
+    assert pipeline.run(raw_only=True).success
+    path = pipeline.raw / "000_a398e2631a481769.txt"
+    kept = path.read_bytes()
+    path.unlink()
+    assert pipeline.run(raw_only=True).success
+    (gone_at,) = pipeline.query("select seen_at from raw.documents where not is_current")[0]
+    path.write_bytes(kept)
+    calls = len(pipeline.parsed)
+    assert pipeline.run(raw_only=True).success
+    assert pipeline.parsed[calls:] in ([], [[]])  # a known content: not parsed again
+    last = pipeline.query("select max(loaded_at) from raw.load_log")[0][0]
+    rows = pipeline.query("select is_current, loaded_at, seen_at from raw.documents where path = ?", [str(path)])
+    assert rows == [(True, last, rows[0][2])] and rows[0][2] > gone_at
+    assert pipeline.query("select count(distinct seen_at), count(*) from raw.documents where is_current") == [(1, 5)]
+    assert pipeline.query("select count(*) from raw.scan") == [(5,)]
