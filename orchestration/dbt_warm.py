@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from orchestration.dbt_client import SOCKET_ENV, STARTED, UNHANDLED
@@ -30,6 +31,7 @@ PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds",
 # pandas the first time a Python model hands it a relation (dim_regions), dbt-duckdb's materialize imports pyarrow
 WARM_IMPORTS = ("numpy", "pyarrow", "pandas")
 IDLE_CHECK_S = 1.0  # how often the waiting process checks that the run that started it is alive
+WARM_NICE = 10  # the warm-up's niceness: about a tenth of the CPU when it competes with the run's start-up
 
 
 class EarlyDbt:
@@ -216,19 +218,42 @@ def quiet_resource_tracker() -> None:
         os.close(saved)
 
 
+class WarmUp:
+    """Parsed, made in a thread of its own at a lower priority (WARM_NICE): on a machine with as many cores as
+    processes starting, the run's own start-up goes first; the command itself runs at the usual priority."""
+
+    def __init__(self, target_root: Path):
+        self.parsed: Parsed | None = None
+        self.thread = threading.Thread(target=self._run, args=(target_root,), name="dbt-warm-up", daemon=True)
+        self.thread.start()
+
+    def _run(self, target_root: Path) -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_NICE)  # on Linux: this thread only
+        except (AttributeError, OSError):
+            pass
+        try:
+            self.parsed = Parsed(target_root)
+        except Exception:  # noqa: BLE001 — dbt parses again when the command runs, and reports the error there
+            self.parsed = None
+
+    def wait(self) -> "Parsed | None":
+        """The parse, once the thread has made it (None when it failed)."""
+        self.thread.join()
+        return self.parsed
+
+
 def serve(listener: socket.socket, target_root: Path) -> None:
     """Parse, then run the one command a client hands over."""
     parent = os.getppid()
     quiet_resource_tracker()
     sys.stdout.reconfigure(line_buffering=True)  # dbt's lines reach dagster-dbt as they are written
-    try:
-        parsed = Parsed(target_root)
-    except Exception:  # noqa: BLE001 — dbt parses again when the command runs, and reports the error there
-        parsed = None
+    warm = WarmUp(target_root)
     conn = wait_for_client(listener, parent)
     if conn is None:
         return
     listener.close()  # the one command is taken: later clients run the plain dbt
+    parsed = warm.wait()  # (before the command's environment and directory replace the parse's)
     with conn:
         command, fds = receive(conn)
         os.environ.clear()
