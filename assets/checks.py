@@ -180,6 +180,9 @@ def build_step(name: str, suites: tuple, walk_raw_dir: bool) -> dg.AssetChecksDe
                     except Exception as e:  # noqa: BLE001 (reported below, with this suite's result)
                         queued[suite.NAME] = e
                 service.render_docs()  # every suite of the step at once; the GX process renders after answering
+                if walk is not None:  # while the GX process validates
+                    entries, walk = contracts.walked(walk, started_at), None
+                    yield contracts.nothing_lost(conn, settings.raw_dir, entries)
                 for suite in chosen:
                     try:
                         if isinstance(queued[suite.NAME], Exception):
@@ -191,9 +194,6 @@ def build_step(name: str, suites: tuple, walk_raw_dir: bool) -> dg.AssetChecksDe
                         else:
                             context.log.error(f"{suite.NAME} could not be validated: {type(e).__name__}: {e}")
                             yield crashed(suite, e)
-                if walk is not None:
-                    entries, walk = contracts.walked(walk, started_at), None
-                    yield contracts.nothing_lost(conn, settings.raw_dir, entries)
         finally:
             if walk is not None:  # the step failed before reading the walk
                 walk.kill()

@@ -117,11 +117,10 @@ def json_key(value) -> str:
 
 def _forget(ctx, name: str) -> None:
     """Remove what an earlier validation of the suite `name` added to the shared context (its results stay)."""
-    for store in (ctx.checkpoints, ctx.validation_definitions, ctx.suites):
-        try:
-            store.delete(name)
-        except Exception:  # noqa: BLE001 (GX raises several kinds for "not there")
-            pass
+    try:
+        ctx.suites.delete(name)
+    except Exception:  # noqa: BLE001 (GX raises several kinds for "not there")
+        pass
     try:
         ctx.data_sources.get("frames").delete_asset(name)
     except Exception:  # noqa: BLE001
@@ -129,36 +128,44 @@ def _forget(ctx, name: str) -> None:
 
 
 class _Validator:
-    """The suite and checkpoint of one check, for every batch of it (GX set up once), in the process's context."""
+    """The suite and batch definition of one check, for every batch of it (GX set up once), in the process's
+    context. A batch is validated against the suite directly (Batch.validate): a checkpoint would only add its
+    freshness checks and a store write per batch, and Data Docs are built once, from the merged result, by docs()."""
 
     def __init__(self, suite_module: ModuleType, data_docs_dir: Path | None, index_columns: tuple[str, ...]):
-        import great_expectations as gx
-
         self.ctx = _context(data_docs_dir)
         _forget(self.ctx, suite_module.NAME)  # the same suite validated again in this process: built afresh
         try:
             frames = self.ctx.data_sources.get("frames")
         except Exception:  # noqa: BLE001
             frames = self.ctx.data_sources.add_pandas("frames")
-        batch_def = frames.add_dataframe_asset(suite_module.NAME).add_batch_definition_whole_dataframe("whole")
-        suite = self.ctx.suites.add(suite_module.build())
-        vd = self.ctx.validation_definitions.add(
-            gx.ValidationDefinition(name=suite_module.NAME, data=batch_def, suite=suite)
-        )
-        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+        self.batch_def = frames.add_dataframe_asset(suite_module.NAME).add_batch_definition_whole_dataframe("whole")
+        self.suite = self.ctx.suites.add(suite_module.build())  # in the store: the docs render its page
+        self.result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
         if index_columns:
-            result_format["unexpected_index_column_names"] = list(index_columns)
-        # no action: Data Docs are built once, from the merged result, by docs()
-        self.checkpoint = self.ctx.checkpoints.add(
-            gx.Checkpoint(name=suite_module.NAME, validation_definitions=[vd], actions=[], result_format=result_format)
-        )
+            self.result_format["unexpected_index_column_names"] = list(index_columns)
         self.key = self.result = None
 
     def run(self, prepared: pd.DataFrame):
         """Validate one prepared batch; returns GX's suite validation result."""
-        result = self.checkpoint.run(batch_parameters={"dataframe": prepared})
-        self.key, self.result = next(iter(result.run_results.items()))
-        return self.result
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+
+        run_id = RunIdentifier(run_time=dt.datetime.now(dt.UTC))
+        result = self.batch_def.get_batch(batch_parameters={"dataframe": prepared}).validate(
+            self.suite, result_format=self.result_format
+        )
+        result.meta |= {"run_id": run_id, "validation_time": run_id.run_time, "batch_parameters": None}
+        self.key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=self.suite.name),
+            run_id=run_id,
+            batch_identifier=result.batch_id,
+        )
+        self.result = result
+        return result
 
     def docs(self, rows: list[dict], data_docs_dir: Path) -> str:
         """Store the merged result (the last batch's result carrying the counts of every batch) for the Data Docs,
