@@ -207,11 +207,12 @@ class _Validator:
         return (Path(data_docs_dir).absolute() / "index.html").as_uri()
 
 
-def render_docs() -> None:
-    """Render the Data Docs of every result stored since the last call: one build per site, whatever the suites."""
+def render_docs(build_index: bool = True) -> None:
+    """Render the Data Docs of every result stored since the last call: one build per site, whatever the suites
+    (build_index=False: the pages only)."""
     while _pending:
         docs_dir, identifiers = _pending.popitem()
-        _context(docs_dir).build_data_docs(site_names=[SITE], resource_identifiers=identifiers)
+        _context(docs_dir).build_data_docs(site_names=[SITE], resource_identifiers=identifiers, build_index=build_index)
 
 
 class Validation:

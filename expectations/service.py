@@ -3,7 +3,10 @@ first stages on another core instead of delaying the first check; small checks s
 
 A check whose first batch is small (an incremental run) is validated there, by the same `run.Validation` as in
 process, and gets the same summary; a large one (a build from scratch) is validated in process, where its batches
-need no copy. `python -m expectations.service FD` is the process; the pipeline's entry point calls start().
+need no copy. Requests are queued, not answered one by one, so this process reads the next suite's rows while the
+service validates; when the first check arrives the service forks (GX already imported: the copy costs nothing), and
+the two processes (lanes) validate a step's suites side by side, on the machine's two cores.
+`python -m expectations.service FD FD` is the process; the pipeline's entry point calls start().
 """
 
 import os
@@ -19,38 +22,15 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_ROWS = 20_000  # a check whose first batch has fewer rows is validated in the service process
+LANES = 2  # GX processes validating side by side (the service and its fork)
 
 
-class Service:
-    """The GX process and its socket. Requests are queued, not answered one by one: begin (a suite and docs dir), add
-    (a frame), finish (answered by the summary), docs (render what was validated), flush (docs, then answered), so
-    this process prepares the next check's rows while the service validates the last one. An answer is ("ok",
-    value) or ("error", text); answers come in the order of the requests that get one."""
+class Lane:
+    """One GX process's socket: requests sent, and the requests still waiting for their answer, in order."""
 
-    def __init__(self):
-        parent, child = socket.socketpair()
-        fd = child.fileno()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "expectations.service", str(fd)],
-            cwd=ROOT,  # the repository: `expectations` and its suites import from it
-            pass_fds=(fd,),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-        )
-        child.close()
-        self.conn = Connection(parent.detach())
-        self.requests = 0  # sent so far (tests, logs)
-        self.waiting: deque[Pending] = deque()  # sent requests whose answer has not been read, in order
-
-    def send(self, *request) -> None:
-        """Queue one request (no answer expected but for finish and flush)."""
-        self.conn.send(request)
-        self.requests += 1
-
-    def expect(self, pending: "Pending") -> "Pending":
-        """Register that the last request sent will be answered, into `pending`."""
-        self.waiting.append(pending)
-        return pending
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.waiting: deque[Pending] = deque()
 
     def receive(self, until: "Pending") -> None:
         """Read answers in order until `until` has its own."""
@@ -59,30 +39,70 @@ class Service:
             head.kind, head.value = self.conn.recv()
             head.done = True
 
+
+class Service:
+    """The GX process, its fork and their sockets. Requests: fork (the second lane starts), begin (a suite and docs
+    dir), add (a frame), finish (answered by the summary), docs (render what was validated), flush (docs, then
+    answered). An answer is ("ok", value) or ("error", text), in the order of the requests that get one."""
+
+    def __init__(self):
+        pairs = [socket.socketpair() for _ in range(LANES)]
+        fds = [child.fileno() for _, child in pairs]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "expectations.service", *map(str, fds)],
+            cwd=ROOT,  # the repository: `expectations` and its suites import from it
+            pass_fds=fds,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        for _, child in pairs:
+            child.close()
+        self.lanes = [Lane(Connection(parent.detach())) for parent, _ in pairs]
+        self.forked = False
+        self.requests = 0  # begin, add and finish sent so far (tests, logs)
+
+    def lane(self) -> Lane:
+        """The lane with the fewest checks waiting (the first on a tie); the first call forks the second lane."""
+        if not self.forked:
+            self.lanes[0].conn.send(("fork",))
+            self.forked = True
+        return min(self.lanes, key=lambda lane: len(lane.waiting))
+
+    def send(self, lane: Lane, *request) -> None:
+        """Queue one request on a lane (no answer expected but for finish and flush)."""
+        lane.conn.send(request)
+        self.requests += 1
+
     def close(self) -> None:
-        """Wait for the Data Docs still being rendered, ask the process to stop, and make sure it has."""
+        """Wait for the Data Docs still being rendered, ask both processes to stop, and make sure the service has."""
+        for lane in self.lanes[: LANES if self.forked else 1]:
+            try:
+                flushed = Pending(self, lane)
+                lane.conn.send(("flush",))
+                lane.waiting.append(flushed)
+                lane.receive(flushed)
+                if flushed.kind == "error":
+                    print(f"GX service: Data Docs not rendered: {flushed.value}", file=sys.stderr)
+            except (EOFError, OSError):
+                pass
+        for lane in self.lanes:
+            try:
+                lane.conn.send(None)
+            except OSError:
+                pass
+            lane.conn.close()
         try:
-            flushed = self.expect(Pending(self))
-            self.send("flush")
-            self.receive(flushed)
-            if flushed.kind == "error":
-                print(f"GX service: Data Docs not rendered: {flushed.value}", file=sys.stderr)
-            self.conn.send(None)
-        except (EOFError, OSError):
-            pass
-        try:
-            self.proc.wait(0.2)
-        except subprocess.TimeoutExpired:  # GX's own exit handlers cost the run ~1 s: it has nothing left to write
+            self.proc.wait(2)
+        except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        self.conn.close()
 
 
 class Pending:
     """The summary of one check's validation, once it is ready: result() waits for it."""
 
-    def __init__(self, service: Service | None = None, value=None, retry=None):
-        self.service, self.value, self.retry = service, value, retry
+    def __init__(self, service: Service | None = None, lane: Lane | None = None, value=None, retry=None):
+        self.service, self.lane, self.value, self.retry = service, lane, value, retry
         self.kind, self.done = "ok", service is None
 
     def result(self) -> dict:
@@ -90,7 +110,7 @@ class Pending:
         process kept them, are validated here)."""
         if not self.done:
             try:
-                self.service.receive(self)
+                self.lane.receive(self)
             except (EOFError, OSError):  # the process is gone (it could not import GX, say)
                 stop()
                 if self.retry is None:
@@ -112,7 +132,7 @@ def start() -> None:
 
 
 def stop() -> None:
-    """Stop the GX process, if one was started (after it has rendered every Data Docs page asked for)."""
+    """Stop the GX processes, if they were started (after they have rendered every Data Docs page asked for)."""
     global _service
     if _service is not None:
         service, _service = _service, None
@@ -120,21 +140,24 @@ def stop() -> None:
 
 
 def submit(frames: Iterable, suite_module: ModuleType, data_docs_dir: Path | None = None) -> Pending:
-    """Validate one check's frames: queued to the GX process when it runs and the check is small (the frames are
-    sent now, the summary read by result()), else validated in this process now. Data Docs wait for render_docs()."""
+    """Validate one check's frames: queued to a GX process when the service runs and the check is small (the frames
+    are sent now, the summary read by result()), else validated in this process now. Data Docs wait for
+    render_docs()."""
     frames = iter(frames)
     first = next(frames, None)
     rest: Iterator = frames if first is None else chain([first], frames)
     if _service is not None and _service.proc.poll() is None and first is not None and len(first) < SMALL_ROWS:
         kept, n = [], 0  # a small check's frames, kept to validate here should the process die before answering
         try:
-            _service.send("begin", suite_module.__name__, None if data_docs_dir is None else str(data_docs_dir))
+            lane = _service.lane()
+            _service.send(lane, "begin", suite_module.__name__, None if data_docs_dir is None else str(data_docs_dir))
             for df in rest:
                 n += len(df)
                 kept = kept + [df] if kept is not None and n < SMALL_ROWS else None
-                _service.send("add", df)
-            pending = _service.expect(Pending(_service))
-            _service.send("finish")
+                _service.send(lane, "add", df)
+            pending = Pending(_service, lane)
+            lane.waiting.append(pending)
+            _service.send(lane, "finish")
         except OSError:  # the process is gone: validate here (what was not sent yet is still to be read)
             stop()
             if kept is None:
@@ -158,11 +181,12 @@ def _here(frames: Iterator, suite_module: ModuleType, data_docs_dir: Path | None
 
 
 def render_docs() -> None:
-    """Render the Data Docs of every check validated so far: the GX process renders its own after it has answered
-    (this process does not wait; stop() does), this process renders its own now."""
+    """Render the Data Docs of every check validated so far: the GX processes render their own after they have
+    answered (this process does not wait; stop() does), this process renders its own now."""
     if _service is not None and _service.proc.poll() is None:
         try:
-            _service.send("docs")
+            for lane in _service.lanes[: LANES if _service.forked else 1]:
+                lane.conn.send(("docs",))
         except OSError:
             stop()
     if "expectations.run" in sys.modules:  # a check was validated here (GX is never imported for nothing)
@@ -177,15 +201,18 @@ def validate_batches(frames: Iterable, suite_module: ModuleType, data_docs_dir: 
     return summary
 
 
-def serve(conn: Connection) -> None:
-    """The service loop: begin (a suite module and docs dir), add (a frame), finish (the summary), docs (render),
-    flush (render, then answer)."""
+def serve(conns: list[Connection]) -> None:
+    """The service loop on the first socket: fork (the copy serves the second socket), begin (a suite module and
+    docs dir), add (a frame), finish (the summary), docs (render), flush (render, then answer). Only the service
+    writes the site's index (two processes writing one file could interleave; GX's index lists the results its own
+    context holds, `make docs` writes one of every page); its fork renders pages."""
     import importlib
 
     import great_expectations  # noqa: F401  (the ~5 s this process exists for: now, while the run goes on)
 
     from expectations import run
 
+    conn, index = conns[0], True
     validation, failure, docs_failure = None, None, None
     while True:
         try:
@@ -196,9 +223,16 @@ def serve(conn: Connection) -> None:
             return
         kind, *args = request
         try:
-            if kind in ("docs", "flush"):
+            if kind == "fork":
+                if len(conns) > 1 and os.fork() == 0:  # the fork: the second lane, nothing validated yet
+                    conn.close()
+                    conn, index = conns[1], False
+                else:
+                    for other in conns[1:]:
+                        other.close()
+            elif kind in ("docs", "flush"):
                 try:
-                    run.render_docs()
+                    run.render_docs(build_index=index)
                 except Exception as e:  # the next flush reports it
                     docs_failure = f"{type(e).__name__}: {e}"
                 if kind == "flush":
@@ -225,4 +259,6 @@ def serve(conn: Connection) -> None:
 
 
 if __name__ == "__main__":
-    serve(Connection(int(sys.argv[1])))
+    serve([Connection(int(fd)) for fd in sys.argv[1:]])
+    sys.stderr.flush()
+    os._exit(0)  # everything asked for is written (flush answered): GX's exit handlers would only cost ~1 s
