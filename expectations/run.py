@@ -207,6 +207,11 @@ class _Validator:
         return (Path(data_docs_dir).absolute() / "index.html").as_uri()
 
 
+def forget_docs() -> None:
+    """Drop the results not rendered yet (a fork: its parent renders them)."""
+    _pending.clear()
+
+
 def render_docs(build_index: bool = True) -> None:
     """Render the Data Docs of every result stored since the last call: one build per site, whatever the suites
     (build_index=False: the pages only)."""

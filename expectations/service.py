@@ -4,9 +4,10 @@ first stages on another core instead of delaying the first check; small checks s
 A check whose first batch is small (an incremental run) is validated there, by the same `run.Validation` as in
 process, and gets the same summary; a large one (a build from scratch) is validated in process, where its batches
 need no copy. Requests are queued, not answered one by one, so this process reads the next suite's rows while the
-service validates; when the first check arrives the service forks (GX already imported: the copy costs nothing), and
-the two processes (lanes) validate a step's suites side by side, on the machine's two cores.
-`python -m expectations.service FD FD` is the process; the pipeline's entry point calls start().
+service validates; at a step's first check the service forks (GX already imported: the copy costs nothing), and the
+two processes (lanes) validate the step's suites side by side, on the machine's two cores; the fork renders its Data
+Docs pages and exits (it holds no memory while dbt runs). `python -m expectations.service FD` is the process; the
+pipeline's entry point calls start().
 """
 
 import os
@@ -16,13 +17,14 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import chain
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_ROWS = 20_000  # a check whose first batch has fewer rows is validated in the service process
-LANES = 2  # GX processes validating side by side (the service and its fork)
+FLUSH_S = 20.0  # at most this long to wait for the Data Docs still being rendered when the run ends
 
 
 class Lane:
@@ -31,66 +33,102 @@ class Lane:
     def __init__(self, conn: Connection):
         self.conn = conn
         self.waiting: deque[Pending] = deque()
+        self.retiring = False  # a fork asked to render its Data Docs and exit
 
-    def receive(self, until: "Pending") -> None:
-        """Read answers in order until `until` has its own."""
+    def receive(self, until: "Pending", timeout: float | None = None) -> None:
+        """Read answers in order until `until` has its own (TimeoutError after `timeout` seconds of silence)."""
         while not until.done:
+            if timeout is not None and not self.conn.poll(timeout):
+                raise TimeoutError("no answer from the GX process")
             head = self.waiting.popleft()
             head.kind, head.value = self.conn.recv()
             head.done = True
 
+    def drain(self, timeout: float) -> None:
+        """Read the answers still due, then wait until the process has closed its end (a fork that exits)."""
+        if self.waiting:
+            self.receive(self.waiting[-1], timeout)
+        while self.conn.poll(timeout):
+            self.conn.recv()  # EOFError once the fork has exited
+
 
 class Service:
-    """The GX process, its fork and their sockets. Requests: fork (the second lane starts), begin (a suite and docs
-    dir), add (a frame), finish (answered by the summary), docs (render what was validated), flush (docs, then
-    answered). An answer is ("ok", value) or ("error", text), in the order of the requests that get one."""
+    """The GX process, its forks and their sockets. Requests: fork (with the socket of the fork to come), begin (a
+    suite and docs dir), add (a frame), finish (answered by the summary), docs (render what was validated), flush
+    (docs, then answered). An answer is ("ok", value) or ("error", text), in the order of the requests that get one."""
 
     def __init__(self):
-        pairs = [socket.socketpair() for _ in range(LANES)]
-        fds = [child.fileno() for _, child in pairs]
+        parent, child = socket.socketpair()
+        fd = child.fileno()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "expectations.service", *map(str, fds)],
+            [sys.executable, "-m", "expectations.service", str(fd)],
             cwd=ROOT,  # the repository: `expectations` and its suites import from it
-            pass_fds=fds,
+            pass_fds=(fd,),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
         )
-        for _, child in pairs:
-            child.close()
-        self.lanes = [Lane(Connection(parent.detach())) for parent, _ in pairs]
-        self.forked = False
+        child.close()
+        self.main = Lane(Connection(parent.detach()))
+        self.fork: Lane | None = None  # the second lane of the step under way
         self.requests = 0  # begin, add and finish sent so far (tests, logs)
 
+    @property
+    def forked(self) -> bool:
+        """True while a fork validates beside the service."""
+        return self.fork is not None and not self.fork.retiring
+
     def lane(self) -> Lane:
-        """The lane with the fewest checks waiting (the first on a tie); the first call forks the second lane."""
+        """The lane with the fewest checks waiting (the service on a tie); a step's first check forks the service."""
         if not self.forked:
-            self.lanes[0].conn.send(("fork",))
-            self.forked = True
-        return min(self.lanes, key=lambda lane: len(lane.waiting))
+            self.retire_fork()
+            ours, theirs = socket.socketpair()
+            self.main.conn.send(("fork",))
+            reduction.send_handle(self.main.conn, theirs.fileno(), self.proc.pid)
+            theirs.close()
+            self.fork = Lane(Connection(ours.detach()))
+        return min((self.main, self.fork), key=lambda lane: len(lane.waiting))
 
     def send(self, lane: Lane, *request) -> None:
         """Queue one request on a lane (no answer expected but for finish and flush)."""
         lane.conn.send(request)
         self.requests += 1
 
-    def close(self) -> None:
-        """Wait for the Data Docs still being rendered, ask both processes to stop, and make sure the service has."""
-        for lane in self.lanes[: LANES if self.forked else 1]:
+    def docs(self) -> None:
+        """Both lanes render the Data Docs of what they validated; the fork then exits."""
+        self.main.conn.send(("docs",))
+        if self.forked:
+            self.fork.conn.send(("docs",))
+            self.fork.conn.send(None)
+            self.fork.retiring = True
+
+    def retire_fork(self, timeout: float = FLUSH_S) -> None:
+        """Wait for the last fork to have answered, rendered its pages and exited."""
+        if self.fork is not None:
+            fork, self.fork = self.fork, None
             try:
-                flushed = Pending(self, lane)
-                lane.conn.send(("flush",))
-                lane.waiting.append(flushed)
-                lane.receive(flushed)
-                if flushed.kind == "error":
-                    print(f"GX service: Data Docs not rendered: {flushed.value}", file=sys.stderr)
+                if not fork.retiring:
+                    fork.conn.send(("docs",))
+                    fork.conn.send(None)
+                fork.drain(timeout)
             except (EOFError, OSError):
                 pass
-        for lane in self.lanes:
-            try:
-                lane.conn.send(None)
-            except OSError:
-                pass
-            lane.conn.close()
+            fork.conn.close()
+
+    def close(self) -> None:
+        """Wait for the Data Docs still being rendered (the fork's and the service's), ask the service to stop, and
+        make sure it has."""
+        self.retire_fork()
+        try:
+            flushed = Pending(self, self.main)
+            self.main.conn.send(("flush",))
+            self.main.waiting.append(flushed)
+            self.main.receive(flushed, FLUSH_S)
+            if flushed.kind == "error":
+                print(f"GX service: Data Docs not rendered: {flushed.value}", file=sys.stderr)
+            self.main.conn.send(None)
+        except (EOFError, OSError):
+            pass
+        self.main.conn.close()
         try:
             self.proc.wait(2)
         except subprocess.TimeoutExpired:
@@ -185,8 +223,7 @@ def render_docs() -> None:
     answered (this process does not wait; stop() does), this process renders its own now."""
     if _service is not None and _service.proc.poll() is None:
         try:
-            for lane in _service.lanes[: LANES if _service.forked else 1]:
-                lane.conn.send(("docs",))
+            _service.docs()
         except OSError:
             stop()
     if "expectations.run" in sys.modules:  # a check was validated here (GX is never imported for nothing)
@@ -201,18 +238,18 @@ def validate_batches(frames: Iterable, suite_module: ModuleType, data_docs_dir: 
     return summary
 
 
-def serve(conns: list[Connection]) -> None:
-    """The service loop on the first socket: fork (the copy serves the second socket), begin (a suite module and
-    docs dir), add (a frame), finish (the summary), docs (render), flush (render, then answer). Only the service
-    writes the site's index (two processes writing one file could interleave; GX's index lists the results its own
-    context holds, `make docs` writes one of every page); its fork renders pages."""
+def serve(conn: Connection) -> None:
+    """The service loop: fork (the copy serves the socket that comes with the request, until it has rendered its
+    pages), begin (a suite module and docs dir), add (a frame), finish (the summary), docs (render), flush (render,
+    then answer). Only the service writes the site's index (two processes writing one file could interleave; GX's
+    index lists the results its own context holds, `make docs` writes one of every page); a fork renders pages."""
     import importlib
 
     import great_expectations  # noqa: F401  (the ~5 s this process exists for: now, while the run goes on)
 
     from expectations import run
 
-    conn, index = conns[0], True
+    index = True
     validation, failure, docs_failure = None, None, None
     while True:
         try:
@@ -224,17 +261,22 @@ def serve(conns: list[Connection]) -> None:
         kind, *args = request
         try:
             if kind == "fork":
-                if len(conns) > 1 and os.fork() == 0:  # the fork: the second lane, nothing validated yet
+                fd = reduction.recv_handle(conn)
+                while _reap():
+                    pass
+                if os.fork() == 0:  # the fork: a lane of its own, nothing of the service's validations to render
                     conn.close()
-                    conn, index = conns[1], False
+                    conn, index = Connection(fd), False
+                    run.forget_docs()
                 else:
-                    for other in conns[1:]:
-                        other.close()
+                    os.close(fd)
             elif kind in ("docs", "flush"):
                 try:
                     run.render_docs(build_index=index)
                 except Exception as e:  # the next flush reports it
                     docs_failure = f"{type(e).__name__}: {e}"
+                    if not index:
+                        print(f"GX service fork: Data Docs not rendered: {docs_failure}", file=sys.stderr)
                 if kind == "flush":
                     conn.send(("ok", None) if docs_failure is None else ("error", docs_failure))
                     docs_failure = None
@@ -258,7 +300,16 @@ def serve(conns: list[Connection]) -> None:
             failure = None
 
 
+def _reap() -> bool:
+    """Collect one fork that has exited (True), so that none is left a zombie."""
+    try:
+        pid, _ = os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return pid != 0
+
+
 if __name__ == "__main__":
-    serve([Connection(int(fd)) for fd in sys.argv[1:]])
+    serve(Connection(int(sys.argv[1])))
     sys.stderr.flush()
     os._exit(0)  # everything asked for is written (flush answered): GX's exit handlers would only cost ~1 s
