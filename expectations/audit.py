@@ -47,7 +47,8 @@ def ensure_tables(conn) -> None:
     nothing is missing, as on every run but the first)."""
     present = set(
         conn.execute(
-            "select table_name, column_name from information_schema.columns where table_schema = 'audit'"
+            "select table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database() and table_schema = 'audit'"
         ).fetchall()
     )
     for table, columns in (("gx_results", SUITE_COLUMNS), ("gx_expectation_results", EXPECTATION_COLUMNS)):
