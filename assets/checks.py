@@ -5,6 +5,7 @@ check: the suites of a step share one warehouse connection, their rows are read 
 previous suite, and their Data Docs are rendered together. Each check keeps its own result, severity and blocking flag.
 """
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -170,8 +171,10 @@ def build_step(name: str, suites: tuple, walk_raw_dir: bool) -> dg.AssetChecksDe
         started_at = record.start_time if record is not None else None
         walk = contracts.walk(settings.raw_dir) if walk_raw_dir and contracts.SPEC.key in selected else None
         failures = []  # a blocking suite's error: raised once every other check has its result
+        clock = {"start": time.monotonic()}  # when each phase ended (a DEBUG line of the event log)
         try:
             with duckdb.get_connection() as conn:
+                clock["open"] = time.monotonic()
                 audit.ensure_tables(conn)
                 queued, watermarks = {}, {}
                 for suite in chosen:  # the GX process validates one suite while this process reads the next
@@ -179,10 +182,13 @@ def build_step(name: str, suites: tuple, walk_raw_dir: bool) -> dg.AssetChecksDe
                         queued[suite.NAME] = queue(conn, suite, settings, started_at, watermarks)
                     except Exception as e:  # noqa: BLE001 (reported below, with this suite's result)
                         queued[suite.NAME] = e
+                clock["read"] = time.monotonic()
                 service.render_docs()  # every suite of the step at once; the GX process renders after answering
+                clock["docs"] = time.monotonic()
                 if walk is not None:  # while the GX process validates
                     entries, walk = contracts.walked(walk, started_at), None
                     yield contracts.nothing_lost(conn, settings.raw_dir, entries)
+                clock["nothing_lost"] = time.monotonic()
                 for suite in chosen:
                     try:
                         if isinstance(queued[suite.NAME], Exception):
@@ -194,10 +200,17 @@ def build_step(name: str, suites: tuple, walk_raw_dir: bool) -> dg.AssetChecksDe
                         else:
                             context.log.error(f"{suite.NAME} could not be validated: {type(e).__name__}: {e}")
                             yield crashed(suite, e)
+                clock["validated_and_recorded"] = time.monotonic()
         finally:
             if walk is not None:  # the step failed before reading the walk
                 walk.kill()
                 walk.wait()
+        phases = list(clock.items())
+        context.log.debug(
+            "checks: "
+            + ", ".join(f"{name} {t - phases[i][1]:.2f} s" for i, (name, t) in enumerate(phases[1:]))
+            + f" ({len(chosen)} suites)"
+        )
         if failures:
             raise failures[0]
 
