@@ -6,6 +6,7 @@ previous suite, and their Data Docs are rendered together. Each check keeps its 
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -170,6 +171,12 @@ def build_step(name: str, suites: tuple, walk_raw_dir: bool) -> dg.AssetChecksDe
         record = context.instance.get_run_record_by_id(context.run.run_id)
         started_at = record.start_time if record is not None else None
         walk = contracts.walk(settings.raw_dir) if walk_raw_dir and contracts.SPEC.key in selected else None
+        # find(1) walks and its output is parsed (a thread) while this thread reads the suites' rows
+        walked = None
+        if walk is not None:
+            pool = ThreadPoolExecutor(1, thread_name_prefix="nothing_lost")
+            walked = pool.submit(contracts.walked, walk, started_at)
+            pool.shutdown(wait=False)  # the thread ends with its one task
         failures = []  # a blocking suite's error: raised once every other check has its result
         clock = {"start": time.monotonic()}  # when each phase ended (a DEBUG line of the event log)
         try:
@@ -185,8 +192,8 @@ def build_step(name: str, suites: tuple, walk_raw_dir: bool) -> dg.AssetChecksDe
                 clock["read"] = time.monotonic()
                 service.render_docs()  # every suite of the step at once; the GX process renders after answering
                 clock["docs"] = time.monotonic()
-                if walk is not None:  # while the GX process validates
-                    entries, walk = contracts.walked(walk, started_at), None
+                if walked is not None:  # while the GX process validates
+                    entries, walk = walked.result(), None
                     yield contracts.nothing_lost(conn, settings.raw_dir, entries)
                 clock["nothing_lost"] = time.monotonic()
                 for suite in chosen:
