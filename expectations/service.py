@@ -246,8 +246,11 @@ def serve(conn: Connection) -> None:
     import importlib
 
     import great_expectations  # noqa: F401  (the ~5 s this process exists for: now, while the run goes on)
+    import tqdm
 
     from expectations import run
+
+    tqdm.tqdm.monitor_interval = 0  # no tqdm monitor thread: this process forks, and a fork copies one thread only
 
     index = True
     validation, failure, docs_failure = None, None, None
