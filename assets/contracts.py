@@ -2,14 +2,11 @@
 
 import os
 import subprocess
-from pathlib import Path
 
 import dagster as dg
 import duckdb as ddb
 import pyarrow as pa
-from dagster_duckdb import DuckDBResource
 
-from assets.resources import NianbaoSettings
 from nianbao.discovery import readable
 
 CHECK = "nothing_lost"
@@ -51,17 +48,20 @@ FIND = [
 ]
 
 
-def independent_entries(raw_dir: str | os.PathLike, started_at: float | None = None) -> dict[str, str]:
-    """Every entry under raw_dir as find(1) sees it: readable path -> find's type letter (f, l, p, s … or U).
-
-    Independent of nianbao.discovery's walk (only the readable form of a name is shared, so paths compare).
-    Entries changed after started_at (the run's start) belong to the next batch and are left out.
-    """
-    root = os.fsencode(str(raw_dir))
-    if not os.path.isdir(root):
-        return {}
+def walk(raw_dir: str | os.PathLike) -> subprocess.Popen | None:
+    """Start find(1) over raw_dir (None when it is not a folder): it walks while the caller does other work."""
+    if not os.path.isdir(os.fsencode(str(raw_dir))):
+        return None
     argv = [os.fsencode(a.replace("{root}", str(raw_dir))) if "{root}" in a else a.encode() for a in FIND]
-    out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False).stdout
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def walked(proc: subprocess.Popen | None, started_at: float | None = None) -> dict[str, str]:
+    """The entries a walk (see walk) printed: readable path -> find's type letter; those changed at or after
+    started_at (the run's start) belong to the next batch and are left out."""
+    if proc is None:
+        return {}
+    out, _ = proc.communicate()
     entries = {}
     for record in out.split(b"\0"):
         if not record:
@@ -71,6 +71,15 @@ def independent_entries(raw_dir: str | os.PathLike, started_at: float | None = N
             continue
         entries[readable(path)] = kind.decode()
     return entries
+
+
+def independent_entries(raw_dir: str | os.PathLike, started_at: float | None = None) -> dict[str, str]:
+    """Every entry under raw_dir as find(1) sees it: readable path -> find's type letter (f, l, p, s … or U).
+
+    Independent of nianbao.discovery's walk (only the readable form of a name is shared, so paths compare).
+    Entries changed after started_at (the run's start) belong to the next batch and are left out.
+    """
+    return walked(walk(raw_dir), started_at)
 
 
 # entries with no row at their path; a symlinked or unreadable folder counts as recorded when rows exist under it
@@ -107,36 +116,28 @@ def missing(entries: dict[str, str], recorded: set[str]) -> list[str]:
         return lost(conn, entries, "select path from recorded_paths")
 
 
-@dg.asset_check(
+SPEC = dg.AssetCheckSpec(
+    CHECK,
     asset=dg.AssetKey(["raw", "documents"]),
-    name=CHECK,
     blocking=True,
-    pool="duckdb_writer",
     description="Every entry under the raw dir (found by find(1)) has a current raw.documents row.",
-)
-def nothing_lost(
-    context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource, settings: NianbaoSettings
-) -> dg.AssetCheckResult:
-    """Compare an independent walk of NIANBAO_RAW_DIR with raw.documents (current rows) and raw.quarantine."""
-    record = context.instance.get_run_record_by_id(context.run.run_id)
-    started_at = record.start_time if record is not None else None
-    raw = Path(settings.raw_dir)
-    entries = independent_entries(raw, started_at)
-    with duckdb.get_connection() as conn:
-        gone = lost(conn, entries)
+)  # evaluated in the step of the raw checks (assets.checks), on the connection their suites share
+
+
+def nothing_lost(conn, raw_dir: str | os.PathLike, entries: dict[str, str]) -> dg.AssetCheckResult:
+    """Compare an independent walk of the raw dir (independent_entries, or walk + walked) with raw.documents (current
+    rows) and raw.quarantine."""
+    gone = lost(conn, entries)
     return dg.AssetCheckResult(
+        asset_key=SPEC.asset_key,
+        check_name=CHECK,
         passed=not gone,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
-            "raw_dir": str(raw),
+            "raw_dir": str(raw_dir),
             "entries": len(entries),
             "recorded": len(entries) - len(gone),
             "lost": len(gone),
             "lost_paths": dg.MetadataValue.json(gone[:50]),
         },
     )
-
-
-def build_contracts() -> list[dg.AssetChecksDefinition]:
-    """Every contract check of this module."""
-    return [nothing_lost]

@@ -43,18 +43,32 @@ EXPECTATION_COLUMNS = {  # one row per expectation of each suite validation
 
 
 def ensure_tables(conn) -> None:
-    """Create the audit tables, adding columns introduced since an older warehouse created them."""
-    conn.execute("create schema if not exists audit")
+    """Create the audit tables, adding columns introduced since an older warehouse created them (one query when
+    nothing is missing, as on every run but the first)."""
+    present = set(
+        conn.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database() and table_schema = 'audit'"
+        ).fetchall()
+    )
     for table, columns in (("gx_results", SUITE_COLUMNS), ("gx_expectation_results", EXPECTATION_COLUMNS)):
+        missing = {c: t for c, t in columns.items() if (table, c) not in present}
+        if not missing:
+            continue
+        conn.execute("create schema if not exists audit")
         cols = ", ".join(f"{c} {t}" for c, t in columns.items())
         conn.execute(f"create table if not exists audit.{table} ({cols})")
-        for c, t in columns.items():
+        for c, t in missing.items():
             conn.execute(f"alter table audit.{table} add column if not exists {c} {t}")
 
 
-def _insert(conn, table: str, row: dict) -> None:
-    names = ", ".join(row)
-    conn.execute(f"insert into audit.{table} ({names}) values ({', '.join('?' for _ in row)})", list(row.values()))
+def _insert(conn, table: str, rows: list[dict]) -> None:
+    """Append rows (dicts with the same keys) in one statement."""
+    if not rows:
+        return
+    names = ", ".join(rows[0])
+    values = ", ".join("(" + ", ".join("?" for _ in rows[0]) + ")" for _ in rows)
+    conn.execute(f"insert into audit.{table} ({names}) values {values}", [v for row in rows for v in row.values()])
 
 
 def last_validated(conn, suite: str):
@@ -84,29 +98,30 @@ def record(
     _insert(
         conn,
         "gx_results",
-        base
-        | {
-            "success": summary["success"],
-            "n_rows": summary["rows"],
-            "evaluated": summary["evaluated"],
-            "passed": summary["passed"],
-            "success_percent": summary["success_percent"],
-            "failed_json": dumps(summary["failed"]),
-            "data_docs": summary["data_docs"],
-            "check_name": check_name,
-            "blocking": blocking,
-            "errors": summary.get("errors"),
-            "warnings": summary.get("warnings"),
-            "unexpected_total": sum(r["unexpected_count"] or 0 for r in summary.get("results", [])),
-            "validated_through": validated_through,
-            "scope": scope,
-        },
+        [
+            base
+            | {
+                "success": summary["success"],
+                "n_rows": summary["rows"],
+                "evaluated": summary["evaluated"],
+                "passed": summary["passed"],
+                "success_percent": summary["success_percent"],
+                "failed_json": dumps(summary["failed"]),
+                "data_docs": summary["data_docs"],
+                "check_name": check_name,
+                "blocking": blocking,
+                "errors": summary.get("errors"),
+                "warnings": summary.get("warnings"),
+                "unexpected_total": sum(r["unexpected_count"] or 0 for r in summary.get("results", [])),
+                "validated_through": validated_through,
+                "scope": scope,
+            }
+        ],
     )
+    rows = []
     for i, r in enumerate(summary.get("results", [])):
         observed = {k: r[k] for k in ("observed_value", "partial_unexpected_list", "examples", "exception")}
-        _insert(
-            conn,
-            "gx_expectation_results",
+        rows.append(
             base
             | {
                 "check_name": check_name,
@@ -120,5 +135,6 @@ def record(
                 "unexpected_count": r["unexpected_count"],
                 "missing_count": r["missing_count"],
                 "observed_json": dumps(observed),
-            },
+            }
         )
+    _insert(conn, "gx_expectation_results", rows)

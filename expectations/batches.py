@@ -40,12 +40,19 @@ def keyed(sql: str, key: str) -> str:
 
 def frames(conn, sql: str, params: list, key: str, size: int | None) -> Iterator[pd.DataFrame]:
     """The query's rows as pandas frames of whole groups of `key`, each at most `size` rows (unless one group is
-    bigger); one empty frame when the query has no row, so a suite always validates something."""
-    ranges = plan(conn, sql, params, key, size)
-    if not ranges:
-        yield conn.execute(f"select * from ({sql}) limit 0", params).df()
+    bigger); one empty frame when the query has no row, so a suite always validates something.
+
+    The query runs once when its rows fit in one batch (an incremental run: the rows of a few reports); else it is
+    planned (plan) and each batch read on its own, and the first read (at most size + 1 rows) is dropped."""
+    if size is None:
+        yield conn.execute(sql, params).df()
         return
-    for lo, hi in ranges:
+    first = conn.execute(f"select * from ({sql}) limit {int(size) + 1}", params).df()
+    if len(first) <= size:  # every row, so every group is whole
+        yield first
+        return
+    del first
+    for lo, hi in plan(conn, sql, params, key, size):
         where, extra = (f"{BATCH_KEY} is null", []) if lo is None else (f"{BATCH_KEY} between ? and ?", [lo, hi])
         yield conn.execute(
             f"select * exclude ({BATCH_KEY}) from ({keyed(sql, key)}) where {where}", params + extra

@@ -1,4 +1,4 @@
-"""Validate pandas frames (one, or batches of one check) against a suite module with an ephemeral GX context; Data Docs."""
+"""Validate pandas frames (one, or batches of one check) against a suite module in an ephemeral GX context; Data Docs."""
 
 import datetime as dt
 import logging
@@ -12,20 +12,33 @@ import pandas as pd
 WARNING = "warning"  # expectation meta {"severity": "warning"}: reported, never blocking
 ERROR = "error"
 EXAMPLES = 5
+SITE = "nianbao"  # the Data Docs site of every context
+# one ephemeral GX context per Data Docs dir (and one without docs) for this process: the suites validated since
+# the last render_docs() are rendered together, by one SiteBuilder (GX compiles its Jinja templates per build)
+_contexts: dict[Path | None, object] = {}
+_pending: dict[Path, list] = {}  # Data Docs dir -> identifiers of the results and suites not yet rendered
 
 
 def _context(data_docs_dir: Path | None):
+    """This process's GX context for the Data Docs dir (created on first use)."""
+    key = None if data_docs_dir is None else Path(data_docs_dir)
+    if key not in _contexts:
+        _contexts[key] = _new_context(key)
+    return _contexts[key]
+
+
+def _new_context(data_docs_dir: Path | None):
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    # each check's ephemeral context knows only its own results: GX warns once per other suite's page on disk
-    # ("Validation result not found … skipping") while it rebuilds the index; docs_site renders the index offline
+    # a context knows only this process's results: GX warns once per other page on disk ("Validation result not
+    # found … skipping") while it rebuilds the index; docs_site keeps every page, the index is rendered offline too
     logging.getLogger("great_expectations.render.renderer.site_builder").setLevel(logging.ERROR)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     if data_docs_dir is not None:
         ctx.add_data_docs_site(
-            "nianbao",
+            SITE,
             {
                 "class_name": "SiteBuilder",
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir)},
@@ -102,39 +115,61 @@ def json_key(value) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
+def _forget(ctx, name: str) -> None:
+    """Remove what an earlier validation of the suite `name` added to the shared context (its results stay)."""
+    try:
+        ctx.suites.delete(name)
+    except Exception:  # noqa: BLE001 (GX raises several kinds for "not there")
+        pass
+    try:
+        ctx.data_sources.get("frames").delete_asset(name)
+    except Exception:  # noqa: BLE001
+        pass
+
+
 class _Validator:
-    """One ephemeral context, suite and checkpoint for every batch of one check (GX set up once)."""
+    """The suite and batch definition of one check, for every batch of it (GX set up once), in the process's
+    context. A batch is validated against the suite directly (Batch.validate): a checkpoint would only add its
+    freshness checks and a store write per batch, and Data Docs are built once, from the merged result, by docs()."""
 
     def __init__(self, suite_module: ModuleType, data_docs_dir: Path | None, index_columns: tuple[str, ...]):
-        import great_expectations as gx
-
         self.ctx = _context(data_docs_dir)
-        batch_def = (
-            self.ctx.data_sources.add_pandas("frames")
-            .add_dataframe_asset(suite_module.NAME)
-            .add_batch_definition_whole_dataframe("whole")
-        )
-        suite = self.ctx.suites.add(suite_module.build())
-        vd = self.ctx.validation_definitions.add(
-            gx.ValidationDefinition(name=suite_module.NAME, data=batch_def, suite=suite)
-        )
-        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+        _forget(self.ctx, suite_module.NAME)  # the same suite validated again in this process: built afresh
+        try:
+            frames = self.ctx.data_sources.get("frames")
+        except Exception:  # noqa: BLE001
+            frames = self.ctx.data_sources.add_pandas("frames")
+        self.batch_def = frames.add_dataframe_asset(suite_module.NAME).add_batch_definition_whole_dataframe("whole")
+        self.suite = self.ctx.suites.add(suite_module.build())  # in the store: the docs render its page
+        self.result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
         if index_columns:
-            result_format["unexpected_index_column_names"] = list(index_columns)
-        # no action: Data Docs are built once, from the merged result, by docs()
-        self.checkpoint = self.ctx.checkpoints.add(
-            gx.Checkpoint(name=suite_module.NAME, validation_definitions=[vd], actions=[], result_format=result_format)
-        )
+            self.result_format["unexpected_index_column_names"] = list(index_columns)
         self.key = self.result = None
 
     def run(self, prepared: pd.DataFrame):
         """Validate one prepared batch; returns GX's suite validation result."""
-        result = self.checkpoint.run(batch_parameters={"dataframe": prepared})
-        self.key, self.result = next(iter(result.run_results.items()))
-        return self.result
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
 
-    def docs(self, rows: list[dict], data_docs_dir: Path) -> str | None:
-        """Write the merged result (the last batch's result carrying the counts of every batch) as Data Docs."""
+        run_id = RunIdentifier(run_time=dt.datetime.now(dt.UTC))
+        result = self.batch_def.get_batch(batch_parameters={"dataframe": prepared}).validate(
+            self.suite, result_format=self.result_format
+        )
+        result.meta |= {"run_id": run_id, "validation_time": run_id.run_time, "batch_parameters": None}
+        self.key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=self.suite.name),
+            run_id=run_id,
+            batch_identifier=result.batch_id,
+        )
+        self.result = result
+        return result
+
+    def docs(self, rows: list[dict], data_docs_dir: Path) -> str:
+        """Store the merged result (the last batch's result carrying the counts of every batch) for the Data Docs,
+        rendered by the next render_docs(); returns the site's index (a URI)."""
         from great_expectations.data_context.types.resource_identifiers import (
             ExpectationSuiteIdentifier,
         )
@@ -168,11 +203,21 @@ class _Validator:
             }
         )
         self.ctx.validation_results_store.set(self.key, vr)
-        self.ctx.build_data_docs(
-            site_names=["nianbao"], resource_identifiers=[self.key, ExpectationSuiteIdentifier(name=vr.suite_name)]
-        )
-        index = Path(data_docs_dir) / "index.html"
-        return index.as_uri() if index.exists() else None
+        _pending.setdefault(Path(data_docs_dir), []).extend([self.key, ExpectationSuiteIdentifier(name=vr.suite_name)])
+        return (Path(data_docs_dir).absolute() / "index.html").as_uri()
+
+
+def forget_docs() -> None:
+    """Drop the results not rendered yet (a fork: its parent renders them)."""
+    _pending.clear()
+
+
+def render_docs(build_index: bool = True) -> None:
+    """Render the Data Docs of every result stored since the last call: one build per site, whatever the suites
+    (build_index=False: the pages only)."""
+    while _pending:
+        docs_dir, identifiers = _pending.popitem()
+        _context(docs_dir).build_data_docs(site_names=[SITE], resource_identifiers=identifiers, build_index=build_index)
 
 
 class Validation:
@@ -195,12 +240,15 @@ class Validation:
         self.rows = merge_rows(self.rows, [expectation_row(r, self.index_columns) for r in vr.results])
         self.n += len(df)
 
-    def finish(self) -> dict:
-        """The summary of every batch added (Data Docs written once, from the merged result)."""
+    def finish(self, render: bool = True) -> dict:
+        """The summary of every batch added (Data Docs written once, from the merged result; with render=False they
+        wait for render_docs(), which renders every suite validated until then at once)."""
         if self.validator is None:
             raise ValueError(f"{self.suite.NAME}: no batch to validate")
         rows = self.rows
         docs = self.validator.docs(rows, self.data_docs_dir) if self.data_docs_dir is not None else None
+        if render:
+            render_docs()
         failed = [r for r in rows if not r["success"]]
         passed = len(rows) - len(failed)
         return {

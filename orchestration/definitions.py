@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets import checks, contracts, distributed, extract, ingest, load, report_years, snapshot
+from assets import checks, distributed, extract, ingest, load, report_years, snapshot
 from assets import dbt as dbt_assets_module
 from orchestration import console, settings, workers
 from orchestration.jobs import build_jobs, executor
@@ -40,7 +40,7 @@ def build_definitions() -> dg.Definitions:
                 snapshot.bi_snapshot,
             ],
         ),
-        asset_checks=[*checks.build_checks(), *contracts.build_contracts()],
+        asset_checks=checks.build_checks(),  # the GX suites and nothing_lost, one step per stage
         jobs=build_jobs(),
         schedules=build_schedules(),
         sensors=build_sensors(),

@@ -48,3 +48,31 @@ def test_a_dead_service_falls_back_to_this_process(frame):
         assert comparable(summary) == comparable(run.validate_batches([frame], suite))
     finally:
         service.stop()
+
+
+def test_two_checks_are_validated_side_by_side_with_their_data_docs(frame, tmp_path):
+    """At a step's first check the service forks: two checks queued back to back go to the two processes, each gets
+    the summary this process would give; the fork renders its pages and exits, and the next step forks again."""
+    from expectations.suites import fct_report_figures as figures
+
+    half = len(frame) // 2
+    ours = [run.validate_batches([frame.iloc[:half]], suite), run.validate_batches([frame.iloc[half:]], suite)]
+    docs = tmp_path / "gx"
+    service.start()
+    try:
+        for _step in range(2):
+            pendings = [
+                service.submit([frame.iloc[:half]], suite, docs),
+                service.submit([frame.iloc[half:]], suite, docs),
+            ]
+            assert pendings[0].lane is service._service.main and pendings[1].lane is service._service.fork
+            service.render_docs()
+            assert not service._service.forked  # the fork renders its pages, then exits
+            assert [comparable(p.result()) for p in pendings] == [comparable(s) for s in ours]
+            assert pendings[0].result()["data_docs"] == (docs / "index.html").as_uri()
+    finally:
+        service.stop()
+    pages = sorted(p.relative_to(docs).parts[:2] for p in docs.rglob("*.html"))
+    assert pages == [("expectations", f"{suite.NAME}.html"), ("index.html",)] + [("validations", suite.NAME)] * 4
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert f"validations/{suite.NAME}/" in index and figures.NAME not in index

@@ -21,7 +21,7 @@ KILLS = [
     ("extract__report_extractions", "kill"),
     ("raw_tables", "kill"),
     ("nianbao_dbt", "oom"),
-    ("raw__documents_nothing_lost", "kill"),
+    ("raw_checks", "kill"),
 ]
 RECLAIMED = "which is gone: marked failed and its pool slots freed"
 
