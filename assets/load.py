@@ -3,6 +3,8 @@ removed files and the rules, then materializes the raw.* assets with counts (and
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 import polars as pl
@@ -66,19 +68,26 @@ def scan_frame(files: list[batch.RawFile], first_seq: int = 0) -> pl.DataFrame:
     )
 
 
+@contextmanager
+def transaction(conn) -> Iterator[None]:
+    """One DuckDB transaction: committed when the block ends, rolled back when it raises."""
+    conn.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")
+
+
 def write_scan(conn, files: list[batch.RawFile], now: dt.datetime) -> None:
     """Replace raw.scan with the files under the raw dir now (one transaction): a full scan."""
     scan = scan_frame(files)
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         conn.execute("delete from raw.scan")
         conn.register("scan_frame", scan.with_columns(scanned_at=pl.lit(now, frames.UTC_TS)).to_arrow())
         conn.execute("insert into raw.scan by name select * from scan_frame")
         conn.unregister("scan_frame")
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
 
 
 def scan_changes(conn, files: listing.Listing) -> tuple[list[str], list[str]]:
@@ -103,8 +112,7 @@ def update_scan(conn, gone: list[str], read: list[batch.RawFile], now: dt.dateti
     deleted, the files read (`read`) are inserted after the last scan_seq with scanned_at `now`; the rows of
     unchanged files stay as they are. Returns the counts of rows deleted and inserted."""
     frame = scan_frame(read)
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         conn.register("scan_frame", frame.with_columns(scanned_at=pl.lit(now, frames.UTC_TS)).to_arrow())
         conn.register("gone_paths", pa.table({"path": pa.array(gone, pa.string())}))
         deleted = conn.execute(
@@ -117,10 +125,6 @@ def update_scan(conn, gone: list[str], read: list[batch.RawFile], now: dt.dateti
         )
         conn.unregister("scan_frame")
         conn.unregister("gone_paths")
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
     return {"deleted": deleted, "inserted": frame.height}
 
 
