@@ -173,6 +173,21 @@ def add_one_report(raw: Path, seed: int) -> Path:
     return dest
 
 
+def reports_rebuilt(warehouse: Path) -> int | None:
+    """How many reports the last dbt build rebuilt in the marts (a + 1 run's cost grows with it: a report whose
+    statistics tables other bodies also printed rebuilds theirs too, for X_COPY)."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute(
+                "select count(*) from state.mart_state__reports "
+                "where built_through = (select max(built_through) from state.mart_state__reports)"
+            ).fetchone()[0]
+    except duckdb.Error:  # no warehouse, or no state yet: not reported
+        return None
+
+
 def machine() -> dict:
     """CPU model, cores, RAM, Python, OS and the commit measured."""
     cpu = next(
@@ -261,7 +276,8 @@ def report(res: dict) -> str:
             f"{fs.get('snapshot_published')}, checks failed {fs.get('checks_failed')}"
         ),
         (
-            f"- + 1 report: {ins.get('reports_parsed')} parsed; success {ins.get('success')}, snapshot "
+            f"- + 1 report: {ins.get('reports_parsed')} parsed (synth seed {res.get('added_seed')}), "
+            f"{res.get('reports_rebuilt')} reports rebuilt in the marts; success {ins.get('success')}, snapshot "
             f"published {ins.get('snapshot_published')}"
         ),
         "",
@@ -347,6 +363,11 @@ def main() -> int:
     )
     ap.add_argument("--home", help="the NIANBAO_HOME to use (default: <dir>/home-N)")
     ap.add_argument(
+        "--seed",
+        type=int,
+        help="`nianbao synth` seed of the added report (default: the time with --plus-one, else N+7)",
+    )
+    ap.add_argument(
         "--formats-only",
         metavar="RESULTS_JSON",
         help="only measure the formats and project a year, into an earlier results file (rewritten)",
@@ -384,11 +405,13 @@ def main() -> int:
     else:
         res["from_scratch"] = run_pipeline(env, "from scratch", home / "run-full.log")
     # a fresh report each --plus-one re-run (the same bytes again would be a known content, not parsed)
-    added = add_one_report(raw, seed=int(time.time()) if args.plus_one else args.n + 7)
+    res["added_seed"] = args.seed if args.seed is not None else int(time.time()) if args.plus_one else args.n + 7
+    added = add_one_report(raw, seed=res["added_seed"])
     try:
         res["incremental"] = run_pipeline(env, "+ 1 report", home / "run-plus-one.log")
     finally:
         shutil.rmtree(added.parent, ignore_errors=True)
+    res["reports_rebuilt"] = reports_rebuilt(home / "warehouse.duckdb")
     if not args.no_formats:
         res["formats"] = formats(args.format_docs, 2)
         res["projection"] = projection(res["formats"], 150_000)
