@@ -13,7 +13,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from assets import dbt_failures, dbt_output
+from assets import dbt_failures, dbt_files, dbt_output
 from assets.resources import NianbaoSettings
 
 # absolute imports only: `dagster-dbt project prepare-and-package --file assets/dbt.py` loads this file standalone
@@ -39,11 +39,7 @@ def manifest_is_stale() -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    root = DBT_PROJECT_DIR
-    sources = [root / "dbt_project.yml", root / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests"):
-        sources += [p for p in (root / folder).rglob("*") if p.is_file()]
-    return any(p.stat().st_mtime > built for p in sources if p.exists())
+    return any(p.stat().st_mtime > built for p in dbt_files.project_files(DBT_PROJECT_DIR))
 
 
 def ensure_manifest(warehouse_path: str | os.PathLike) -> None:

@@ -11,16 +11,15 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from assets import table_metadata
+from assets import dbt_files, table_metadata
 from nianbao.progress import Progress, duration
 
 KEEP_TARGETS = 3  # target folders kept (about 7 MB each): the last runs' artifacts, for `dbt docs` or a look
 CONSOLE_LOG = "dbt-console.log"  # in each target folder: the lines dbt prints, one per node start and end
 EVERY_S = 30.0  # a progress line at each quarter of the nodes, and at least every this many seconds
 TABLE_METADATA = "nianbao_table_metadata "  # the prefix of macros/log_table_metadata.sql's line
-# dbt's parse cache. dagster-dbt copies the project's (parsed by `make manifest` under another profile, so useless:
-# dbt then parses the whole project, ~3 s) only into a target folder that has none
-PARTIAL_PARSE = "partial_parse.msgpack"
+# dbt's parse cache (dbt_files.PARTIAL_PARSE). dagster-dbt copies the project's (parsed by `make manifest` under
+# another profile, so useless: dbt then parses the whole project, ~3 s) only into a target folder that has none
 
 
 def target_path(root: str | Path, run_id: str, name: str = "nianbao_dbt") -> Path:
@@ -30,10 +29,10 @@ def target_path(root: str | Path, run_id: str, name: str = "nianbao_dbt") -> Pat
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{name}-{run_id[:8]}-{time.strftime('%Y%m%dT%H%M%S')}"
     old = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    parsed = [p / PARTIAL_PARSE for p in old if (p / PARTIAL_PARSE).is_file()]
+    parsed = dbt_files.latest_partial_parse(root)
     if parsed:  # the last run's parse, made with this warehouse's profile: dbt re-parses only what changed since
         path.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(parsed[-1], path / PARTIAL_PARSE)
+        shutil.copyfile(parsed, path / dbt_files.PARTIAL_PARSE)
     for stale in old[: max(0, len(old) - KEEP_TARGETS + 1)]:
         shutil.rmtree(stale, ignore_errors=True)
     return path

@@ -21,12 +21,11 @@ import tempfile
 import threading
 from pathlib import Path
 
+from assets import dbt_files
 from orchestration.dbt_client import SOCKET_ENV, STARTED, UNHANDLED
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_DIR = ROOT / "dbt_project"
-PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's parse cache (assets/dbt_output.py keeps the last one)
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 # what a build imports that a parse does not, imported while waiting: DuckDB's Python side imports numpy, pyarrow and
 # pandas the first time a Python model hands it a relation (dim_regions), dbt-duckdb's materialize imports pyarrow
 WARM_IMPORTS = ("numpy", "pyarrow", "pandas")
@@ -91,20 +90,9 @@ def stop() -> None:
 # ---- the process -------------------------------------------------------------------------------------------------
 
 
-def latest_partial_parse(root: Path) -> Path | None:
-    """The newest partial parse among the target folders under root (the last run's), if any."""
-    found = [p / PARTIAL_PARSE for p in root.iterdir() if (p / PARTIAL_PARSE).is_file()] if root.is_dir() else []
-    return max(found, key=lambda p: p.stat().st_mtime) if found else None
-
-
 def newest_project_file(project: Path) -> float:
     """The newest modification time among the dbt project's files."""
-    newest = 0.0
-    for name in PROJECT_FILES:
-        path = project / name
-        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else []
-        newest = max([newest, *(p.stat().st_mtime for p in files)])
-    return newest
+    return max((p.stat().st_mtime for p in dbt_files.project_files(project)), default=0.0)
 
 
 def profile_env_vars(project: Path) -> set[str]:
@@ -121,9 +109,9 @@ class Parsed:
         self.project = Path(self.cwd)
         self.files_at = newest_project_file(self.project)
         self.target = Path(tempfile.mkdtemp(prefix="nianbao-dbt-parse-"))
-        last = latest_partial_parse(target_root)
+        last = dbt_files.latest_partial_parse(target_root)
         if last is not None:  # dbt then re-parses only what changed since the last run
-            shutil.copyfile(last, self.target / PARTIAL_PARSE)
+            shutil.copyfile(last, self.target / dbt_files.PARTIAL_PARSE)
         from dbt.cli.main import dbtRunner
 
         result = dbtRunner().invoke(
@@ -149,10 +137,10 @@ class Parsed:
 
     def keep(self, target_path: str | None) -> None:
         """Leave the parse cache in the command's target folder (the next run starts from it), then clean up."""
-        cache = self.target / PARTIAL_PARSE
-        if target_path and cache.is_file() and not (Path(target_path) / PARTIAL_PARSE).exists():
+        cache = self.target / dbt_files.PARTIAL_PARSE
+        if target_path and cache.is_file() and not (Path(target_path) / dbt_files.PARTIAL_PARSE).exists():
             Path(target_path).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cache, Path(target_path) / PARTIAL_PARSE)
+            shutil.copyfile(cache, Path(target_path) / dbt_files.PARTIAL_PARSE)
         shutil.rmtree(self.target, ignore_errors=True)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from assets import dbt_files
 from orchestration import dbt_warm
 from orchestration.dbt_client import SOCKET_ENV
 
@@ -80,7 +81,7 @@ def test_the_early_dbt_runs_one_command_with_its_parse_then_the_plain_dbt_runs(e
             rows = con.execute("select count(*) from reference.eras").fetchone()[0]
         assert rows == len(ERAS.read_text(encoding="utf-8").splitlines()) - 1
         # its parse cache is left in the command's target folder for the next run
-        assert (tmp_path / "first" / dbt_warm.PARTIAL_PARSE).is_file()
+        assert (tmp_path / "first" / dbt_files.PARTIAL_PARSE).is_file()
 
         # the second command finds nobody listening: the plain dbt, in the client's own process (exec)
         code, client_pid, lines = dbt(tmp_path, "second", "seed", "--select", "eras")
