@@ -19,14 +19,20 @@
     {{ return(adapter.get_relation(database=this.database, schema=schema, identifier=name)) }}
 {%- endmacro %}
 
-{#- True when this run must rebuild everything: --full-refresh, no state yet, or an incremental mart whose
-    table does not exist (a new mart, or one dropped by hand). -#}
+{#- True when this run must rebuild everything: --full-refresh, no state yet, a state that lacks a column its YAML
+    documents (written by an older version: the next build rewrites it whole), or an incremental mart whose table
+    does not exist (a new mart, or one dropped by hand). -#}
 {% macro scope_is_full() -%}
     {%- if not execute -%}{{ return(true) }}{%- endif -%}
     {%- if flags.FULL_REFRESH -%}{{ return(true) }}{%- endif -%}
     {%- if state_relation('mart_state__reports') is none or state_relation('mart_state__watermark') is none -%}
         {{ return(true) }}
     {%- endif -%}
+    {%- set state_columns = adapter.get_columns_in_relation(state_relation('mart_state__reports'))
+        | map(attribute='name') | list -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == 'mart_state__reports' -%}
+        {%- for column in node.columns if column not in state_columns -%}{{ return(true) }}{%- endfor -%}
+    {%- endfor -%}
     {#- the state tables the marts read are the two above; the others (the snapshot's) may start late -#}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model' and node.config.materialized == 'incremental'
@@ -36,4 +42,19 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(false) }}
+{%- endmacro %}
+
+{#- Pre-hook of a state model, outside its transaction: add the columns its YAML documents (with their data_type)
+    that a table written by an older version lacks. scope_is_full() saw them missing, so this build rewrites every
+    row and fills them; adding them here, before the delete in the transaction, keeps DuckDB from refusing to
+    alter a table it has just changed. -#}
+{% macro add_documented_columns() -%}
+    {%- set relation = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
+    {%- if relation is not none and execute -%}
+        {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+        {%- for column in model.columns.values() if column.name not in present and column.data_type -%}
+            alter table {{ relation }} add column {{ column.name }} {{ column.data_type }};
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
 {%- endmacro %}

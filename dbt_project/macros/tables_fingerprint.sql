@@ -22,3 +22,9 @@
     ) as cells
     group by report_id
 {%- endmacro %}
+
+{#- X_COPY's order of publication within a group of identical tables: the first is the original, the later ones
+    copies. The copy-paste rule and the changes' test of whether a group's original moved both order by it. -#}
+{% macro copy_paste_order() -%}
+    published_date asc nulls last, report_id asc
+{%- endmacro %}

@@ -1,6 +1,7 @@
 """Incremental marts: after adds, changes and removals, the marts equal a full rebuild (dbt --full-refresh), and a
 run rebuilds only the reports of the bodies it touched (cross-year rules and X_COPY included)."""
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -155,3 +156,102 @@ def test_incremental_marts_equal_a_full_rebuild(tmp_path, monkeypatch, series):
     assert set(incremental) == set(full) and len(full) == 18  # rpt_extraction_review and the coverage tables
     for table in full:
         assert incremental[table] == full[table], table
+
+
+def test_a_copy_group_is_rebuilt_only_when_its_original_moves(tmp_path, monkeypatch, series):
+    """X_COPY across bodies: a later copy joining or leaving a group of identical tables rebuilds its own body only
+    (the others keep pointing at the same original); an earlier one becomes the original, and every member is
+    rebuilt to point at it. The marts still equal a full rebuild."""
+    p = make_pipeline(tmp_path / "home", monkeypatch)
+    files = sorted(series.glob("series*.txt"))
+    for f in files:
+        shutil.copy(f, p.raw / f.name)
+
+    def step():
+        assert p.run(raw_only=True).success
+        dbt_run(p, tmp_path)
+
+    step()
+    original = files[0]
+    report_id, agency, published = p.query(
+        "select report_id, agency_name_printed, published_date from marts.dim_reports where source_path like ?",
+        [f"%{original.name}"],
+    )[0]
+    text = original.read_text(encoding="utf-8")
+    printed_date = f"{published.year}年{published.month}月{published.day}日"
+    assert text.rstrip().endswith(printed_date)
+
+    def add_copy(name: str, body: str, days: int) -> str:
+        day = published + datetime.timedelta(days=days)
+        copy = (
+            text.replace(agency, body).rstrip().removesuffix(printed_date) + f"{day.year}年{day.month}月{day.day}日\n"
+        )
+        (p.raw / name).write_text(copy, encoding="utf-8")
+        step()
+        (copy_id, copy_published) = p.query(
+            "select report_id, published_date from marts.dim_reports where source_path like ?", [f"%{name}"]
+        )[0]
+        assert copy_published == day
+        group.add(copy_id)
+        return copy_id
+
+    group = {report_id}
+
+    def points_at() -> dict[str, str]:
+        """member of the group -> the report its X_COPY (another body's, same year) names as the original."""
+        rows = p.query(
+            "select distinct report_id, related_report_id from marts.rpt_rule_failures "
+            "where rule_id = 'X_COPY' and message like '%another body%'"
+        )
+        return {copy: original for copy, original in rows if copy in group}
+
+    later = add_copy("copy_later.txt", "青山区测绘地理信息局", 20)
+    assert scope(p) == 1 and points_at() == {later: report_id}
+    latest = add_copy("copy_latest.txt", "青山区统计局", 40)
+    assert scope(p) == 1 and points_at() == {later: report_id, latest: report_id}
+
+    # an earlier copy is the new original: the first report, the two copies and its own body are rebuilt
+    earliest = add_copy("copy_earliest.txt", "青山区审计局", -10)
+    n_original_body = p.query(
+        "select count(*) from marts.dim_reports where agency_id = (select agency_id from marts.dim_reports "
+        "where report_id = ?)",
+        [report_id],
+    )[0][0]
+    assert scope(p) == 1 + n_original_body + 2
+    assert points_at() == {report_id: earliest, later: earliest, latest: earliest}
+
+    # the original leaves: every member is rebuilt again; a copy leaves: its body only
+    (p.raw / "copy_earliest.txt").unlink()
+    step()
+    assert scope(p) == 1 + n_original_body + 2 and points_at() == {later: report_id, latest: report_id}
+    (p.raw / "copy_latest.txt").unlink()
+    step()
+    assert scope(p) == 1 and points_at() == {later: report_id}
+
+    incremental = marts(p)
+    dbt_run(p, tmp_path, "--full-refresh")
+    full = marts(p)
+    for table in full:
+        assert incremental[table] == full[table], table
+
+
+def test_a_state_from_an_older_version_makes_a_full_rebuild(tmp_path, monkeypatch, series):
+    """A state table without a column this version documents (written by an older one) is rebuilt whole, with it."""
+    p = make_pipeline(tmp_path / "home", monkeypatch)
+    files = sorted(series.glob("series*.txt"))
+    for f in files[:10]:
+        shutil.copy(f, p.raw / f.name)
+    assert p.run(raw_only=True).success
+    dbt_run(p, tmp_path)
+    n_reports = scope(p)
+    p.query("alter table state.mart_state__reports drop column published_date")
+    shutil.copy(files[10], p.raw / files[10].name)
+    assert p.run(raw_only=True).success
+    dbt_run(p, tmp_path)
+    assert scope(p) == n_reports + 1
+    dated, differing = p.query(
+        "select count(state.published_date), count(*) filter (where state.published_date is distinct from "
+        "reports.published_date) from state.mart_state__reports as state "
+        "inner join marts.dim_reports as reports using (report_id)"
+    )[0]
+    assert dated >= n_reports - 5 and differing == 0

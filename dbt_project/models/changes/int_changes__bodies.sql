@@ -1,8 +1,11 @@
 -- One row per body (agency_id) whose marts this run rebuilds: the bodies of the changed contents, by their new
 -- depends_on: {{ ref('stg_annual_reports__figures') }}
--- identity (raw.reports now) and their old one (the state of the last build); and every body whose chosen
--- report shares a statistics-tables fingerprint (year, template) with one of those bodies' reports, old or new,
--- so that X_COPY across bodies is recomputed for both sides. Every body when the run rebuilds everything.
+-- identity (raw.reports now) and their old one (the state of the last build); and, for X_COPY across bodies, every
+-- body whose chosen report is in a group of identical statistics tables (year, template, fingerprint) whose
+-- original (the first published) may have moved: the group's original at the last build belongs to a changed
+-- body, or a changed body's report now precedes it. The other members of a group keep their findings (a copy
+-- points at the original; the original has none), so a report joining or leaving a group of 100 rebuilds 1 body,
+-- not 100. Every body when the run rebuilds everything.
 {%- set full = scope_is_full() %}
 -- `changed` is unused when the run rebuilds everything (full)
 with changed as (  -- noqa: ST03
@@ -31,9 +34,10 @@ core_bodies as (
 ),
 
 core_reports as (
-    select report_id, report_year, template from bodies_now where agency_id in (select agency_id from core_bodies)
+    select report_id, agency_id, report_year, template, published_date
+    from bodies_now where agency_id in (select agency_id from core_bodies)
     union
-    select source_sha256, null, null from changed
+    select source_sha256, null, null, null, null from changed
 ),
 
 core_cells as (
@@ -46,7 +50,14 @@ core_cells as (
 ),
 
 new_fingerprints as (
-    select core_reports.report_year, core_reports.template, fingerprints.tables_fingerprint
+    -- every current report of a changed body, chosen or not: a superset of the group members it may have now
+    select
+        core_reports.report_id,
+        core_reports.agency_id,
+        core_reports.published_date,
+        core_reports.report_year,
+        core_reports.template,
+        fingerprints.tables_fingerprint
     from ({{ tables_fingerprint('core_cells') }}) as fingerprints
     inner join core_reports on fingerprints.report_id = core_reports.report_id
 ),
@@ -57,19 +68,63 @@ old_fingerprints as (
     where agency_id in (select agency_id from core_bodies) and tables_fingerprint is not null
 ),
 
-fingerprints as (
-    select * from new_fingerprints
+groups as (
+    select report_year, template, tables_fingerprint from new_fingerprints
     union
     select * from old_fingerprints
 ),
 
-sharing as (
-    select state.agency_id
+members_before as (
+    select state.*
     from state
-    inner join fingerprints
-        on state.report_year = fingerprints.report_year
-        and state.template = fingerprints.template
-        and state.tables_fingerprint = fingerprints.tables_fingerprint
+    inner join groups
+        on state.report_year = groups.report_year
+        and state.template = groups.template
+        and state.tables_fingerprint = groups.tables_fingerprint
+),
+
+original_before as (
+    select * from members_before
+    qualify row_number() over (
+        partition by report_year, template, tables_fingerprint order by {{ copy_paste_order() }}
+    ) = 1
+),
+
+candidates_now as (
+    -- the unchanged members of each group, and every report of a changed body that may have joined it
+    select report_id, agency_id, published_date, report_year, template, tables_fingerprint
+    from members_before
+    where agency_id not in (select agency_id from core_bodies where agency_id is not null)
+    union all
+    select report_id, agency_id, published_date, report_year, template, tables_fingerprint
+    from new_fingerprints
+),
+
+first_now as (
+    select * from candidates_now
+    qualify row_number() over (
+        partition by report_year, template, tables_fingerprint order by {{ copy_paste_order() }}
+    ) = 1
+),
+
+moved_groups as (
+    select original_before.report_year, original_before.template, original_before.tables_fingerprint
+    from original_before
+    left join first_now
+        on original_before.report_year = first_now.report_year
+        and original_before.template = first_now.template
+        and original_before.tables_fingerprint = first_now.tables_fingerprint
+    where original_before.agency_id in (select agency_id from core_bodies)
+        or first_now.report_id is distinct from original_before.report_id
+),
+
+sharing as (
+    select members_before.agency_id
+    from members_before
+    inner join moved_groups
+        on members_before.report_year = moved_groups.report_year
+        and members_before.template = moved_groups.template
+        and members_before.tables_fingerprint = moved_groups.tables_fingerprint
 ),
 
 final as (

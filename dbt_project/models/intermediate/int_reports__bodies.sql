@@ -1,4 +1,5 @@
--- One row per parsed report (current or not) with its canonical body, year and template: who a report belongs to.
+-- One row per parsed report (current or not) with its canonical body, year, template and publication date: who a
+-- report belongs to, and where X_COPY's order of publication puts it.
 {{ config(materialized='table') }}  -- read by three models in a run (the changes and the state): computed once
 with reports as (
     select * from {{ ref('stg_annual_reports__reports') }}
@@ -13,7 +14,8 @@ final as (
         reports.report_id,
         agencies.agency_id,
         reports.report_year,
-        reports.template
+        reports.template,
+        reports.published_date
     from reports
     inner join agencies
         on agencies.agency_name_printed is not distinct from reports.agency_name

@@ -1,7 +1,11 @@
 -- One row per copy-paste finding (rule X_COPY) and non-zero cell involved: a chosen report whose statistics tables
 -- (表二/表三/表四, or the 统计表) equal, cell for cell and with at least 3 non-zero cells, those of the same body's previous
--- year or of another body's report of the same year (the later published of the two is the copy).
+-- year or of another body's report of the same year (the later published of the two is the copy). On an incremental
+-- run, the reports it rebuilds are compared with each other and with the unchanged chosen reports as the state of
+-- the last build has them (int_changes__bodies put every body whose findings may move in scope).
 {{ config(materialized='table') }}
+-- depends_on: {{ ref('int_changes__reports') }}
+{%- set full = scope_is_full() %}
 with figures as (
     select * from {{ ref('int_figures__chosen') }}
 ),
@@ -36,6 +40,20 @@ candidates as (
     where fingerprints.n_nonzero_cells >= {{ var('copy_paste_min_nonzero_cells', 3) }}
 ),
 
+same_year_candidates as (
+    select report_id, agency_id, report_year, template, published_date, tables_fingerprint, n_cells,
+        true as is_rebuilt
+    from candidates
+    {%- if not full %}
+    union all
+    -- the chosen reports this run does not rebuild: a fingerprint in the state means a candidate then, and now
+    select report_id, agency_id, report_year, template, published_date, tables_fingerprint, null, false
+    from {{ state_relation('mart_state__reports') }}
+    where tables_fingerprint is not null
+        and report_id not in (select report_id from {{ ref('int_changes__reports') }})
+    {%- endif %}
+),
+
 previous_year as (
     select
         this_year.report_id,
@@ -55,10 +73,10 @@ same_year_ordered as (
         *,
         first_value(report_id) over (
             partition by report_year, template, tables_fingerprint
-            order by published_date asc nulls last, report_id asc
+            order by {{ copy_paste_order() }}
         ) as original_report_id,
         count(distinct agency_id) over (partition by report_year, template, tables_fingerprint) as n_bodies
-    from candidates
+    from same_year_candidates
 ),
 
 other_body as (
@@ -68,8 +86,9 @@ other_body as (
         'statistics tables identical, cell for cell (' || copy.n_cells || ' cells), to another body''s '
             || copy.report_year || ' report published earlier' as message
     from same_year_ordered as copy
-    inner join candidates as original on copy.original_report_id = original.report_id
-    where copy.n_bodies > 1
+    inner join same_year_candidates as original on copy.original_report_id = original.report_id
+    where copy.is_rebuilt
+        and copy.n_bodies > 1
         and copy.report_id <> copy.original_report_id
         and copy.agency_id <> original.agency_id
 ),

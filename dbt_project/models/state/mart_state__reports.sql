@@ -1,8 +1,11 @@
--- One row per content (report_id = sha256) the marts have rebuilt: its body, year, template when it parsed (null
--- for a failed file), the fingerprint of its statistics tables when it is a chosen report X_COPY compares (else
--- null), and the raw watermark of the build that last wrote its rows (what the checks and the snapshot copy).
+-- One row per content (report_id = sha256) the marts have rebuilt: its body, year, template and publication date
+-- when it parsed (null for a failed file), the fingerprint of its statistics tables when it is a chosen report
+-- X_COPY compares (else null), and the raw watermark of the build that last wrote its rows (what the checks and the snapshot copy).
 -- Built after every mart: the next run reads it for the bodies' old identities and for what the checks validate.
-{{ config(pre_hook="{{ delete_scope() }}") }}
+{{ config(pre_hook=[
+    {'sql': "{{ add_documented_columns() }}", 'transaction': false},
+    "{{ delete_scope() }}",
+]) }}
 -- depends_on: {{ ref('int_changes__reports') }}
 -- depends_on: {{ ref('fct_report_figures') }}, {{ ref('fct_findings') }}, {{ ref('dim_reports') }}
 -- depends_on: {{ ref('dim_report_files') }}, {{ ref('dim_agencies') }}, {{ ref('fct_applications') }}
@@ -19,7 +22,7 @@ bodies as (
 ),
 
 rebuilt as (
-    select scope.report_id, bodies.agency_id, bodies.report_year, bodies.template
+    select scope.report_id, bodies.agency_id, bodies.report_year, bodies.template, bodies.published_date
     from scope
     left join bodies on scope.report_id = bodies.report_id
 ),
@@ -39,6 +42,7 @@ final as (
         rebuilt.agency_id,
         rebuilt.report_year,
         rebuilt.template,
+        rebuilt.published_date,
         fingerprints.tables_fingerprint,
         (select max(loaded_at) from {{ source('raw', 'load_log') }}) as built_through
     from rebuilt
