@@ -9,6 +9,7 @@ spend its parse time, from per-format throughput measured by bench_formats. Writ
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -174,8 +175,8 @@ def add_one_report(raw: Path, seed: int) -> Path:
 
 
 def reports_rebuilt(warehouse: Path) -> int | None:
-    """How many reports the last dbt build rebuilt in the marts (a + 1 run's cost grows with it: a report whose
-    statistics tables other bodies also printed rebuilds theirs too, for X_COPY)."""
+    """How many reports the last dbt build rebuilt in the marts (a + 1 run's cost grows with it: a report that
+    becomes, or was, the original of a group of identical statistics tables rebuilds the group, for X_COPY)."""
     import duckdb
 
     try:
@@ -185,6 +186,29 @@ def reports_rebuilt(warehouse: Path) -> int | None:
                 "where built_through = (select max(built_through) from state.mart_state__reports)"
             ).fetchone()[0]
     except duckdb.Error:  # no warehouse, or no state yet: not reported
+        return None
+
+
+def copy_group_bodies(warehouse: Path, report_id: str) -> int | None:
+    """How many other bodies printed statistics tables identical to the report's (same year and template): the
+    group X_COPY compares it with. None when it has no fingerprint (not chosen, or too few non-zero cells)."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            added = con.execute(
+                "select agency_id, report_year, template, tables_fingerprint from state.mart_state__reports "
+                "where report_id = ? and tables_fingerprint is not null",
+                [report_id],
+            ).fetchone()
+            if added is None:
+                return None
+            return con.execute(
+                "select count(distinct agency_id) from state.mart_state__reports where agency_id <> ? "
+                "and report_year = ? and template = ? and tables_fingerprint = ?",
+                list(added),
+            ).fetchone()[0]
+    except duckdb.Error:
         return None
 
 
@@ -277,7 +301,8 @@ def report(res: dict) -> str:
         ),
         (
             f"- + 1 report: {ins.get('reports_parsed')} parsed (synth seed {res.get('added_seed')}), "
-            f"{res.get('reports_rebuilt')} reports rebuilt in the marts; success {ins.get('success')}, snapshot "
+            f"{res.get('reports_rebuilt')} reports rebuilt in the marts (its statistics tables identical to "
+            f"{res.get('copy_group_bodies')} other bodies'); success {ins.get('success')}, snapshot "
             f"published {ins.get('snapshot_published')}"
         ),
         "",
@@ -407,11 +432,13 @@ def main() -> int:
     # a fresh report each --plus-one re-run (the same bytes again would be a known content, not parsed)
     res["added_seed"] = args.seed if args.seed is not None else int(time.time()) if args.plus_one else args.n + 7
     added = add_one_report(raw, seed=res["added_seed"])
+    added_sha256 = hashlib.sha256(added.read_bytes()).hexdigest()
     try:
         res["incremental"] = run_pipeline(env, "+ 1 report", home / "run-plus-one.log")
     finally:
         shutil.rmtree(added.parent, ignore_errors=True)
     res["reports_rebuilt"] = reports_rebuilt(home / "warehouse.duckdb")
+    res["copy_group_bodies"] = copy_group_bodies(home / "warehouse.duckdb", added_sha256)
     if not args.no_formats:
         res["formats"] = formats(args.format_docs, 2)
         res["projection"] = projection(res["formats"], 150_000)
