@@ -181,6 +181,7 @@ def publish(
     spare_since=None,
     keep_spare: bool = True,
     how: dict | None = None,
+    memory_limit: str = "1GB",
 ) -> dict[str, int]:
     """Copy every table of `schemas` from the warehouse (opened READ_ONLY) into target, swapped in by os.replace,
     with the tables' and columns' comments (the dbt descriptions: Chinese labels, grain).
@@ -190,7 +191,9 @@ def publish(
     updated in place with the rows of the reports rebuilt after it and swapped in, and the replaced snapshot
     becomes the next spare (unless not keep_spare): no file is copied. Without it (or when a reader still holds the spare), target is
     copied and updated the same way (`since`); with neither, every table is copied. Readers holding the old
-    snapshot keep their (old) file; new connections see the new one. Returns the row count per copied table;
+    snapshot keep their (old) file; new connections see the new one. DuckDB's cache of the warehouse's blocks is
+    held to `memory_limit` (its default, 80% of RAM, made a full copy at 150,000 reports the run's peak). Returns
+    the row count per copied table;
     `how`, when given, gets the way it went ("mode") and the seconds it took.
     """
     started = time.monotonic()
@@ -200,7 +203,7 @@ def publish(
     kept = target.with_name(target.name + ".kept")  # the snapshot being replaced, on its way to be the spare
     for stale in (tmp, tmp.with_name(tmp.name + ".wal"), kept, spare.with_name(spare.name + ".wal")):
         stale.unlink(missing_ok=True)
-    con = ddb.connect(":memory:")
+    con = ddb.connect(":memory:", config={"memory_limit": memory_limit})
     try:
         if str(warehouse).startswith("ducklake:"):  # the DuckLake (NIANBAO_CATALOG): its extensions, then ATTACH
             for statement in attach or []:  # settings.source_attach, built by the code location
@@ -303,7 +306,13 @@ def bi_snapshot(
         through = built_through(conn)
     how: dict = {}
     counts = publish(
-        duckdb.database, target, since=since, attach=settings.source_attach, spare_since=spare_since, how=how
+        duckdb.database,
+        target,
+        since=since,
+        attach=settings.source_attach,
+        spare_since=spare_since,
+        how=how,
+        memory_limit=settings.duckdb_memory_limit,
     )
     publish(
         duckdb.database,
@@ -311,6 +320,7 @@ def bi_snapshot(
         AUDIT_SCHEMAS,
         attach=settings.source_attach,
         keep_spare=False,
+        memory_limit=settings.duckdb_memory_limit,
     )
     mode = how["mode"]
     context.log.info(f"snapshot: {mode}, {how['seconds']:.1f} s")
