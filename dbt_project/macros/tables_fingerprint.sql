@@ -28,3 +28,12 @@
 {% macro copy_paste_order() -%}
     published_date asc nulls last, report_id asc
 {%- endmacro %}
+
+{#- The first published report of each group of identical statistics tables (year, template, fingerprint) among
+    `reports`: the group's original in X_COPY's order. -#}
+{% macro copy_paste_originals(reports) -%}
+    select * from {{ reports }}
+    qualify row_number() over (
+        partition by report_year, template, tables_fingerprint order by {{ copy_paste_order() }}
+    ) = 1
+{%- endmacro %}

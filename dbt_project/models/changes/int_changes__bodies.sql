@@ -84,10 +84,7 @@ members_before as (
 ),
 
 original_before as (
-    select * from members_before
-    qualify row_number() over (
-        partition by report_year, template, tables_fingerprint order by {{ copy_paste_order() }}
-    ) = 1
+    {{ copy_paste_originals('members_before') }}
 ),
 
 candidates_now as (
@@ -101,10 +98,7 @@ candidates_now as (
 ),
 
 first_now as (
-    select * from candidates_now
-    qualify row_number() over (
-        partition by report_year, template, tables_fingerprint order by {{ copy_paste_order() }}
-    ) = 1
+    {{ copy_paste_originals('candidates_now') }}
 ),
 
 moved_groups as (
